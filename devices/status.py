@@ -1,0 +1,60 @@
+"""Device and component states, named as CEN/XFS and UnifiedPOS name them, and the
+status-change event every device emits. Field engineers recognise these words.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class DeviceState(StrEnum):
+    """CEN/XFS fwDevice."""
+
+    ONLINE = "ONLINE"
+    OFFLINE = "OFFLINE"
+    POWER_OFF = "POWER_OFF"
+    NO_DEVICE = "NO_DEVICE"
+    HW_ERROR = "HW_ERROR"
+    USER_ERROR = "USER_ERROR"
+    BUSY = "BUSY"
+
+
+class PaperState(StrEnum):
+    """XFS fwPaper / UnifiedPOS REC_* paper states."""
+
+    FULL = "FULL"
+    LOW = "LOW"
+    OUT = "OUT"
+    JAMMED = "JAMMED"
+    UNKNOWN = "UNKNOWN"
+
+
+class CoverState(StrEnum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    UNKNOWN = "UNKNOWN"
+
+
+class CutterState(StrEnum):
+    OK = "OK"
+    ERROR = "ERROR"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A device's state changed (UnifiedPOS StatusUpdateEvent).
+
+    `device` names the device ("receipt_printer", "id_reader", "document_printer", "scanner");
+    `event` is the UnifiedPOS name of what happened where one exists (REC_EMPTY,
+    REC_NEAREMPTY, REC_PAPEROK, COVER_OPEN, COVER_OK, …); `detail` is for engineers.
+    """
+
+    device: str
+    state: DeviceState
+    event: str = ""
+    paper: PaperState = PaperState.UNKNOWN
+    detail: str = ""
+    at: float = field(default_factory=time.time)

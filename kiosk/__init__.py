@@ -1,0 +1,6 @@
+"""Self-service kiosk for township government service halls: the application core.
+
+`kiosk/` never imports pygame and does no device I/O of its own (see docs/architecture.md).
+"""
+
+__version__ = "0.1.0"

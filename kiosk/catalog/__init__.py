@@ -1,0 +1,1 @@
+"""The procedure catalog: model, validation, SQLite store and search index."""

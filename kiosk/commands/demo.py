@@ -1,0 +1,62 @@
+"""`kiosk demo`: the README's run command. Starts the simulated devices the demo kiosk.toml
+points at (virtual receipt printer, simulated ID reader) as child processes, then the kiosk,
+and stops the children when the kiosk exits."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+import sys
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+from kiosk.commands.common import config_from_args
+from kiosk.config import Config
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo", help="start the demo: simulated devices, then the kiosk")
+    p.add_argument("--no-sims", action="store_true", help="do not start simulated devices")
+    p.set_defaults(handler=_demo)
+
+
+def sim_commands(cfg: Config) -> list[list[str]]:
+    """The simulator processes this config needs: only loopback devices are simulated."""
+    cmds: list[list[str]] = []
+    printer = urlparse(cfg.receipt_printer.url)
+    if printer.scheme == "tcp" and printer.hostname in ("127.0.0.1", "localhost"):
+        cmds.append(["sim", "printer", "--listen", cfg.receipt_printer.url,
+                     "--out", str(cfg.path("var/receipts"))])
+    reader = urlparse(cfg.id_reader.port)
+    if cfg.id_reader.enabled and reader.scheme == "socket" and reader.hostname in (
+        "127.0.0.1", "localhost"
+    ):
+        cmds.append(["sim", "idreader", "--listen", f"tcp://{reader.hostname}:{reader.port}"])
+    return cmds
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kiosk.cli import COMMAND_MODULES
+
+    cfg = config_from_args(args)
+    known = {name.rsplit(".", 1)[1] for name in COMMAND_MODULES}
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        if not args.no_sims and "sim" in known:
+            base = [sys.executable, "-m", "kiosk"]
+            if args.config:
+                base += ["--config", args.config]
+            for cmd in sim_commands(cfg):
+                children.append(subprocess.Popen(base + cmd))
+            time.sleep(0.5)  # let the simulators bind their ports before the kiosk connects
+        from kiosk.commands.run import _run
+
+        return _run(argparse.Namespace(**{**vars(args), "windowed": True}))
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=3)

@@ -1,0 +1,314 @@
+"""kiosk.toml: one file configures a terminal. Loaded once, validated completely, then frozen.
+
+Each section is a dataclass below; `kiosk.configschema` turns the TOML into them and collects
+every problem (unknown key, wrong type, impossible value) into one ConfigError that names the
+key, the value and what was expected. Relative paths are relative to the config file's folder.
+The README's key list is generated from these declarations (`kiosk config keys --markdown`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.configschema import build, setting
+from kiosk.errors import ConfigError
+
+_HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
+
+
+@dataclass(frozen=True)
+class HallConfig:
+    name: str = setting("示例县青山镇便民服务中心",
+                        "The hall's name, shown on every screen and slip.")
+    address: str = setting("示例县青山镇人民路1号", "Street address, printed on guides.")
+    phone: str = setting("0000-5550100", "The hall's enquiry phone (fictional in the demo).")
+    region_code: str = setting(
+        "000000000000", "12-digit administrative division code of the township.",
+        pattern=r"\d{12}",
+    )
+    hours: str = setting("周一至周五 8:30-12:00，14:00-17:30", "Opening hours in words.")
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    width: int = setting(1080, "Panel width in pixels.", min=320, max=7680)
+    height: int = setting(1920, "Panel height in pixels.", min=320, max=7680)
+    diagonal_inch: float = setting(
+        27.0, "Panel diagonal in inches: sizes in the theme are millimetres, converted with it.",
+        min=7.0, max=100.0,
+    )
+    fullscreen: bool = setting(True, "Full screen with no window decorations (false: windowed).")
+    touch: bool = setting(True, "A touch panel: hide the mouse cursor and act on touch events.")
+    max_fps: int = setting(60, "Upper bound on redraws per second while something moves.",
+                           min=10, max=240)
+    elder_mode: bool = setting(False, "Start each visit in elder mode (大字).")
+    scale: float = setting(1.0, "Window scale for development (0.5 shows a 1080x1920 panel at half "
+                                "size); ignored in full screen.", min=0.2, max=2.0)
+
+    @property
+    def dpi(self) -> float:
+        """Pixels per inch from the panel's size: why sizes can be in millimetres."""
+        diag_px: float = (self.width**2 + self.height**2) ** 0.5
+        return diag_px / self.diagonal_inch
+
+    def mm(self, millimetres: float) -> int:
+        """Millimetres on this panel, in whole pixels (at least 1)."""
+        return max(1, round(millimetres * self.dpi / 25.4))
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    idle_timeout_s: int = setting(60, "Seconds without a touch before the idle warning.",
+                                  min=15, max=3600)
+    warning_s: int = setting(30, "Seconds the idle warning counts down before the visit ends "
+                                 "(WCAG 2.2.1: at least 20).", min=20, max=600)
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    db: str = setting("var/catalog.sqlite", "SQLite file holding the imported catalog.")
+    seed: str = setting("assets/catalog/sample-catalog.json",
+                        "Catalog imported on first start when the store is empty ('' for none).")
+    forms_dir: str = setting("assets/forms", "Folder of the catalog's form files (PDF).")
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    limit: int = setting(30, "Most results shown for one query.", min=1, max=500)
+    popular: int = setting(8, "Popular items offered when a search finds nothing.", min=0, max=50)
+
+
+@dataclass(frozen=True)
+class PrinterProfile:
+    paper_mm: int = setting(80, "Paper width in millimetres.", choices=(58, 80))
+    text_mode: str = setting(
+        "gb18030",
+        "How Chinese is sent: 'gb18030' or 'gbk' (printer font, FS & / FS .) or 'raster' "
+        "(text drawn with the CJK font, GS v 0) for printers with no Chinese font.",
+        choices=("gb18030", "gbk", "raster"),
+    )
+    qr: str = setting("native", "QR codes as the printer's own (GS ( k) or as an image.",
+                      choices=("native", "image"))
+    cut: str = setting("partial", "Cutter: full, partial, or none (tear bar).",
+                       choices=("full", "partial", "none"))
+    feed_before_cut: int = setting(4, "Lines fed before the cut so the last line clears the "
+                                      "cutter.", min=0, max=20)
+
+
+def _default_profiles() -> dict[str, PrinterProfile]:
+    return {
+        "demo-80": PrinterProfile(),
+        "generic-58": PrinterProfile(paper_mm=58),
+        "raster-80": PrinterProfile(text_mode="raster", qr="image"),
+    }
+
+
+@dataclass(frozen=True)
+class ReceiptPrinterConfig:
+    url: str = setting("tcp://127.0.0.1:9100",
+                       "Where the receipt printer is: tcp://host:port, serial:///dev/ttyUSB0?"
+                       "baudrate=115200, usb://0x0416:0x5011, file:///path, cups://QUEUE.",
+                       pattern=r"(tcp|serial|usb|file|cups)://.+")
+    profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.")
+    timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
+                               min=0.1, max=120.0)
+
+
+@dataclass(frozen=True)
+class IdReaderConfig:
+    enabled: bool = setting(True, "Whether this terminal has an ID card reader.")
+    port: str = setting("socket://127.0.0.1:9201",
+                        "pyserial URL of the reader: /dev/ttyUSB0, socket://host:port, "
+                        "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.")
+    baudrate: int = setting(115200, "Line speed.", choices=(9600, 19200, 38400, 57600, 115200))
+    poll_interval_s: float = setting(0.5, "Seconds between card polls.", min=0.05, max=10.0)
+
+
+@dataclass(frozen=True)
+class DocumentPrinterConfig:
+    enabled: bool = setting(True, "Whether this terminal has an A4 printer.")
+    queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.")
+    max_copies: int = setting(5, "Most copies a citizen may print of one form or copy.",
+                              min=1, max=50)
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    enabled: bool = setting(True, "Whether this terminal has a scanner.")
+    device: str = setting("test", "SANE device name (scanimage -L), e.g. 'test' for SANE's "
+                                  "test backend.")
+    resolution_dpi: int = setting(300, "Scan resolution.", min=75, max=1200)
+    mode: str = setting("Color", "Colour mode.", choices=("Color", "Gray", "Lineart"))
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.")
+    prefix: str = setting(doc="Ticket letter, e.g. A.", pattern=r"[A-Z]")
+    counters: list[str] = setting(doc="Counters that serve it, e.g. ['1号窗口', '2号窗口'].",
+                                  factory=list)
+    requires_id: bool = setting(False, "Whether a ticket needs the citizen's ID card.")
+    daily_limit: int = setting(200, "Most tickets per day.", min=1, max=999)
+    per_person_daily_limit: int = setting(1, "Most tickets one person (by ID card) may hold per "
+                                             "day.", min=1, max=99)
+    hours: list[str] = setting(doc="Opening periods, e.g. ['08:30-12:00', '14:00-17:30'].",
+                               factory=lambda: ["08:30-12:00", "14:00-17:30"], pattern=_HOURS)
+    handling_minutes: float = setting(8.0, "Typical minutes per citizen at one counter.",
+                                      min=0.5, max=240.0)
+    where: str = setting("", "Where to wait, e.g. 一楼东侧等候区.")
+
+
+def _default_services() -> list[ServiceConfig]:
+    return [
+        ServiceConfig(name="社保医保", prefix="A", counters=["1号窗口", "2号窗口"],
+                      requires_id=True, handling_minutes=6.0, where="一楼东侧等候区"),
+        ServiceConfig(name="民政救助", prefix="B", counters=["3号窗口"], requires_id=True,
+                      handling_minutes=10.0, where="一楼东侧等候区"),
+        ServiceConfig(name="综合咨询", prefix="C", counters=["5号窗口"], requires_id=False,
+                      handling_minutes=5.0, where="一楼大厅中央"),
+    ]
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    db: str = setting("var/queue.sqlite", "SQLite file of the ticket queue.")
+    reset_hour: int = setting(4, "Hour of the day (0-23) when numbering restarts at 001.",
+                              min=0, max=23)
+    priority_age: int = setting(70, "Citizens this old or older (from the ID card) get priority.",
+                                min=50, max=120)
+    priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
+                                         "own prefix.", choices=("flag", "prefix"))
+    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix'.",
+                                   pattern=r"[A-Z]")
+
+
+@dataclass(frozen=True)
+class MaintenanceConfig:
+    pin_hash: str = setting("", "Salted scrypt hash of the staff PIN (set with `kiosk admin "
+                                "set-pin`); empty: maintenance mode cannot be entered.")
+    max_attempts: int = setting(5, "Wrong PINs before entry is locked.", min=1, max=20)
+    lockout_s: int = setting(300, "Seconds entry stays locked after too many wrong PINs.",
+                             min=10, max=86400)
+    idle_timeout_s: int = setting(120, "Maintenance mode leaves by itself after this idle time.",
+                                  min=15, max=3600)
+    nightly_restart: str = setting("03:30", "Local time of the nightly restart ('' for none).",
+                                   pattern=r"(([01]\d|2[0-3]):[0-5]\d)?")
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    dir: str = setting("var/log", "Folder of the rotating log file.")
+    level: str = setting("INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    max_bytes: int = setting(5_000_000, "Size at which the log file rotates.",
+                             min=10_000, max=1_000_000_000)
+    backups: int = setting(5, "Rotated log files kept.", min=1, max=100)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole terminal. `base_dir` is the folder of the file it came from."""
+
+    hall: HallConfig = setting(factory=HallConfig, doc="The hall.")
+    display: DisplayConfig = setting(factory=DisplayConfig, doc="The touch panel.")
+    session: SessionConfig = setting(factory=SessionConfig, doc="A citizen's visit.")
+    catalog: CatalogConfig = setting(factory=CatalogConfig, doc="The procedure catalog.")
+    search: SearchConfig = setting(factory=SearchConfig, doc="Search.")
+    receipt_printer: ReceiptPrinterConfig = setting(factory=ReceiptPrinterConfig, doc="Receipts.")
+    printer_profiles: dict[str, PrinterProfile] = setting(factory=_default_profiles,
+                                                          doc="Receipt printer profiles.")
+    id_reader: IdReaderConfig = setting(factory=IdReaderConfig, doc="ID card reader.")
+    document_printer: DocumentPrinterConfig = setting(factory=DocumentPrinterConfig, doc="A4.")
+    scanner: ScannerConfig = setting(factory=ScannerConfig, doc="Scanner.")
+    queue: QueueConfig = setting(factory=QueueConfig, doc="Queue tickets.")
+    services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
+    maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
+    logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
+    base_dir: str = dataclasses.field(default=".", metadata={"internal": True})
+
+    def path(self, value: str) -> Path:
+        """A path from the config, resolved against the config file's folder."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    @property
+    def receipt_profile(self) -> PrinterProfile:
+        return self.printer_profiles[self.receipt_printer.profile]
+
+
+def _cross_checks(cfg: Config) -> list[str]:
+    """Rules that involve more than one key."""
+    problems: list[str] = []
+    if cfg.receipt_printer.profile not in cfg.printer_profiles:
+        known = ", ".join(sorted(cfg.printer_profiles)) or "(none)"
+        problems.append(f'receipt_printer.profile: expected one of the [printer_profiles] '
+                        f'({known}), got "{cfg.receipt_printer.profile}"')
+    seen: dict[str, int] = {}
+    for i, svc in enumerate(cfg.services):
+        if svc.prefix in seen:
+            problems.append(f'services[{i}].prefix: "{svc.prefix}" is already used by '
+                            f"services[{seen[svc.prefix]}]; each service needs its own letter")
+        seen.setdefault(svc.prefix, i)
+        if not svc.counters:
+            problems.append(f"services[{i}].counters: expected at least one counter, got none")
+        for j, span in enumerate(svc.hours):
+            start, end = span.split("-")
+            if start >= end:
+                problems.append(f'services[{i}].hours[{j}]: expected start before end, '
+                                f'got "{span}"')
+    if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
+        problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
+                        f"service prefix; choose a letter no service uses")
+    return problems
+
+
+def parse_config(data: dict[str, Any], base_dir: str = ".", source: str = "kiosk.toml") -> Config:
+    """Validate a parsed TOML document; raise ConfigError listing every problem."""
+    cfg, problems = build(Config, {k: v for k, v in data.items()})
+    if "base_dir" in data:
+        problems.append("base_dir: unknown key (it is set from the file's location)")
+    if cfg is not None and not problems:
+        problems = _cross_checks(cfg)
+    if problems or cfg is None:
+        raise ConfigError(problems, source)
+    return dataclasses.replace(cfg, base_dir=base_dir)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate kiosk.toml."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"file not found: {p}"], str(p)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"not UTF-8 text (byte {exc.start})"], str(p)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"not valid TOML: {exc}"], str(p)) from None
+    return parse_config(data, base_dir=str(p.resolve().parent), source=str(p))
+
+
+def default_config_path() -> Path:
+    """kiosk.toml from $KIOSK_CONFIG, else the current folder, else the repository's top."""
+    import os
+
+    env = os.environ.get("KIOSK_CONFIG")
+    if env:
+        return Path(env)
+    here = Path("kiosk.toml")
+    if here.exists():
+        return here
+    return Path(__file__).resolve().parent.parent / "kiosk.toml"
+
+
+def hours_open(hours: list[str], hhmm: str) -> bool:
+    """Whether 'HH:MM' falls in any 'HH:MM-HH:MM' period (start inclusive, end exclusive)."""
+    if not re.fullmatch(r"\d\d:\d\d", hhmm):
+        raise ValueError(f"expected HH:MM, got {hhmm!r}")
+    return any(start <= hhmm < end for start, end in (h.split("-") for h in hours))

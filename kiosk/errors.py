@@ -1,0 +1,87 @@
+"""The kiosk's exception tree.
+
+    KioskError                 anything the kiosk raises on purpose
+    ├── ConfigError            kiosk.toml is missing, malformed or invalid (names the key)
+    ├── CatalogError           a catalog file or store problem
+    │   ├── CatalogValidationError   the file breaks the schema (lists every problem)
+    │   └── ItemNotFound             no item with that code
+    ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
+    │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
+    ├── QueueError             a ticket cannot be issued (limit, closed, …)
+    └── SyncError              a catalog or queue sync with the county platform failed
+
+Each error carries an engineer-facing message (naming the key, port, item or byte) and,
+where a citizen can meet it, a plain Chinese `citizen_message`.
+"""
+
+from __future__ import annotations
+
+from devices.errors import DeviceError
+
+__all__ = [
+    "KIOSK_ERRORS",
+    "CatalogError",
+    "CatalogValidationError",
+    "ConfigError",
+    "DeviceError",
+    "ItemNotFound",
+    "KioskError",
+    "QueueError",
+    "SyncError",
+]
+
+
+class KioskError(Exception):
+    """Base of every error the kiosk raises on purpose."""
+
+    citizen_message: str = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
+
+
+class ConfigError(KioskError):
+    """kiosk.toml cannot be used; `problems` lists each bad key."""
+
+    def __init__(self, problems: list[str], source: str = "kiosk.toml") -> None:
+        self.problems = list(problems)
+        self.source = source
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s):\n{lines}")
+
+
+class CatalogError(KioskError):
+    """A catalog file or the catalog store cannot be used."""
+
+
+class CatalogValidationError(CatalogError):
+    """A catalog file breaks the interchange format; `problems` has every one, with its path."""
+
+    def __init__(self, problems: list[str], source: str = "catalog") -> None:
+        self.problems = list(problems)
+        self.source = source
+        shown = "\n".join(f"  {p}" for p in self.problems[:200])
+        more = "" if len(self.problems) <= 200 else f"\n  … and {len(self.problems) - 200} more"
+        super().__init__(f"{source}: {len(self.problems)} problem(s):\n{shown}{more}")
+
+
+class ItemNotFound(CatalogError):
+    """No item with the given code is in the catalog."""
+
+    citizen_message = "没有找到这项业务，请换个词查询或咨询工作人员。"
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(f"no catalog item with code {code!r}")
+
+
+class QueueError(KioskError):
+    """A ticket cannot be issued; `citizen_message` says why in plain words."""
+
+    def __init__(self, message: str, citizen_message: str) -> None:
+        super().__init__(message)
+        self.citizen_message = citizen_message
+
+
+class SyncError(KioskError):
+    """Talking to the county platform failed."""
+
+
+KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)
