@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "kiosk.commands.config",
     "kiosk.commands.demo",
     "kiosk.commands.sim",
+    "kiosk.commands.admin",
 ]
 
 

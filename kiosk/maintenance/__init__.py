@@ -1,0 +1,1 @@
+"""Maintenance mode for hall staff: PIN gate, hidden-corner gesture, status and actions."""
