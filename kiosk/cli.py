@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "kiosk.commands.demo",
     "kiosk.commands.sim",
     "kiosk.commands.admin",
+    "kiosk.commands.print_a4_group",  # TEMPORARY until print_cmd lands: see that module
+    "kiosk.commands.copy",
 ]
 
 
