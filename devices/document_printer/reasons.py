@@ -25,9 +25,9 @@ UNAVAILABLE = "打印机暂时无法使用，" + STAFF
 
 # Keyed by the reason without its severity suffix; the first match in this order wins.
 REASONS: dict[str, Reason] = {
-    "media-empty": Reason("打印机缺纸，" + STAFF + "工作人员加纸后即可打印。",
+    "media-empty": Reason("打印机缺纸了，请联系大厅工作人员加纸。",
                           DeviceState.USER_ERROR, PaperState.OUT, "REC_EMPTY"),
-    "media-needed": Reason("打印机缺纸，" + STAFF + "工作人员加纸后即可打印。",
+    "media-needed": Reason("打印机缺纸了，请联系大厅工作人员加纸。",
                            DeviceState.USER_ERROR, PaperState.OUT, "REC_EMPTY"),
     "media-jam": Reason("打印机卡纸了，" + STAFF, DeviceState.USER_ERROR, PaperState.JAMMED,
                         "REC_JAM"),

@@ -152,26 +152,44 @@ class CupsServer:
         return subprocess.run(list(cmd), capture_output=True, text=True, check=check,
                               env={**os.environ, **self.env}, timeout=30)
 
+    def queue_dir(self, name: str) -> Path:
+        return self.out / name
+
     def add_queue(self, name: str = QUEUE) -> str:
-        """A PDF queue whose jobs land in self.out (enabled, accepting)."""
-        self.run("lpadmin", "-p", name, "-E", "-v", f"kiosktest:{self.out}",
+        """A PDF queue whose jobs land in queue_dir(name) (enabled, accepting)."""
+        self.queue_dir(name).mkdir(parents=True, exist_ok=True)
+        self.run("lpadmin", "-p", name, "-E", "-v", f"kiosktest:{self.queue_dir(name)}",
                  "-P", str(HERE / "kiosk-pdf.ppd"), "-o", "printer-error-policy=stop-printer",
                  check=True)
         self.run("cupsenable", name, check=True)
         self.run("cupsaccept", name, check=True)
         return name
 
-    def set_fault(self, reason: str) -> None:
+    def set_fault(self, queue: str, reason: str) -> None:
         """Make the printer report `reason` (e.g. media-empty-error) on its next job;
         '' clears it (the next job then clears the reason, as a refilled printer would)."""
-        fault = self.out / "FAULT"
+        fault = self.queue_dir(queue) / "FAULT"
         if reason:
             fault.write_text(reason + "\n")
         else:
             fault.unlink(missing_ok=True)
 
-    def outputs(self) -> list[Path]:
-        return sorted(self.out.glob("job-*.pdf"))
+    def set_slow(self, queue: str, seconds: float) -> None:
+        """Make each job of `queue` take `seconds` in the backend (0: normal)."""
+        slow = self.queue_dir(queue) / "SLOW"
+        if seconds:
+            slow.write_text(f"{seconds:g}\n")
+        else:
+            slow.unlink(missing_ok=True)
+
+    def outputs(self, queue: str) -> list[Path]:
+        """What the printer "printed": job-<id>.pdf files, in job order."""
+        return sorted(self.queue_dir(queue).glob("job-*.pdf"),
+                      key=lambda p: int(p.stem.split("-")[1]))
+
+    def jobs_left(self) -> str:
+        """lpstat's list of jobs not yet completed ('' when none)."""
+        return self.run("lpstat", "-o").stdout.strip()
 
     def error_log(self) -> str:
         log = self.root / "log/error_log"
@@ -213,7 +231,8 @@ def sane_env(config_dir: Path) -> dict[str, str]:
 def main() -> None:
     server = CupsServer().start()
     queue = server.add_queue()
-    print(f"export CUPS_SERVER={server.socket}   # queue {queue}, jobs land in {server.out}")
+    print(f"export CUPS_SERVER={server.socket}   # queue {queue}, jobs land in "
+          f"{server.queue_dir(queue)}")
     try:
         signal.pause()
     except KeyboardInterrupt:
