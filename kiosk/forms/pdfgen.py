@@ -37,7 +37,7 @@ from kiosk.forms.layout import (
     Table,
     TextArea,
 )
-from kiosk.forms.text import wrap
+from kiosk.forms.text import balanced_wrap, wrap
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 20 * mm
@@ -71,6 +71,12 @@ class _Pen:
     y: float = PAGE_H - MARGIN_TOP
     headings_on_page: int = 0
     ink: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0))
+    density: float = 1.0
+    overflowed: bool = False
+
+    def v(self, length: float) -> float:
+        """A vertical gap or box height at this pen's density (1.0, or less to fit a page)."""
+        return length * self.density
 
     def width(self, text: str, size: float = BODY_PT, bold: bool = False) -> float:
         return float(stringWidth(text, self.bold if bold else self.regular, size))
@@ -90,6 +96,7 @@ class _Pen:
     def ensure(self, height: float) -> None:
         """Start a new page when `height` does not fit (a block is never split)."""
         if self.y - height < MARGIN_BOTTOM and self.y < PAGE_H - MARGIN_TOP:
+            self.overflowed = True
             self.new_page()
 
     def new_page(self) -> None:
@@ -101,10 +108,10 @@ class _Pen:
 
     def start_page(self) -> None:
         self.c.setLineWidth(LINE)
-        if self.layout.kind == "sample":
-            _watermark(self)
 
     def finish_page(self) -> None:
+        if self.layout.kind == "sample":
+            _watermark(self)  # last, translucent: over table fills, yet text shows through
         footer = f"{self.layout.title}　第 {self.page} 页 共 {self.total_pages} 页"
         self.text(PAGE_W / 2, 10 * mm, footer, 8.5, align="center")
         self.text(PAGE_W - MARGIN_X, 10 * mm, self.layout.id, 7, align="right")
@@ -114,7 +121,8 @@ class _Pen:
 def _watermark(pen: _Pen) -> None:
     c = pen.c
     c.saveState()
-    c.setFillColorRGB(0.93, 0.72, 0.72)
+    c.setFillColorRGB(0.85, 0.2, 0.2)
+    c.setFillAlpha(0.16)
     c.translate(PAGE_W / 2, PAGE_H / 2)
     c.rotate(35)
     c.setFont(pen.bold, 54)
@@ -141,14 +149,14 @@ def _heading(pen: _Pen, b: Heading) -> None:
     lines = wrap(b.text, CONTENT_W, pen.measure(size, bold=True))
     leading = size * 1.45
     pen.ensure(_lines_height(len(lines), leading) + 4 * mm)
-    pen.y -= 2 * mm if first else 3 * mm
+    pen.y -= pen.v(2 * mm) if first else 3 * mm
     for line in lines:
         pen.y -= leading
         if first:
             pen.text(PAGE_W / 2, pen.y + size * 0.3, line, size, bold=True, align="center")
         else:
             pen.text(MARGIN_X, pen.y + size * 0.3, line, size, bold=True)
-    pen.y -= 3 * mm if first else 1.5 * mm
+    pen.y -= pen.v(3 * mm) if first else 1.5 * mm
 
 
 def _prose(pen: _Pen, text: str, size: float, indent: bool, ink_gray: float = 0.0) -> None:
@@ -156,7 +164,7 @@ def _prose(pen: _Pen, text: str, size: float, indent: bool, ink_gray: float = 0.
     body = ("　　" + text) if indent else text
     lines = wrap(body, CONTENT_W, pen.measure(size))
     pen.ensure(min(len(lines), 3) * leading)
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     for line in lines:
         pen.ensure(leading)
         pen.y -= leading
@@ -164,7 +172,7 @@ def _prose(pen: _Pen, text: str, size: float, indent: bool, ink_gray: float = 0.
         pen.c.setFont(pen.regular, size)
         pen.c.drawString(MARGIN_X, pen.y + size * 0.35, line)
     pen.c.setFillGray(0)
-    pen.y -= 1.5 * mm
+    pen.y -= pen.v(1.5 * mm)
 
 
 def _paragraph(pen: _Pen, b: Paragraph) -> None:
@@ -172,7 +180,7 @@ def _paragraph(pen: _Pen, b: Paragraph) -> None:
 
 
 def _note(pen: _Pen, b: Note) -> None:
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     _prose(pen, b.text, 9.0, indent=False, ink_gray=0.2)
 
 
@@ -197,13 +205,13 @@ def _field_row(pen: _Pen, row: tuple[Any, ...]) -> None:
     x = MARGIN_X
     for f, span in zip(row, spans, strict=True):
         cw = span * unit
-        lw = min(max(pen.width(f.label) + 4 * mm, 16 * mm), cw * 0.5)
-        label = wrap(f.label, lw - 3 * mm, pen.measure())
+        lw = min(max(pen.width(f.label) + 4 * mm, 16 * mm), cw * 0.6)
+        label = balanced_wrap(f.label, lw - 3 * mm, pen.measure())
         value = wrap(f.value, cw - lw - 3 * mm, pen.measure()) if f.value else []
         cells.append((x, cw, lw, label, value))
         x += cw
     most = max(max(len(c[3]), len(c[4])) for c in cells)
-    h = max(10 * mm, most * BODY_PT * 1.35 + 3 * mm)
+    h = max(pen.v(10 * mm), most * BODY_PT * 1.35 + 3 * mm)
     pen.ensure(h)
     top = pen.y
     for x, cw, lw, label, value in cells:
@@ -217,10 +225,10 @@ def _field_row(pen: _Pen, row: tuple[Any, ...]) -> None:
 
 
 def _fields(pen: _Pen, b: Fields) -> None:
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     for row in b.rows:
         _field_row(pen, row)
-    pen.y -= 2 * mm
+    pen.y -= pen.v(2 * mm)
 
 
 def _column_widths(pen: _Pen, b: Table) -> list[float]:
@@ -234,7 +242,8 @@ def _column_widths(pen: _Pen, b: Table) -> list[float]:
 
 def _table_row(pen: _Pen, widths: list[float], cells: tuple[str, ...], header: bool) -> None:
     wrapped = [wrap(c, w - 3 * mm, pen.measure()) for c, w in zip(cells, widths, strict=False)]
-    h = max(9 * mm, max((len(w) for w in wrapped), default=1) * BODY_PT * 1.35 + 3 * mm)
+    h = max(pen.v(9 * mm),
+            max((len(w) for w in wrapped), default=1) * BODY_PT * 1.35 + 3 * mm)
     pen.ensure(h)
     x = MARGIN_X
     for i, w in enumerate(widths):
@@ -250,11 +259,11 @@ def _table_row(pen: _Pen, widths: list[float], cells: tuple[str, ...], header: b
 def _table(pen: _Pen, b: Table) -> None:
     widths = _column_widths(pen, b)
     pen.ensure(9 * mm * min(b.rows + 1, 4))
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     _table_row(pen, widths, b.columns, header=True)
     for r in range(b.rows):
         _table_row(pen, widths, b.values[r] if r < len(b.values) else (), header=False)
-    pen.y -= 2 * mm
+    pen.y -= pen.v(2 * mm)
 
 
 def _checkbox(pen: _Pen, x: float, y: float, checked: bool) -> None:
@@ -274,7 +283,7 @@ def _checkbox(pen: _Pen, x: float, y: float, checked: bool) -> None:
 
 
 def _checkboxes(pen: _Pen, b: Checkboxes) -> None:
-    leading = 8 * mm
+    leading = pen.v(8 * mm)
     label = f"{b.label}：" if b.label else ""
     start = MARGIN_X + (pen.width(label, bold=True) if label else 0) + 2 * mm
     items = [(o, 5.5 * mm + pen.width(o) + 5 * mm) for o in b.options]
@@ -291,15 +300,15 @@ def _checkboxes(pen: _Pen, b: Checkboxes) -> None:
         _checkbox(pen, x, pen.y + 1.6 * mm, option in b.checked)
         pen.text(x + 5.5 * mm, pen.y + 2 * mm, option)
         x += w
-    pen.y -= 2 * mm
+    pen.y -= pen.v(2 * mm)
 
 
 def _textarea(pen: _Pen, b: TextArea) -> None:
-    rule = 8 * mm
+    rule = pen.v(8 * mm)
     head = 8 * mm
     h = head + b.lines * rule + 2 * mm
     pen.ensure(h)
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     top = pen.y
     pen.c.rect(MARGIN_X, top - h, CONTENT_W, h)
     pen.text(MARGIN_X + 2 * mm, top - 5.5 * mm, b.label, bold=True)
@@ -317,9 +326,9 @@ def _textarea(pen: _Pen, b: TextArea) -> None:
 
 
 def _opinion(pen: _Pen, b: Opinion) -> None:
-    h = 34 * mm
+    h = pen.v(34 * mm)
     pen.ensure(h)
-    pen.y -= 1 * mm
+    pen.y -= pen.v(1 * mm)
     top = pen.y
     pen.c.rect(MARGIN_X, top - h, CONTENT_W, h)
     pen.text(MARGIN_X + 2 * mm, top - 6 * mm, b.label, bold=True)
@@ -335,23 +344,46 @@ def _opinion(pen: _Pen, b: Opinion) -> None:
     pen.y -= h + 2 * mm
 
 
+SIGN_LINE = 30 * mm
+DATE_TEXT = "　　　年　　月　　日"
+
+
+def _signature_rows(pen: _Pen, labels: tuple[str, ...]) -> list[list[tuple[str, float]]]:
+    """Labels with the room each needs (label + a line to sign on, or a date), packed into
+    rows that fit the page width."""
+    rows: list[list[tuple[str, float]]] = [[]]
+    used = 0.0
+    for label in labels:
+        tail = pen.width(DATE_TEXT) if "日期" in label else SIGN_LINE
+        need = pen.width(f"{label}：") + tail + 6 * mm
+        if rows[-1] and used + need > CONTENT_W:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((label, need))
+        used += need
+    return rows
+
+
 def _signature(pen: _Pen, b: Signature) -> None:
-    h = 14 * mm
-    pen.ensure(h)
-    pen.y -= h
-    slot = CONTENT_W / len(b.labels)
-    for i, label in enumerate(b.labels):
-        x = MARGIN_X + i * slot
-        text = f"{label}："
-        pen.text(x, pen.y + 3 * mm, text)
-        lx = x + pen.width(text)
-        if "日期" in label:
-            pen.text(lx + 4 * mm, pen.y + 3 * mm, "　　　年　　月　　日")
-        else:
-            pen.c.setLineWidth(0.6)
-            pen.c.line(lx, pen.y + 2 * mm, x + slot - 6 * mm, pen.y + 2 * mm)
-            pen.c.setLineWidth(LINE)
-    pen.y -= 2 * mm
+    for row in _signature_rows(pen, b.labels):
+        h = pen.v(14 * mm)
+        pen.ensure(h)
+        pen.y -= h
+        spare = (CONTENT_W - sum(need for _, need in row)) / len(row)
+        x = MARGIN_X
+        for label, need in row:
+            slot = need + spare
+            text = f"{label}："
+            pen.text(x, pen.y + 3 * mm, text)
+            lx = x + pen.width(text)
+            if "日期" in label:
+                pen.text(lx, pen.y + 3 * mm, DATE_TEXT)
+            else:
+                pen.c.setLineWidth(0.6)
+                pen.c.line(lx, pen.y + 2 * mm, x + slot - 6 * mm, pen.y + 2 * mm)
+                pen.c.setLineWidth(LINE)
+            x += slot
+    pen.y -= pen.v(2 * mm)
 
 
 _DRAW: dict[type, Callable[[_Pen, Any], None]] = {
@@ -365,8 +397,10 @@ def _draw(pen: _Pen, block: Block) -> None:
     _DRAW[type(block)](pen, block)
 
 
-def _render(layout: Layout, out: BinaryIO, digest: str, total: int) -> int:
-    text = layout.text() + WATERMARK + layout.title
+def _render(layout: Layout, out: BinaryIO, digest: str, total: int,
+            density: float) -> tuple[int, bool]:
+    """Draw the form; returns (pages drawn, whether some block spilled onto an extra page)."""
+    text = layout.text() + WATERMARK + layout.title + DATE_TEXT
     regular = fonts.register(fonts.FontFace(fonts.REGULAR), text)
     bold = fonts.register(fonts.FontFace(fonts.BOLD), text, prefix="KioskCJKBold")
     c = Canvas(out, pagesize=A4, invariant=True, pageCompression=1)
@@ -374,7 +408,7 @@ def _render(layout: Layout, out: BinaryIO, digest: str, total: int) -> int:
     c.setSubject(HASH_PREFIX + digest)
     c.setCreator("township-kiosk kiosk.forms.pdfgen")
     c.setAuthor(layout.id)
-    pen = _Pen(c, layout, regular, bold, total,
+    pen = _Pen(c, layout, regular, bold, total, density=density,
                ink=BLUE_INK if layout.kind == "sample" else (0.0, 0.0, 0.0))
     pen.start_page()
     for i, page in enumerate(layout.pages):
@@ -384,14 +418,22 @@ def _render(layout: Layout, out: BinaryIO, digest: str, total: int) -> int:
             _draw(pen, block)
     pen.finish_page()
     c.save()
-    return pen.page
+    return pen.page, pen.overflowed
+
+
+# A page that almost fits is drawn a little tighter rather than spilling two lines onto an
+# extra sheet a citizen must staple: gaps and box heights shrink, text never does.
+DENSITIES = (1.0, 0.88, 0.76)
 
 
 def render_pdf(layout: Layout, digest: str = "") -> bytes:
-    """The form as PDF bytes. Drawn twice: the first pass counts pages for '共 N 页'."""
-    pages = _render(layout, io.BytesIO(), digest, 0)
+    """The form as PDF bytes. Trial passes choose the density and count pages ('共 N 页')."""
+    for density in DENSITIES:
+        pages, overflowed = _render(layout, io.BytesIO(), digest, 0, density)
+        if not overflowed:
+            break
     out = io.BytesIO()
-    _render(layout, out, digest, pages)
+    _render(layout, out, digest, pages, density)
     return out.getvalue()
 
 

@@ -22,3 +22,19 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
                 line += ch
         lines.append(line)
     return lines
+
+
+def balanced_wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Like wrap, but lines of even length: a label '申请人姓名' in a narrow cell becomes
+    '申请人 / 姓名', not '申请人姓 / 名'."""
+    lines = wrap(text, width, measure)
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    total = measure(text)
+    target = total / len(lines)
+    while target < width:
+        trial = wrap(text, target, measure)
+        if len(trial) <= len(lines):
+            return trial
+        target += max(1.0, total * 0.02)
+    return lines
