@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "kiosk.commands.sim",
     "kiosk.commands.admin",
     "kiosk.commands.catalog",
+    "kiosk.commands.show",
 ]
 
 

@@ -106,14 +106,16 @@ def _material(rng: random.Random, name: str, optional_note: str = "") -> dict[st
     m: dict[str, Any] = {"name": name, "form": kind.form, "original_copies": kind.original,
                          "copy_copies": kind.copies,
                          "required": "conditional" if optional_note else "required",
-                         "source": kind.source, "source_note": kind.source_note}
-    if kind.form != "electronic":
+                         "source": kind.source}
+    if kind.source_note:
+        m["source_note"] = kind.source_note
+    if kind.form != "electronic" and (kind.copies or name.endswith("表")):
         m["paper_spec"] = "A4"
     if optional_note:
         m["required_note"] = optional_note
     if kind.fill_note:
         m["fill_note"] = kind.fill_note
-    if rng.random() < 0.3:
+    if kind.copies and rng.random() < 0.3:
         m["acceptance_standard"] = "原件与复印件一致，信息清晰、完整、在有效期内"
     return m
 

@@ -327,8 +327,11 @@ class CatalogStore:
         """What is stored: the current and previous versions, counts, file size."""
         with self._lock:
             db = self._conn
-            out: dict[str, Any] = {"db": str(self.path),
-                                   "file_bytes": self.path.stat().st_size}
+            wal = self.path.with_name(self.path.name + "-wal")
+            out: dict[str, Any] = {
+                "db": str(self.path), "schema_version": SCHEMA_VERSION,
+                "file_bytes": self.path.stat().st_size + (wal.stat().st_size if wal.exists()
+                                                          else 0)}
             for key in ("current", "previous"):
                 vid = self._state(db, key)
                 out[key] = self._version_stats(db, vid) if vid is not None else None

@@ -173,17 +173,17 @@ class MaterialKind:
     fill_note: str = ""
 
 
-_APPLICANT_ID = MaterialKind("paper", 1, 1, "applicant", "申请人自备，由公安机关核发",
+_APPLICANT_ID = MaterialKind("paper", 1, 1, "applicant", "由公安机关核发",
                              "在有效期内，复印正反两面")
 MATERIALS: dict[str, MaterialKind] = {
     "居民身份证": _APPLICANT_ID,
-    "户口簿": MaterialKind("paper", 1, 1, "applicant", "申请人自备，由户籍所在地派出所核发",
+    "户口簿": MaterialKind("paper", 1, 1, "applicant", "由户籍所在地派出所核发",
                         "复印户主页和本人页"),
     "申请表": MaterialKind("paper", 1, 0, "applicant", "窗口领取或在自助终端打印",
                         "用黑色签字笔填写，字迹工整，不得涂改"),
-    "一寸免冠照片": MaterialKind("paper", 2, 0, "applicant", "申请人自备", "近期彩色白底"),
-    "二寸免冠照片": MaterialKind("paper", 2, 0, "applicant", "申请人自备", "近期彩色白底"),
-    "二寸近期半身免冠合影照片": MaterialKind("paper", 3, 0, "applicant", "申请人自备"),
+    "一寸免冠照片": MaterialKind("paper", 2, 0, "applicant", "", "近期彩色白底"),
+    "二寸免冠照片": MaterialKind("paper", 2, 0, "applicant", "", "近期彩色白底"),
+    "二寸近期半身免冠合影照片": MaterialKind("paper", 3, 0, "applicant", ""),
     "银行卡（折）": MaterialKind("paper", 0, 1, "applicant", "申请人本人名下的银行卡或存折",
                            "复印卡号一面"),
     "家庭收入情况声明": MaterialKind("paper", 1, 0, "applicant", "按窗口提供的格式填写",
@@ -228,7 +228,7 @@ MATERIALS: dict[str, MaterialKind] = {
     "现场检查笔录": MaterialKind("paper", 1, 0, "government", "执法人员现场制作"),
     "陈述申辩书": MaterialKind("paper", 1, 0, "applicant", "当事人自愿提交"),
     "经营场所证明": MaterialKind("paper", 1, 1, "other", "产权证明或租赁协议"),
-    "法定代表人身份证明": MaterialKind("paper", 1, 1, "applicant", "申请人自备"),
+    "法定代表人身份证明": MaterialKind("paper", 1, 1, "applicant", ""),
     "从业人员健康证明": MaterialKind("paper", 1, 1, "government", "疾病预防控制机构出具"),
     "授权委托书": MaterialKind("paper", 1, 0, "applicant",
                           "委托他人代办时提供，须本人签字或按手印"),
