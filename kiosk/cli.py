@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "kiosk.commands.demo",
     "kiosk.commands.sim",
     "kiosk.commands.admin",
+    "kiosk.commands.catalog",
+    "kiosk.commands.show",
 ]
 
 
