@@ -15,16 +15,15 @@ MARGIN = 24   # white paper either side of the printable width
 def _barcode_image(mark: BarcodeMark, dots: int) -> Image.Image:
     """Bars for the look of the slip, from a hash of the data: NOT a scannable CODE128
     (the decoded text records the data); the human-readable line below is exact."""
-    bars = hashlib.sha256(mark.data.encode()).digest()
+    widths = [1 + (byte >> shift & 3) for byte in hashlib.sha256(mark.data.encode()).digest()
+              for shift in (0, 2, 4, 6)][: 20 + 11 * len(mark.data)]
     height = max(8, min(mark.height, 200))
     img = Image.new("1", (dots, height + raster.LINE_PX), 0)
     draw = ImageDraw.Draw(img)
-    x = (dots - len(bars) * 8) // 2
-    for byte in bars:
-        for bit in range(4):
-            w = 1 + (byte >> (bit * 2) & 3)
-            draw.rectangle((x, 0, x + w - 1, height - 1), fill=1)
-            x += w + 1
+    x = max(0, (dots - sum(w + 1 for w in widths)) // 2)
+    for w in widths:
+        draw.rectangle((x, 0, x + w - 1, height - 1), fill=1)
+        x += w + 1
     hri = raster.text_image([mark.data], dots, align="center")
     img.paste(hri, (0, height))
     return img
