@@ -20,13 +20,15 @@ class Align(StrEnum):
 @dataclass(frozen=True)
 class Text:
     """A paragraph. Wrapped by display width at render time, because only the profile knows
-    the paper width. `width`/`height` are the printer's character magnification (1-3)."""
+    the paper width. `width`/`height` are the printer's character magnification (1-3);
+    `indent` columns start every wrapped line after the first (numbered steps)."""
 
     text: str
     width: int = 1
     height: int = 1
     bold: bool = False
     align: Align = Align.LEFT
+    indent: int = 0
 
     def __post_init__(self) -> None:
         for name in ("width", "height"):

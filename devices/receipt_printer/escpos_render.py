@@ -107,7 +107,7 @@ class Renderer:
 
     def block(self, block: d.Block) -> bytes:
         if isinstance(block, d.Text):
-            lines = wrap(block.text, max(2, self.p.cols // block.width))
+            lines = wrap(block.text, max(2, self.p.cols // block.width), block.indent)
             return self._lines(lines, block.align, block.bold, block.width, block.height)
         if isinstance(block, d.Rule):
             return self._lines([block.char * self.p.cols], d.Align.LEFT, False, 1, 1)

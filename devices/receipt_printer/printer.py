@@ -222,8 +222,9 @@ class ReceiptPrinter:
             # Keep the last known paper/cover/cutter: coming back must not re-announce them.
             st = replace(self._last, reachable=False, detail=st.detail)
         self._last = st
-        updates = [StatusUpdate(DEVICE, st.device, name, st.paper, st.detail) for name in names]
+        paper = st.paper if st.reachable else PaperState.UNKNOWN
+        updates = [StatusUpdate(DEVICE, st.device, name, paper, st.detail) for name in names]
         if self.events is not None:
             for u in updates:
                 self.events.put(u)
-        return updates[0] if updates else StatusUpdate(DEVICE, st.device, "", st.paper, st.detail)
+        return updates[0] if updates else StatusUpdate(DEVICE, st.device, "", paper, st.detail)

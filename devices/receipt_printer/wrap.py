@@ -86,6 +86,7 @@ def wrap(text: str, cols: int, indent: int = 0) -> list[str]:
     every line after the first (hanging indent for list items)."""
     if cols < 2:
         raise ValueError(f"wrap: expected at least 2 columns, got {cols}")
+    indent = min(max(0, indent), cols // 2)
     out: list[str] = []
     for raw in text.split("\n"):
         paragraph = _clean(raw)
@@ -113,7 +114,7 @@ def block_lines(block: Block, cols: int) -> list[str]:
     from devices.receipt_printer import document as d
 
     if isinstance(block, d.Text):
-        return [line for line in wrap(block.text, max(2, cols // block.width))]
+        return [line for line in wrap(block.text, max(2, cols // block.width), block.indent)]
     if isinstance(block, d.Rule):
         return [block.char * (cols // text_width(block.char))]
     if isinstance(block, d.CheckList):

@@ -17,6 +17,8 @@ def _barcode_image(mark: BarcodeMark, dots: int) -> Image.Image:
     (the decoded text records the data); the human-readable line below is exact."""
     widths = [1 + (byte >> shift & 3) for byte in hashlib.sha256(mark.data.encode()).digest()
               for shift in (0, 2, 4, 6)][: 20 + 11 * len(mark.data)]
+    while widths and sum(w + 1 for w in widths) > dots - 16:
+        widths.pop()
     height = max(8, min(mark.height, 200))
     img = Image.new("1", (dots, height + raster.LINE_PX), 0)
     draw = ImageDraw.Draw(img)
