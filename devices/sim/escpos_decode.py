@@ -93,7 +93,7 @@ class Decoder:
         self._buf = bytearray()
         self._raw = bytearray()
         self._elements: list[Element] = []
-        self._line: list[str] = []
+        self._line: list[tuple[str, int]] = []   # (decoded text, columns)
         self._line_style: tuple[int, bool, int, int] | None = None
         self._qr_data = ""
         self._qr_size = 3
@@ -113,11 +113,12 @@ class Decoder:
             used, receipt = self._step(pos)
             if used == NEED_MORE:
                 break
-            if not self.halted:
+            if receipt is not None:       # the cut belongs to the receipt it ends
+                receipt.raw += bytes(self._buf[pos:pos + used])
+                done.append(receipt)
+            elif not self.halted:
                 self._raw += self._buf[pos:pos + used]
             pos += used
-            if receipt is not None:
-                done.append(receipt)
         del self._buf[:pos]
         return done
 
@@ -182,19 +183,19 @@ class Decoder:
             return
         if self._line_style is None:
             self._line_style = (self.align, self.bold, self.width, self.height)
-        used = sum(1 if ord(c) < 0x80 else 2 for c in self._line) * self._line_style[2]
-        if used + cw * self.width > self.cols:
+        used = sum(w for _, w in self._line) * self._line_style[2]
+        if self._line and used + cw * self._line_style[2] > self.cols:
             self.auto_wraps += 1
             self._flush_line(force=True)
             self._line_style = (self.align, self.bold, self.width, self.height)
-        self._line.append(ch)
+        self._line.append((ch, cw))
 
     def _flush_line(self, force: bool) -> None:
         if self.halted or (not force and not self._line):
             return
         align, bold, width, height = self._line_style or (self.align, self.bold, self.width,
                                                           self.height)
-        self._elements.append(Line("".join(self._line), align, bold, width, height))
+        self._elements.append(Line("".join(t for t, _ in self._line), align, bold, width, height))
         self._line, self._line_style = [], None
         self.on_line()
 
