@@ -14,14 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.receipt_printer.escpos_render import ProfileSpec, render  # noqa: E402
-from devices.sim.escpos_decode import Decoder  # noqa: E402
-from devices.sim.paper import receipt_png  # noqa: E402
-from kiosk.catalog.model import item_from_dict  # noqa: E402
-from kiosk.receipts.guide import guide_receipt  # noqa: E402
-from kiosk.receipts.testpage import test_page  # noqa: E402
-from kiosk.receipts.ticket import TicketSlip  # noqa: E402
-from kiosk.receipts.ticket_layout import ticket_receipt  # noqa: E402
+from devices.receipt_printer.escpos_render import ProfileSpec, render
+from devices.sim.escpos_decode import Decoder
+from devices.sim.paper import receipt_png
+from kiosk.catalog.model import item_from_dict
+from kiosk.receipts.guide import guide_receipt
+from kiosk.receipts.testpage import test_page
+from kiosk.receipts.ticket import TicketSlip
+from kiosk.receipts.ticket_layout import ticket_receipt
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 9, 41)

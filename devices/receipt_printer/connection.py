@@ -1,11 +1,11 @@
 """Connections to a receipt printer, chosen by URL (the pyserial way: configuration, not code,
 decides where the bytes go):
 
-    tcp://HOST[:PORT]                   network printer, raw port (9100)   python-escpos Network
-    serial:///dev/ttyUSB0?baudrate=N    serial or pty                       pyserial serial_for_url
-    usb://0xVID:0xPID                   USB printer class                   python-escpos Usb
-    file:///path                        append bytes to a file or device    python-escpos File
-    cups://QUEUE                        a raw CUPS queue                    python-escpos CupsPrinter
+    tcp://HOST[:PORT]                  network printer, raw port 9100   python-escpos Network
+    serial:///dev/ttyUSB0?baudrate=N   serial port or pty               pyserial serial_for_url
+    usb://0xVID:0xPID                  USB printer class                python-escpos Usb
+    file:///path                       bytes to a file or device        python-escpos File
+    cups://QUEUE                       a raw CUPS queue                 python-escpos CupsPrinter
 
 Serial goes through pyserial directly: python-escpos's Serial opens `serial.Serial` (no URLs,
 so no pty or socket:// ports) and defaults to 9600 baud with DSR/DTR flow control on, which
@@ -14,6 +14,7 @@ stalls printers wired without DSR. file:// and cups:// cannot read, so they have
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 from typing import Any, Protocol
@@ -55,10 +56,8 @@ class _EscposConnection:
 
     def close(self) -> None:
         if self._p is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._p.close()
-            except OSError:
-                pass
             self._p = None
 
     def write(self, data: bytes) -> None:

@@ -69,7 +69,6 @@ class ReceiptPrinter:
         self.profile = profile
         self.timeout_s = timeout_s
         self.events = events
-        self._conn_factory = lambda: connection_for_url(url, timeout_s)
         self._backoff = backoff_s
         self._delay = backoff_s[0]
         self._retry_at = 0.0
@@ -168,7 +167,7 @@ class ReceiptPrinter:
         return self._query()
 
     def _connect(self) -> None:
-        conn = self._conn_factory()
+        conn = connection_for_url(self.url, self.timeout_s)
         conn.open()
         self._conn = conn
         self._delay = self._backoff[0]

@@ -13,6 +13,7 @@ language as the `--control` channel (see printer_state).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import select
@@ -161,10 +162,8 @@ class VirtualPrinter:
     def _drop_connections(self) -> None:
         with self._lock:
             for conn in list(self._conns):
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
             self._conns.clear()
 
     def _handle_printer_conn(self, conn: socket.socket) -> None:
@@ -187,7 +186,10 @@ class VirtualPrinter:
             ready, _, _ = select.select([master], [], [], 0.2)
             return os.read(master, n) if ready else None
 
-        self._pump(read, lambda b: os.write(master, b) and None)
+        def write(data: bytes) -> None:
+            os.write(master, data)
+
+        self._pump(read, write)
 
     def _pump(self, read: Callable[[int], bytes | None], write: Callable[[bytes], None]) -> None:
         """Read, throttled to the simulated baud rate, and decode until the link closes."""

@@ -111,9 +111,9 @@ def test_tall_raster_is_fragmented() -> None:
 
 
 def test_bad_values_are_named() -> None:
-    with pytest.raises(ValueError, match="Text.width"):
+    with pytest.raises(ValueError, match=r"Text\.width"):
         Text("x", width=4)
-    with pytest.raises(ValueError, match="ProfileSpec.text_mode"):
+    with pytest.raises(ValueError, match=r"ProfileSpec\.text_mode"):
         ProfileSpec(text_mode="utf8")
-    with pytest.raises(ValueError, match="Barcode.data"):
+    with pytest.raises(ValueError, match=r"Barcode\.data"):
         Barcode("二维码")
