@@ -85,6 +85,11 @@ class _EscposConnection:
 class _NetworkConnection(_EscposConnection):
     readable = True
 
+    def open(self) -> None:
+        super().open()
+        # A status request is 12 bytes; without NODELAY it can wait 40 ms for a delayed ACK.
+        self._p.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def read(self, n: int, timeout: float) -> bytes:
         """Up to n bytes within `timeout` (b"" if none came); a closed peer is PrinterOffline."""
         sock: socket.socket | None = getattr(self._p, "device", None) if self._p else None

@@ -120,7 +120,8 @@ class Renderer:
         if isinstance(block, d.QR):
             if self.p.qr == "native":
                 return qr_native(block.data, block.size)
-            return raster.raster_command(raster.qr_image(block.data, block.size, self.p.dots))
+            img = raster.qr_image(block.data, block.size, self.p.dots)
+            return raster.raster_command(raster.trim_right(img))
         if isinstance(block, d.Barcode):
             return barcode(block.data, block.height)
         if isinstance(block, d.Feed):
@@ -134,7 +135,7 @@ class Renderer:
         if self.p.text_mode == "raster":
             img = raster.text_image(lines, self.p.dots, width=width, height=height, bold=bold,
                                     align=align.value, font_path=self.p.font_path)
-            return style() + raster.raster_command(img)
+            return style() + raster.raster_command(raster.trim_right(img))
         body = b"".join(encode_line(line, self.p.text_mode) + LF for line in lines)
         reset = style() if (bold or width > 1 or height > 1 or align != d.Align.LEFT) else b""
         return style(align, bold, width, height) + body + reset

@@ -31,6 +31,14 @@ def raster_command(img: Image.Image) -> bytes:
     return bytes(out)
 
 
+def trim_right(img: Image.Image) -> Image.Image:
+    """Drop blank columns on the right (whole bytes): they cost bytes and print nothing, and
+    the left edge — hence alignment — stays where it was."""
+    box = img.getbbox()
+    right = 8 if box is None else -(-box[2] // 8) * 8
+    return img.crop((0, 0, right, img.height)) if right < img.width else img
+
+
 def _line_image(line: str, bold: bool, font_path: str) -> Image.Image:
     """One line at standard size, each character in its grid cell so columns match the
     printer's own font whatever the face's advance widths are."""

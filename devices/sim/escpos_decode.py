@@ -123,12 +123,19 @@ class Decoder:
         return done
 
     def finish(self) -> Receipt | None:
-        """The stream ended (connection closed): what was printed since the last cut."""
+        """What was printed since the last cut (the paper ran out, or the stream ended)."""
         self._flush_line(force=False)
         if not self._elements:
             self._raw.clear()
             return None
         return self._take("")
+
+    def end_of_stream(self) -> Receipt | None:
+        """The connection closed: a half-received command is dropped (so one bad sender
+        cannot swallow the next job) and the slip so far is torn off."""
+        self._buf.clear()
+        self._reset()
+        return self.finish()
 
     def _take(self, cut: str) -> Receipt:
         receipt = Receipt(self._elements, bytes(self._raw), cut)

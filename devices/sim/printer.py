@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import select
 import socket
 import threading
@@ -37,6 +38,7 @@ class SimReceipt:
     number: int
     receipt: Receipt
     complete: bool            # False: the job stopped (paper ran out) or no cut came
+    decoded_at: float = 0.0   # time.perf_counter() when its last byte was decoded
 
     @property
     def text(self) -> list[str]:
@@ -52,14 +54,18 @@ class VirtualPrinter:
         self.receipts: list[SimReceipt] = []
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._decoder = Decoder(encoding=encoding, cols=self.dots // 12)
-        self._decoder.on_line = self._line_printed
+        self.encoding = encoding
+        self._decoders: set[Decoder] = set()   # one per link: a bad sender can't garble others
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._servers: list[socket.socket] = []
         self._conns: set[socket.socket] = set()
         self._next = 1
         self._fds: list[int] = []
+        # Files are written off the decoding threads: drawing a long slip takes a while and
+        # status queries must not wait for it. A receipt joins `receipts` once its files exist.
+        self._writes: queue.Queue[SimReceipt | None] = queue.Queue()
+        self._writer: threading.Thread | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -82,6 +88,10 @@ class VirtualPrinter:
         return os.ttyname(slave)
 
     def stop(self) -> None:
+        if self._writer is not None:
+            self._writes.put(None)
+            self._writer.join(timeout=30)
+            self._writer = None
         self._stop.set()
         for s in self._servers:
             s.close()
@@ -112,7 +122,8 @@ class VirtualPrinter:
                 return f"error: {exc}"
             if self.state.offline:
                 self._drop_connections()
-            self._decoder.halted = self.state.halted
+            for decoder in self._decoders:
+                decoder.halted = self.state.halted
             return reply
 
     def wait_for_receipts(self, n: int, timeout: float = 5.0) -> list[SimReceipt]:
@@ -126,6 +137,10 @@ class VirtualPrinter:
     # ---- internals ---------------------------------------------------------------------------
 
     def _prepare_out(self) -> None:
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_loop, daemon=True,
+                                            name="sim-printer-writer")
+            self._writer.start()
         if self.out_dir is None:
             return
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -173,12 +188,14 @@ class VirtualPrinter:
                 return
             self._conns.add(conn)
         conn.settimeout(0.2)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        decoder = self._new_decoder()
         try:
-            self._pump(lambda n: _recv(conn, n), lambda b: conn.sendall(b))
+            self._pump(decoder, lambda n: _recv(conn, n), lambda b: conn.sendall(b))
         finally:
             with self._lock:
                 self._conns.discard(conn)
-                self._finish()
+                self._finish(decoder)
             conn.close()
 
     def _pty_loop(self, master: int) -> None:
@@ -189,9 +206,17 @@ class VirtualPrinter:
         def write(data: bytes) -> None:
             os.write(master, data)
 
-        self._pump(read, write)
+        self._pump(self._new_decoder(), read, write)
 
-    def _pump(self, read: Callable[[int], bytes | None], write: Callable[[bytes], None]) -> None:
+    def _new_decoder(self) -> Decoder:
+        decoder = Decoder(encoding=self.encoding, cols=self.dots // 12)
+        decoder.on_line = lambda: self._line_printed(decoder)
+        with self._lock:
+            self._decoders.add(decoder)
+        return decoder
+
+    def _pump(self, decoder: Decoder, read: Callable[[int], bytes | None],
+              write: Callable[[bytes], None]) -> None:
         """Read, throttled to the simulated baud rate, and decode until the link closes."""
         while not self._stop.is_set():
             baud = self.state.baud
@@ -202,36 +227,51 @@ class VirtualPrinter:
                 return
             if baud:
                 time.sleep(len(chunk) * 10 / baud)   # 8N1: ten bits on the wire per byte
+            replies = bytearray()   # one write per chunk: byte-by-byte replies meet Nagle
             with self._lock:
                 if self.state.offline:
                     return
-                self._decoder.respond = lambda n: write(bytes([self.state.status_byte(n)]))
-                self._decoder.halted = self.state.halted
-                for receipt in self._decoder.feed(chunk):
-                    self._store(receipt, complete=True)
+                def respond(n: int, out: bytearray = replies) -> None:
+                    out.append(self.state.status_byte(n))
 
-    def _line_printed(self) -> None:
+                decoder.respond = respond
+                decoder.halted = self.state.halted
+                for receipt in decoder.feed(chunk):
+                    self._store(receipt, complete=True)
+            if replies:
+                write(bytes(replies))
+
+    def _line_printed(self, decoder: Decoder) -> None:
         with self._lock:
             self.state.line_printed()
-            if self.state.halted and not self._decoder.halted:
-                partial = self._decoder.finish()
-                self._decoder.halted = True
+            if self.state.halted and not decoder.halted:
+                partial = decoder.finish()
+                decoder.halted = True
                 if partial is not None:
                     self._store(partial, complete=False)
 
-    def _finish(self) -> None:
-        receipt = self._decoder.finish()
+    def _finish(self, decoder: Decoder) -> None:
+        self._decoders.discard(decoder)
+        receipt = decoder.end_of_stream()
         if receipt is not None:
             self._store(receipt, complete=False)
 
     def _store(self, receipt: Receipt, complete: bool) -> None:
-        with self._changed:
-            sim = SimReceipt(self._next, receipt, complete)
+        with self._lock:
+            sim = SimReceipt(self._next, receipt, complete, time.perf_counter())
             self._next += 1
-            self.receipts.append(sim)
-            self._changed.notify_all()
-        if self.out_dir is not None:
-            self._write(sim)
+        self._writes.put(sim)
+
+    def _write_loop(self) -> None:
+        while (sim := self._writes.get()) is not None:
+            if self.out_dir is not None:
+                try:
+                    self._write(sim)
+                except OSError:
+                    log.exception("virtual printer: cannot write receipt %d", sim.number)
+            with self._changed:
+                self.receipts.append(sim)
+                self._changed.notify_all()
 
     def _write(self, sim: SimReceipt) -> None:
         base = self.out_dir / str(sim.number) if self.out_dir else Path(str(sim.number))

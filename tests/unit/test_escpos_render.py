@@ -79,9 +79,10 @@ def test_native_qr() -> None:
 
 def test_image_qr_is_a_centred_raster() -> None:
     data = one(QR("T1", size=4), ProfileSpec(qr="image"))
-    # GS v 0, 72 bytes per row (576 dots); 21 modules + 2x2 quiet = 25 modules x 4 dots.
-    assert data[:8] == b"\x1dv0\x00\x48\x00\x64\x00"
-    assert len(data) == 8 + 72 * 100
+    # 21 modules + 2x2 quiet = 25 modules x 4 dots = 100 rows, centred on 576 dots: ink ends
+    # at 238 + 100 - 8 (quiet zone) = 330 → 42 bytes a row once the blank right is trimmed.
+    assert data[:8] == b"\x1dv0\x00\x2a\x00\x64\x00"
+    assert len(data) == 8 + 42 * 100
 
 
 def test_barcode_code128() -> None:
@@ -99,8 +100,9 @@ def test_feed_and_cut_modes() -> None:
 def test_raster_text_is_drawn() -> None:
     data = one(Text("办事指南"), ProfileSpec(paper_mm=58, text_mode="raster"))
     assert data[:9] == PLAIN
-    assert data[9:17] == b"\x1dv0\x00\x30\x00\x1e\x00"   # 48 bytes x 30 rows
-    assert len(data) == 17 + 48 * 30
+    # 4 characters x 24 dots = 12 bytes a row (blank right side trimmed) x 30 rows
+    assert data[9:17] == b"\x1dv0\x00\x0c\x00\x1e\x00"
+    assert len(data) == 17 + 12 * 30
     assert any(data[17:])                                # some ink
 
 
