@@ -76,6 +76,8 @@ class ReceiptPrinter:
         self._conn: Connection | None = None
         self._last: sb.PrinterStatus | None = None
         self._jobs = count(1)
+        self._monitor: threading.Thread | None = None
+        self._monitor_stop = threading.Event()
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -87,8 +89,26 @@ class ReceiptPrinter:
             self._publish(self._read_status(force=True))
 
     def close(self) -> None:
+        self._monitor_stop.set()
+        if self._monitor is not None:
+            self._monitor.join(timeout=self.timeout_s + 1)
+            self._monitor = None
         with self._lock:
             self._drop()
+
+    def start_monitor(self, interval_s: float = 5.0) -> None:
+        """Poll status() every `interval_s` on a thread of its own, so status events (paper
+        low, cover open, offline) reach the UI before a citizen taps Print. Stops on close()."""
+        if self._monitor is not None:
+            return
+        self._monitor_stop.clear()
+
+        def run() -> None:
+            while not self._monitor_stop.wait(interval_s):
+                self.status()
+
+        self._monitor = threading.Thread(target=run, daemon=True, name="receipt-printer-monitor")
+        self._monitor.start()
 
     def __enter__(self) -> ReceiptPrinter:
         self.open()

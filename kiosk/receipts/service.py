@@ -12,6 +12,7 @@ from devices.receipt_printer.printer import ReceiptPrinter
 from devices.status import StatusUpdate
 from kiosk.catalog.model import Item
 from kiosk.config import Config, PrinterProfile
+from kiosk.errors import ConfigError
 from kiosk.receipts.guide import guide_receipt
 from kiosk.receipts.testpage import test_page
 from kiosk.receipts.ticket import TicketSlip
@@ -28,10 +29,14 @@ def profile_spec(profile: PrinterProfile) -> ProfileSpec:
 def open_receipt_printer(cfg: Config, url: str | None = None,
                          events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
     """The configured receipt printer (or the one at `url`), opened. An absent printer is
-    OFFLINE, not an error; a malformed URL raises ValueError naming it."""
+    OFFLINE, not an error; a malformed URL raises ConfigError naming it."""
     printer = ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
                              cfg.receipt_printer.timeout_s, events)
-    printer.open()
+    try:
+        printer.open()
+    except ValueError as exc:
+        key = "--printer" if url else "receipt_printer.url"
+        raise ConfigError([f"{key}: {exc}"]) from None
     return printer
 
 

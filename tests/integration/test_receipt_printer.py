@@ -222,3 +222,21 @@ def test_garbage_on_the_wire_does_not_stop_the_printer(vp: VirtualPrinter) -> No
     with driver(vp, port) as printer:
         assert printer.print_document(SHORT).ok
     assert any(r.text[:1] == ["测试 A001"] for r in vp.wait_for_receipts(2))
+
+
+def test_monitor_reports_a_fault_without_a_job(vp: VirtualPrinter) -> None:
+    events: queue.Queue[StatusUpdate] = queue.Queue()
+    with driver(vp, vp.start(), events) as printer:
+        printer.start_monitor(0.05)
+        assert events.get(timeout=2).event == "PS_ONLINE"
+        vp.command("paper near")
+        assert events.get(timeout=2).event == "REC_NEAREMPTY"
+
+
+def test_bad_url_is_a_config_error() -> None:
+    from kiosk.config import parse_config
+    from kiosk.errors import ConfigError
+    from kiosk.receipts.service import open_receipt_printer
+
+    with pytest.raises(ConfigError, match="--printer"):
+        open_receipt_printer(parse_config({}), "usb://nonsense")
