@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "kiosk.commands.admin",
     "kiosk.commands.catalog",
     "kiosk.commands.show",
+    "kiosk.commands.print_cmd",
 ]
 
 
