@@ -209,8 +209,8 @@ def test_sex_codes(code: str, name: str) -> None:
     assert codes.sex_name(code) == name
 
 
-@pytest.mark.parametrize(("name", "masked"), [("王小明", "王*明"), ("李四", "李*"), ("欧阳小华", "欧**华"),
-                                              ("王", "*"), ("", "")])
+@pytest.mark.parametrize(("name", "masked"), [
+    ("王小明", "王*明"), ("李四", "李*"), ("欧阳小华", "欧**华"), ("王", "*"), ("", "")])
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
 
