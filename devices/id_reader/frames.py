@@ -133,6 +133,16 @@ class StreamParser:
         """Bytes held waiting for the rest of a frame."""
         return len(self._buf)
 
+    def wanted(self) -> int:
+        """Bytes still needed to complete the frame being assembled (at least 1).
+
+        Lets the transport read by length: the header, then exactly the rest of the frame.
+        """
+        if len(self._buf) < HEADER_LEN or not self._buf.startswith(PREAMBLE):
+            return max(1, HEADER_LEN - len(self._buf))
+        length = int.from_bytes(self._buf[5:7], "big")
+        return max(1, HEADER_LEN + length - len(self._buf))
+
     def feed(self, chunk: bytes) -> list[bytes]:
         """Add bytes; return every complete valid frame now available, in order."""
         self._buf += chunk

@@ -81,6 +81,7 @@ class IdCardRecord:
     appended_address: str = ""
     photo_raw: bytes = field(default=b"", compare=False)
     fingerprint_raw: bytes = field(default=b"", compare=False)
+    photo_image: bytes = field(default=b"", compare=False)  # only with a decoder plug-in
 
     @property
     def display_name(self) -> str:
