@@ -118,7 +118,11 @@ class SamLink:
             self._ser.timeout = left
             chunk = self._ser.read(self._parser.wanted())
             for frame in self._parser.feed(chunk):
-                reply = frames.parse_response(frame)
+                try:
+                    reply = frames.parse_response(frame)
+                except frames.FrameError as exc:  # e.g. our own command echoed by loop://
+                    log.debug("%s on %s: not a reply: %s", op.name, self.port, exc)
+                    continue
                 if op.accepts(reply):
                     log.debug("%s on %s: %s", op.name, self.port, describe(reply.sw3))
                     return reply

@@ -94,6 +94,7 @@ class IdReader:
         self._lock = threading.Lock()          # one transaction at a time on the port
         self._status = ReaderStatus(DeviceState.OFFLINE, "not opened")
         self._held: bytes | None = None        # digest of the card on the reader, memory only
+        self._misses = 0                       # polls in a row without a valid reply
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._waiters: list[queue.Queue[IdCardRecord]] = []
@@ -162,12 +163,18 @@ class IdReader:
             if not self._online():
                 return None
         try:
-            return self._poll()
+            record = self._poll()
+            self._misses = 0
+            return record
         except PortUnavailable as exc:
             self._set_status(DeviceState.NO_DEVICE, str(exc), "")
         except ReplyTimeout as exc:
-            self._link.close()
-            self._set_status(DeviceState.OFFLINE, str(exc), "")
+            # One lost reply is noise on the line; two in a row is a reader gone silent.
+            self._misses += 1
+            log.debug("id reader %s: %s", self.port, exc)
+            if self._misses >= 2:
+                self._link.close()
+                self._set_status(DeviceState.OFFLINE, str(exc), "")
         except SamFailure as exc:
             self._set_status(DeviceState.HW_ERROR, str(exc), self._status.sam_id)
         return None
