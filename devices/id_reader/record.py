@@ -24,6 +24,15 @@ class CardType(StrEnum):
     HMT_PERMIT = "hmt_permit"      # 港澳台居民居住证 ('J')
 
 
+#: What the card is called on screen and paper.
+CARD_TYPE_NAMES: dict[CardType, str] = {
+    CardType.RESIDENT: "居民身份证",
+    CardType.FOREIGN_2017: "外国人永久居留身份证（2017 版）",
+    CardType.FOREIGN_2023: "外国人永久居留身份证（2023 版）",
+    CardType.HMT_PERMIT: "港澳台居民居住证",
+}
+
+
 def mod11_2_valid(number: str) -> bool:
     """GB 11643 / ISO 7064 MOD 11-2 check of an 18-character number ('x' taken as 'X')."""
     if len(number) != 18 or not number[:17].isdigit() or not number[:17].isascii():
