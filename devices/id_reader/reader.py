@@ -95,6 +95,7 @@ class IdReader:
         self._status = ReaderStatus(DeviceState.OFFLINE, "not opened")
         self._held: bytes | None = None        # digest of the card on the reader, memory only
         self._misses = 0                       # polls in a row without a valid reply
+        self._reported_last_poll = False       # the previous find answered 9F
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._waiters: list[queue.Queue[IdCardRecord]] = []
@@ -132,6 +133,7 @@ class IdReader:
         if self._thread is not None:
             return self._wait_for_worker(timeout_s)
         deadline = time.monotonic() + timeout_s
+        self._reported_last_poll = False  # the last poll may be long ago: any card is new
         while time.monotonic() < deadline:
             with self._lock:
                 record = self._step()
@@ -210,8 +212,9 @@ class IdReader:
 
     def _poll(self) -> IdCardRecord | None:
         found = self._command(ops.FIND, self.timeouts.card_s)
+        seen_before, self._reported_last_poll = self._reported_last_poll, found.sw3 == Sw3.FIND_OK
         if found.sw3 == Sw3.FIND_OK:
-            return self._read_card()
+            return self._read_card(seen_before)
         if found.sw3 == Sw3.NO_CARD and self._held is not None:
             self._check_still_there()
         elif found.sw3 != Sw3.NO_CARD:
@@ -226,16 +229,16 @@ class IdReader:
             log.info("card removed from %s", self.port)
             self._emit(CardRemoved())
 
-    def _read_card(self) -> IdCardRecord | None:
+    def _read_card(self, seen_before: bool) -> IdCardRecord | None:
         try:
-            return self._read_card_unchecked()
+            return self._read_card_unchecked(seen_before)
         except ReplyTimeout as exc:
             self._failed(f"time-out: {exc}")
         except TextBlockError as exc:
             self._failed(f"bad card data: {exc}")
         return None
 
-    def _read_card_unchecked(self) -> IdCardRecord | None:
+    def _read_card_unchecked(self, seen_before: bool) -> IdCardRecord | None:
         selected = self._command(ops.SELECT, self.timeouts.card_s)
         if selected.sw3 != Sw3.SUCCESS:
             self._failed(describe(selected.sw3))
@@ -247,8 +250,10 @@ class IdReader:
             return None
         text, photo, fingerprint = split_read_data(reply.data, self.read_fingerprint)
         digest = hashlib.blake2b(text, digest_size=16).digest()
-        if digest == self._held:
-            return None  # a reader that re-reports a card left on it: not a new read
+        if seen_before and digest == self._held:
+            # A reader that reports a card left on it at every poll: not a new read. (One that
+            # reports it only when presented again answers 80 in between.)
+            return None
         record = self._complete(parse_text_block(text, photo, fingerprint))
         self._held = digest
         log.info("card read on %s: %s card, check digit %s", self.port,
@@ -279,6 +284,7 @@ class IdReader:
         return reply
 
     def _failed(self, reason: str) -> None:
+        self._reported_last_poll = False  # the retry of a failed read is not a re-report
         log.info("card read failed on %s: %s", self.port, reason)
         self._emit(CardReadFailed(reason))
 

@@ -71,8 +71,11 @@ def _op_of(cmd: int, para: int) -> str:
 class SimReader:
     """The reader's protocol state. Thread-safe: the control channel and the line share it."""
 
-    def __init__(self, cards: list[SimCard]) -> None:
+    def __init__(self, cards: list[SimCard], rereport: bool = False) -> None:
         self.cards = list(cards)
+        #: Some readers answer find with 9F at every poll while a card stays on them; the
+        #: default follows the protocol doc: 80 until the card is presented again.
+        self.rereport = rereport
         self._lock = threading.Lock()
         self._placed: int | None = None
         self._reported = False   # the placed card was read: find answers 80 until re-placed
@@ -171,7 +174,7 @@ class SimReader:
         if with_fingerprint:
             lengths += len(card.fingerprint).to_bytes(2, "big")
             body += card.fingerprint
-        self._reported = not self._reply_fault_pending("read")
+        self._reported = not self.rereport and not self._reply_fault_pending("read")
         return Sw3.SUCCESS, lengths + body
 
     def _take(self, name: str) -> bool:

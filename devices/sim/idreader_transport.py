@@ -40,6 +40,9 @@ class SimLine(threading.Thread):
     def __init__(self, sim: SimReader) -> None:
         super().__init__(name=f"sim-{type(self).__name__}", daemon=True)
         self.sim = sim
+        #: With a baud rate, each reply is held back for its wire time at 8N1 (10 bits/byte):
+        #: a pty or a socket otherwise delivers a 1295-byte reply in microseconds.
+        self.pace_baud = 0
         self._stop_event = threading.Event()
         self._unplug_at: float | None = None   # requested: drop the line now
         self._replug_at: float | None = None   # when to plug it back (inf: on `replug`)
@@ -91,8 +94,9 @@ class SimLine(threading.Thread):
                 self._send(chunk)
 
     def _send(self, chunk: Chunk) -> None:
-        if chunk.delay_s:
-            self._stop_event.wait(chunk.delay_s)
+        delay = chunk.delay_s + (len(chunk.data) * 10 / self.pace_baud if self.pace_baud else 0)
+        if delay:
+            self._stop_event.wait(delay)
         try:
             self._write(chunk.data)
         except OSError as exc:

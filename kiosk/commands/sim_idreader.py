@@ -24,6 +24,11 @@ def register(sub: Any) -> None:
     p.add_argument("--control", metavar="tcp://HOST:PORT",
                    help="control channel: place/remove cards, inject faults (port 0: any)")
     p.add_argument("--place", metavar="CARD", help="start with this card on the reader")
+    p.add_argument("--rereport", action="store_true",
+                   help="answer find with 9F at every poll while a card stays (some readers "
+                        "do); default: only when the card is presented again")
+    p.add_argument("--pace-baud", type=int, default=0, metavar="BAUD",
+                   help="hold each reply back for its wire time at this line speed")
     p.set_defaults(handler=_run)
     c = sub.add_parser("idreader-ctl", help="send a command to a running simulated reader")
     c.add_argument("url", metavar="tcp://HOST:PORT", help="its --control address")
@@ -52,7 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         parse_tcp_url,
     )
 
-    sim = SimReader(load_cards(Path(args.cards)) if args.cards else sample_cards())
+    sim = SimReader(load_cards(Path(args.cards)) if args.cards else sample_cards(),
+                    rereport=args.rereport)
     if args.place:
         sim.place(args.place)
     line: SimLine
@@ -60,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         line = PtyLine(sim, Path(args.link) if args.link else None)
     else:
         line = TcpLine(sim, *parse_tcp_url(args.listen))
+    line.pace_baud = args.pace_baud
     line.start()
     line.ready.wait(5)
     print(f"idreader: {line.describe()}", flush=True)

@@ -57,8 +57,8 @@ class Rig:
 
 @contextmanager
 def rig(tmp_path: Path, transport: str = "pty", cards: list[SimCard] | None = None,
-        poll: bool = True, **reader_args: object) -> Iterator[Rig]:
-    sim = SimReader(cards or sample_cards())
+        poll: bool = True, rereport: bool = False, **reader_args: object) -> Iterator[Rig]:
+    sim = SimReader(cards or sample_cards(), rereport=rereport)
     line: SimLine = (PtyLine(sim, tmp_path / "ttyID") if transport == "pty"
                      else TcpLine(sim, "127.0.0.1", 0))
     line.start()
@@ -66,8 +66,9 @@ def rig(tmp_path: Path, transport: str = "pty", cards: list[SimCard] | None = No
     port = (f"socket://127.0.0.1:{line.port}" if isinstance(line, TcpLine)
             else str(tmp_path / "ttyID"))
     events: queue.Queue[ReaderEvent] = queue.Queue()
-    args: dict[str, object] = {"timeouts": FAST, "reconnect_s": 0.1, **reader_args}
-    reader = IdReader(port, poll_interval_s=0.02, events=events, **args)  # type: ignore[arg-type]
+    args: dict[str, object] = {"timeouts": FAST, "reconnect_s": 0.1, "poll_interval_s": 0.02,
+                               **reader_args}
+    reader = IdReader(port, events=events, **args)  # type: ignore[arg-type]
     reader.open(poll=poll)
     try:
         yield Rig(sim, line, reader, events)

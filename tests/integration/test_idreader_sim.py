@@ -70,6 +70,42 @@ def test_card_left_on_reader_is_read_once_and_again_when_presented_again(
         assert read(r).record.name == "王测试"
 
 
+def test_reader_that_re_reports_a_card_left_on_it(tmp_path: Path) -> None:
+    with rig(tmp_path, rereport=True) as r:
+        r.sim.place("resident")
+        read(r)
+        later = r.quiet(0.3)
+        assert not [e for e in later if isinstance(e, (CardRead, CardRemoved))]
+        assert r.sim.commands_seen > 20  # it did keep polling (and reading) meanwhile
+        r.sim.remove()
+        r.next(CardRemoved)
+        r.sim.place("resident")
+        read(r)
+
+
+def test_same_card_presented_again_between_two_polls_is_a_new_read(tmp_path: Path) -> None:
+    """Lifted and put back between two polls, so the host never saw it gone. (Within the very
+    poll after its read it would be taken for a re-report: harmless, that card was just read.)
+    """
+    with rig(tmp_path, poll_interval_s=0.2) as r:
+        r.sim.place("resident-elder")
+        read(r)
+        r.quiet(0.3)  # one poll: find 80, select 90 (still there)
+        r.sim.place("resident-elder")
+        read(r)
+
+
+def test_a_failed_read_of_a_card_presented_again_is_retried(tmp_path: Path) -> None:
+    with rig(tmp_path, poll_interval_s=0.2) as r:
+        r.sim.place("resident-elder")
+        read(r)
+        r.quiet(0.3)
+        r.sim.inject("read-fail")
+        r.sim.place("resident-elder")
+        r.next(CardReadFailed)
+        read(r)
+
+
 def test_fingerprint_read_30_10(tmp_path: Path) -> None:
     card = encode_card({"label": "fp", "name": "指纹测", "sex": "1", "nation": "01",
                         "birth": "19700101", "id_number": "11010519491231002X",
@@ -185,6 +221,11 @@ def test_read_once_without_the_worker(tmp_path: Path) -> None:
         r.sim.place("resident-elder")
         rec = r.reader.read_once(2.0)
         assert rec is not None and rec.id_number == "11010519491231002X"
+        assert r.reader.read_once(0.1) is None  # the card stays: not read twice
+        r.sim.remove()
+        r.sim.place("resident-elder")
+        again = r.reader.read_once(2.0)
+        assert again is not None and again.name == "王测试"
 
 
 def test_read_once_with_the_worker(tmp_path: Path) -> None:
