@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "kiosk.commands.catalog",
     "kiosk.commands.show",
     "kiosk.commands.print_cmd",
+    "kiosk.commands.card",
 ]
 
 

@@ -9,6 +9,9 @@ import importlib
 from typing import Any
 
 SIM_MODULES: list[str] = ["kiosk.commands.sim_printer"]
+SIM_MODULES: list[str] = [
+    "kiosk.commands.sim_idreader",
+]
 
 
 def register(sub: Any) -> None:
