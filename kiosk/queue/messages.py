@@ -26,8 +26,10 @@ def needs_card(svc: ServiceConfig) -> str:
     return f"办理{svc.name}需要身份证，请将身份证放在感应区后再取号。"
 
 
-def refusal(reason: Refusal, svc: ServiceConfig) -> str:
+def refusal(reason: Refusal, svc: ServiceConfig, paused: bool = False) -> str:
     n = svc.name
+    if paused:
+        return f"{n}今天暂停取号，请咨询大厅工作人员。"
     texts = {
         Refusal.CLOSED: f"{n}现在不能取号（办理时间 {hours_text(svc)}），请在办理时间内再来。",
         Refusal.DAILY_LIMIT: f"{n}今天的号已经取完了，请明天再来，或咨询大厅工作人员。",

@@ -181,11 +181,12 @@ class QueueService:
         if svc.requires_id and card is None:
             return IssueResult(IssueStatus.REFUSED, messages.needs_card(svc),
                                refusal=Refusal.NEEDS_CARD, detail=f"{svc.prefix} needs a card")
-        now = self.clock()
+        req = self._request(svc, card, declared, self.clock())
         try:
-            ticket = self.store.allocate(self._request(svc, card, declared, now))
+            ticket = self.store.allocate(req)
         except AllocationRefused as exc:
-            return IssueResult(IssueStatus.REFUSED, messages.refusal(exc.reason, svc),
+            paused = exc.reason is Refusal.CLOSED and req.open_by_hours  # staff closed it
+            return IssueResult(IssueStatus.REFUSED, messages.refusal(exc.reason, svc, paused),
                                refusal=exc.reason, detail=str(exc))
         except QueueError as exc:
             log.error("allocation failed: %s", exc)

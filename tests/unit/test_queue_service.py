@@ -121,6 +121,7 @@ def test_staff_override_closes_and_reopens_for_the_day(queue: QueueService,
     queue.set_service_open("C", False)
     r = queue.take("C")
     assert r.refusal is Refusal.CLOSED and r.ticket is None
+    assert r.citizen_message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
     assert [s.note for s in queue.overview() if s.prefix == "C"] == ["今日暂停取号"]
     queue.set_service_open("C", None)
     assert queue.take("C").ok
