@@ -188,3 +188,23 @@ def test_observed_handling_needs_enough_samples() -> None:
     assert handling_minutes(6.0, [20.0, 20.0]) == 6.0
     assert handling_minutes(6.0, [20.0, 10.0, 12.0]) == 12.0
     assert handling_minutes(6.0, [600.0, 600.0, 600.0]) == 240.0
+
+
+def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
+    from kiosk.queue.report import tickets_today
+
+    cfg = make_config(tmp_path)
+    assert tickets_today(cfg, NOW) == []                # no store yet: none created
+    assert not (tmp_path / "var" / "queue.sqlite").exists()
+    q = make_service(cfg, Clock(NOW))
+    q.take("C")
+    q.take("C")
+    q.void("C001")
+    q.close()
+    rows = tickets_today(cfg, NOW)
+    assert rows == [
+        {"prefix": "A", "name": "社保医保", "issued": 0, "waiting": 0, "void": 0,
+         "last_number": ""},
+        {"prefix": "C", "name": "综合咨询", "issued": 1, "waiting": 1, "void": 1,
+         "last_number": "C002"},
+    ]
