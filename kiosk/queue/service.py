@@ -181,16 +181,17 @@ class QueueService:
         if svc.requires_id and card is None:
             return IssueResult(IssueStatus.REFUSED, messages.needs_card(svc),
                                refusal=Refusal.NEEDS_CARD, detail=f"{svc.prefix} needs a card")
-        req = self._request(svc, card, declared, self.clock())
         try:
+            req = self._request(svc, card, declared, self.clock())
             ticket = self.store.allocate(req)
         except AllocationRefused as exc:
             paused = exc.reason is Refusal.CLOSED and req.open_by_hours  # staff closed it
             return IssueResult(IssueStatus.REFUSED, messages.refusal(exc.reason, svc, paused),
                                refusal=exc.reason, detail=str(exc))
-        except QueueError as exc:
+        except (QueueError, OSError) as exc:   # the store, or the secret file under var/
             log.error("allocation failed: %s", exc)
-            return IssueResult(IssueStatus.ERROR, exc.citizen_message, detail=str(exc))
+            return IssueResult(IssueStatus.ERROR, getattr(exc, "citizen_message", "")
+                               or messages.GENERIC, detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card else "")
         return self._print_and_settle(ticket, slip)
 

@@ -313,3 +313,18 @@ def test_reset_today_voids_waiting_and_keeps_numbering(queue: QueueService) -> N
 def test_card_repr_hides_the_number() -> None:
     c = card()
     assert "110105" not in repr(c) and "1960" not in repr(c) and "王*明" in repr(c)
+
+
+def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
+                                                              clock: Clock) -> None:
+    cfg = make_config(tmp_path, secret_file="var/secret-is-a-folder")
+    (tmp_path / "var" / "secret-is-a-folder").mkdir(parents=True)
+    q = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), FakePrinter(), clock=clock)
+    q.store.open()                                  # the store works; the secret cannot be read
+    r = q.take("A", card())
+    assert r.status is IssueStatus.ERROR and "secret-is-a-folder" in r.detail
+    assert r.citizen_message == "抱歉，暂时无法取号，请联系大厅工作人员。"
+    q.store.close()                                 # now the store is gone too
+    r = q.take("C")
+    assert r.status is IssueStatus.ERROR and "not open" in r.detail
+    assert r.citizen_message == "取号系统暂时无法使用，请联系大厅工作人员。"
