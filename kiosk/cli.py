@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "kiosk.commands.show",
     "kiosk.commands.print_cmd",
     "kiosk.commands.card",
+    "kiosk.commands.ticket",
 ]
 
 

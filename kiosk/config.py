@@ -191,8 +191,12 @@ class QueueConfig:
                                 min=50, max=120)
     priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
                                          "own prefix.", choices=("flag", "prefix"))
-    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix'.",
+    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix' "
+                                        "(put before the service letter: YA001).",
                                    pattern=r"[A-Z]")
+    secret_file: str = setting("var/queue-secret.key",
+                               "Per-installation secret keying the hash of ID numbers (for "
+                               "per-person limits); created with mode 0600 on first use.")
 
 
 @dataclass(frozen=True)
