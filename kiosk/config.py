@@ -127,6 +127,14 @@ class IdReaderConfig:
                         "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.")
     baudrate: int = setting(115200, "Line speed.", choices=(9600, 19200, 38400, 57600, 115200))
     poll_interval_s: float = setting(0.5, "Seconds between card polls.", min=0.05, max=10.0)
+    read_fingerprint: bool = setting(False, "Use the 30 10 read (text, photo and fingerprint "
+                                     "data) instead of 30 01; the kiosk never needs it.")
+    photo_decoder: str = setting("", "WLT photo decoder plug-in as package.module:factory "
+                                 "(a licensed vendor library); empty: photos stay undecoded.",
+                                 pattern=r"([\w.]+:\w+)?")
+    sim_control: str = setting("", "Control channel of the simulated reader, for the demo's "
+                               "\"place a card\" button in development mode: tcp://HOST:PORT; "
+                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?")
 
 
 @dataclass(frozen=True)
@@ -200,8 +208,12 @@ class QueueConfig:
                                 min=50, max=120)
     priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
                                          "own prefix.", choices=("flag", "prefix"))
-    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix'.",
+    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix' "
+                                        "(put before the service letter: YA001).",
                                    pattern=r"[A-Z]")
+    secret_file: str = setting("var/queue-secret.key",
+                               "Per-installation secret keying the hash of ID numbers (for "
+                               "per-person limits); created with mode 0600 on first use.")
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,14 @@
 """Forms as citizens get them: find a procedure's form (blank or sample) and print it.
 
-The catalog lookup is isolated in `lookup_item` so that the catalog store (kiosk.catalog) can
-change underneath without touching the flows."""
+The catalog lookup is isolated in `lookup_item`, so the flows do not depend on how the catalog
+is stored."""
 
 from __future__ import annotations
 
-import importlib
-import json
 from pathlib import Path
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
 from devices.outcome import JobOutcome
-from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.model import Form, Item
 from kiosk.config import Config
 from kiosk.copies.service import check_copies
@@ -25,24 +21,11 @@ class FormNotFound(CatalogError):
     citizen_message = "这份表格暂时无法打印，请到窗口领取。"
 
 
-def open_catalog(cfg: Config) -> Catalog:
-    """The catalog the kiosk uses. kiosk.catalog.catalog.open_catalog (the SQLite store) when
-    it exists; until then the seed document named in [catalog] seed."""
-    module = importlib.import_module("kiosk.catalog.catalog")
-    opener: Any = getattr(module, "open_catalog", None)
-    if opener is not None:
-        catalog: Catalog = opener(cfg)
-        return catalog
-    seed = cfg.path(cfg.catalog.seed)
-    try:
-        doc = json.loads(seed.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"catalog.seed: cannot read {seed}: {exc}") from exc
-    return Catalog.from_document(doc)
-
-
 def lookup_item(cfg: Config, code: str) -> Item:
-    """The item with `code` (ItemNotFound otherwise)."""
+    """The item with `code` (ItemNotFound otherwise), from the catalog store
+    (kiosk.catalog.open_catalog: [catalog] db, seeded from [catalog] seed when empty)."""
+    from kiosk.catalog import open_catalog
+
     return open_catalog(cfg).get(code)
 
 
