@@ -5,6 +5,7 @@ is stored."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from devices.document_printer.cups import CupsPrinter
@@ -29,15 +30,44 @@ def lookup_item(cfg: Config, code: str) -> Item:
     return open_catalog(cfg).get(code)
 
 
+KIND_ZH = {"blank": "空白表格", "sample": "示例样表"}
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """One form as the 表格打印 list shows it: printable when its PDF is there."""
+
+    form: Form
+    path: Path | None
+
+    @property
+    def kind_zh(self) -> str:
+        return KIND_ZH.get(self.form.kind, self.form.kind)
+
+    @property
+    def printable(self) -> bool:
+        return self.path is not None
+
+
+def _resolve(cfg: Config, form: Form) -> Path:
+    path = Path(form.file)
+    return path if path.is_absolute() else cfg.path(cfg.catalog.forms_dir) / path
+
+
+def forms_of(cfg: Config, item: Item) -> list[FormEntry]:
+    """The item's forms, blank ones first (what a citizen fills in), then the samples."""
+    entries = [FormEntry(f, p if (p := _resolve(cfg, f)).is_file() else None)
+               for f in item.forms]
+    return sorted(entries, key=lambda e: e.form.kind != "blank")
+
+
 def form_pdf(cfg: Config, item: Item, form_id: str) -> tuple[Form, Path]:
     """The form and its PDF file (relative paths resolve against [catalog] forms_dir)."""
     form = item.form(form_id)
     if form is None:
         known = ", ".join(f.id for f in item.forms) or "(none)"
         raise FormNotFound(f"item {item.code} has no form {form_id!r}; its forms: {known}")
-    path = Path(form.file)
-    if not path.is_absolute():
-        path = cfg.path(cfg.catalog.forms_dir) / path
+    path = _resolve(cfg, form)
     if not path.is_file():
         raise FormNotFound(f"item {item.code} form {form_id}: PDF {path} does not exist "
                            "(run scripts/build-forms.py, or check catalog.forms_dir)")

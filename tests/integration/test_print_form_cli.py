@@ -67,3 +67,16 @@ def test_print_form_on_stopped_printer(run_kiosk: Callable[..., Any], config: Pa
                      "--printer", queue_name)
     assert done.returncode == 3
     assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
+
+
+def test_forms_of_lists_blank_first_and_marks_missing(config: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.forms.service import forms_of, lookup_item
+
+    cfg = load_config(config)
+    (entry,) = forms_of(cfg, lookup_item(cfg, "T-0001"))
+    assert entry.form.id == "F-DB-01" and entry.kind_zh == "空白表格" and entry.printable
+    assert entry.path is not None
+    entry.path.unlink()
+    (gone,) = forms_of(cfg, lookup_item(cfg, "T-0001"))
+    assert not gone.printable

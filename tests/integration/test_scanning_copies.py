@@ -190,3 +190,22 @@ def test_copy_refused_before_scanning_when_printer_stopped(
     assert done.returncode == 3
     assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
     assert "身份证" not in done.stderr  # the citizen was not asked to scan for nothing
+
+
+def test_session_end_shreds_an_unfinished_copy_job(sane: dict[str, str]) -> None:  # noqa: F811
+    from devices.document_printer.cups import CupsPrinter
+    from kiosk.config import parse_config
+    from kiosk.copies.service import CopyJob
+    from kiosk.session import Session
+
+    cfg = parse_config({"scanner": {"resolution_dpi": 100}})
+    scanner = _scanner()
+    job = CopyJob(cfg, scanner, CupsPrinter("unused"))  # never opened: no print here
+    front = job.scan_card("front")
+    assert front.is_file()
+    session = Session(idle_timeout_s=60, warning_s=30)
+    session.extra["copy"] = job
+    session.end()  # the citizen walked away before printing
+    assert not front.exists() and job.sides == {}
+    assert scanner.folder is not None and list(scanner.folder.iterdir()) == []
+    scanner.close()
