@@ -6,6 +6,7 @@ the citizen's message and leave no scan behind."""
 from __future__ import annotations
 
 import json
+import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from devices.scanner.sane import (
     ScannerAbsent,
     ScannerBusy,
 )
+from devices.status import DeviceState, StatusUpdate
 from tests.support.a4_fixtures import (  # noqa: F401
     cups,
     cups_server,
@@ -55,10 +57,13 @@ def test_scan_is_private_and_wiped(sane: dict[str, str]) -> None:  # noqa: F811
 
 
 def test_missing_scanner_says_so(sane: dict[str, str]) -> None:  # noqa: F811
-    scanner = _scanner(device="nosuchscanner")
+    events: queue.Queue[StatusUpdate] = queue.Queue()
+    scanner = SaneScanner("nosuchscanner", events=events).open()
     with pytest.raises(ScannerAbsent) as info:
         scanner.scan(ScanArea(85.6, 54.0))
     assert "nosuchscanner" in str(info.value)
+    update = events.get_nowait()
+    assert (update.device, update.state) == ("scanner", DeviceState.NO_DEVICE)
     assert info.value.citizen_message == "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"
     assert scanner.folder is not None and list(scanner.folder.iterdir()) == []
     scanner.close()
