@@ -159,6 +159,7 @@ def test_idcard_copy_end_to_end(run_kiosk: Callable[..., Any], kiosk_toml: Calla
     tops = sorted(top for _l, top, _w, _h in images)
     assert tops[1] - tops[0] >= 54.0  # one above the other, not overlapping
     assert "身份证" in done.stderr  # the prompts
+    assert cups.spooled_documents() == []  # with PreserveJobFiles No, as deployed
 
 
 def test_document_copy_end_to_end(run_kiosk: Callable[..., Any],

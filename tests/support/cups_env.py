@@ -42,6 +42,8 @@ WebInterface No
 DefaultAuthType None
 JobRetryLimit 0
 PreserveJobHistory Yes
+# as deploy/cups-privacy.sh sets on a terminal: no printed ID copy stays in the spool
+PreserveJobFiles No
 MaxJobs 500
 <Location />
   Order allow,deny
@@ -186,6 +188,10 @@ class CupsServer:
         """What the printer "printed": job-<id>.pdf files, in job order."""
         return sorted(self.queue_dir(queue).glob("job-*.pdf"),
                       key=lambda p: int(p.stem.split("-")[1]))
+
+    def spooled_documents(self) -> list[Path]:
+        """Documents CUPS still holds in its spool (d<job>-<n> files)."""
+        return sorted((self.root / "spool").glob("d*-*"))
 
     def jobs_left(self) -> str:
         """lpstat's list of jobs not yet completed ('' when none)."""
