@@ -4,8 +4,9 @@ Why a subprocess and not python-sane: scanimage ships with every SANE install (U
 Debian), needs no compiled module, and a hung backend can be killed without taking the kiosk
 with it; cancelling is SIGINT, which scanimage turns into sane_cancel().
 
-Scans are personal data (ID cards): they go to a folder only this process can read (0700),
-are deleted as soon as the caller is done (discard) and at the end of the visit (wipe).
+Scans are personal data (ID cards): they go to a folder only this process can read (0700), in
+RAM (/dev/shm) where the system has it, and are overwritten and deleted as soon as the caller
+is done (discard) and at the end of the visit (wipe).
 
     scanner = SaneScanner("test", resolution_dpi=300, mode="Color").open()
     png = scanner.scan(ScanArea(85.6, 54.0))     # raises ScannerError subclasses
@@ -118,7 +119,7 @@ class SaneScanner:
     def open(self) -> SaneScanner:
         if shutil.which("scanimage") is None:
             raise ScannerAbsent("scanimage not installed (apt-get install sane-utils)")
-        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-scan-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-scan-", dir=_private_root()))
         os.chmod(self._dir, 0o700)
         return self
 
@@ -217,6 +218,12 @@ class SaneScanner:
         if self._dir is not None and self._dir.is_dir():
             for f in self._dir.iterdir():
                 _shred(f)
+
+
+def _private_root() -> str | None:
+    """RAM-backed /dev/shm when there is one: scans then never reach a disk at all."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _shred(path: Path) -> None:
