@@ -80,3 +80,28 @@ def test_forms_of_lists_blank_first_and_marks_missing(config: Path) -> None:
     entry.path.unlink()
     (gone,) = forms_of(cfg, lookup_item(cfg, "T-0001"))
     assert not gone.printable
+
+
+def test_forms_check_and_install(run_kiosk: Callable[..., Any], config: Path,
+                                 tmp_path: Path) -> None:
+    assert run_kiosk("--config", str(config), "forms", "check").returncode == 0
+    (tmp_path / "forms/F-DB-01.pdf").unlink()
+    missing = run_kiosk("--config", str(config), "forms", "check")
+    assert missing.returncode == 1 and "T-0001 F-DB-01:" in missing.stdout
+    assert "F-DB-01.pdf: missing" in missing.stdout
+    # a catalog's own forms: one good PDF and one that is not A4 → nothing is installed
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    build_form(TESTS / "data/forms/T-GLJT-01.json", pack).rename(pack / "F-DB-01.pdf")
+    from reportlab.pdfgen.canvas import Canvas
+
+    letter = Canvas(str(pack / "US-LETTER.pdf"), pagesize=(612, 792))
+    letter.showPage()
+    letter.save()
+    bad = run_kiosk("--config", str(config), "forms", "install", str(pack))
+    assert bad.returncode == 3 and "US-LETTER.pdf: page 1 is 216 x 279 mm" in bad.stderr
+    assert not (tmp_path / "forms/F-DB-01.pdf").exists()
+    (pack / "US-LETTER.pdf").unlink()
+    good = run_kiosk("--config", str(config), "forms", "install", str(pack))
+    assert good.returncode == 0, good.stderr
+    assert run_kiosk("--config", str(config), "forms", "check").returncode == 0
