@@ -265,7 +265,7 @@ def test_form_layout_format(data: dict[str, Any]) -> None:
             check_block(block, data["kind"] == "blank")
 
 
-def check_block(block: dict[str, Any], blank: bool) -> None:  # noqa: C901 - one case per type
+def check_block(block: dict[str, Any], blank: bool) -> None:
     kind = block["type"]
     assert kind in BLOCK_TYPES, kind
     if kind == "fields":
