@@ -149,7 +149,7 @@ def form_entry(form_id: str, layouts: dict[str, dict[str, Any]], where: str) -> 
 def expand_item(raw: dict[str, Any], defaults: dict[str, Any], library: dict[str, Any],
                 layouts: dict[str, dict[str, Any]], where: str) -> dict[str, Any]:
     code = raw.get("code", "?")
-    item = fill_code(merge(defaults, raw), code)
+    item: dict[str, Any] = fill_code(merge(defaults, raw), code)
     materials = []
     for i, m in enumerate(item.get("materials", [])):
         if "ref" in m:
@@ -167,7 +167,7 @@ def expand_item(raw: dict[str, Any], defaults: dict[str, Any], library: dict[str
 
 def build(src: Path, forms_out: Path | None) -> dict[str, Any]:
     layouts = build_samples(src, forms_out)
-    doc = load(src / "meta.json")
+    doc: dict[str, Any] = load(src / "meta.json")
     library = load(src / "materials.json")
     items = []
     for path in sorted(src.glob("items-*.json")):
