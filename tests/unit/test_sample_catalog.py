@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from kiosk.catalog.model import item_from_dict, meta_from_dict
+from kiosk.catalog.validate import validate_document
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CATALOG = REPO / "assets" / "catalog" / "sample-catalog.json"
@@ -110,6 +111,11 @@ def test_valid_against_schema(catalog: dict[str, Any]) -> None:
     assert problems == []
 
 
+def test_project_validator_accepts_it(catalog: dict[str, Any]) -> None:
+    """The kiosk's own `catalog validate` rules, beyond the schema."""
+    assert validate_document(catalog) == []
+
+
 def test_model_reads_every_item(catalog: dict[str, Any], items: list[dict[str, Any]]) -> None:
     meta = meta_from_dict(catalog)
     assert meta.region is not None and "清河镇" in meta.region.name
@@ -191,6 +197,14 @@ def test_materials_have_counts_and_source(items: list[dict[str, Any]]) -> None:
 def test_time_limits_are_plausible(items: list[dict[str, Any]]) -> None:
     for it in items:
         legal, promised = it["legal_limit"], it["promised_limit"]
+        # The steps' own limits must add up within the legal limit, and within the promised
+        # one unless its note says what it leaves out (公示, 评定 …).
+        steps = sum(s["time_limit"]["value"] for s in it["steps"]
+                    if s.get("time_limit", {}).get("unit") == legal["unit"])
+        if legal["value"]:
+            assert steps <= legal["value"], f"{it['code']}: steps take {steps}"
+        if promised["unit"] == legal["unit"] and "不含" not in promised.get("note", ""):
+            assert steps <= promised["value"], f"{it['code']}: steps take {steps}"
         if legal["unit"] == promised["unit"] and legal["value"]:
             assert promised["value"] <= legal["value"], it["code"]
         remote = it["levels"].get("approve") in ("county", "city", "province") and \
