@@ -182,6 +182,21 @@ def test_every_guide_is_complete(items: list[dict[str, Any]]) -> None:
             assert it["fees"]["items"], code
 
 
+def test_channels_agree_with_themselves(items: list[dict[str, Any]]) -> None:
+    """办理形式, 是否网办 and 到现场次数 are shown side by side; they must not contradict."""
+    for it in items:
+        c, code = it["channels"], it["code"]
+        forms = set(c.get("handling_forms", ()))
+        if c.get("online"):
+            assert c.get("online_url") and forms & {2, 3}, code
+        else:
+            assert not forms & {2, 3}, f"{code}: 电脑端/移动端 listed but not 网办"
+        if c["visits"] > 0:
+            assert c.get("visit_reason"), f"{code}: why must the citizen come?"
+        else:
+            assert c.get("online") or c.get("visit_reason"), f"{code}: 零跑动 how?"
+
+
 def test_materials_have_counts_and_source(items: list[dict[str, Any]]) -> None:
     for it in items:
         for m in it["materials"]:
