@@ -176,6 +176,8 @@ def test_every_guide_is_complete(items: list[dict[str, Any]]) -> None:
         assert it["location"] and it["hours"] and it.get("implementer", {}).get("name"), code
         assert it.get("aliases") or it.get("keywords"), code
         assert 0 <= it.get("popularity", -1) <= 100, code
+        if it["popularity"] >= 45:
+            assert len(it.get("faq", ())) >= 2, f"{code}: a popular item needs its FAQ"
         if not it["fees"]["charged"]:
             assert not it["fees"].get("items"), code
         else:
