@@ -336,3 +336,11 @@ def test_samples_use_fictional_people(data: dict[str, Any]) -> None:
     whole = json.dumps(data, ensure_ascii=False)
     assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", whole)
     assert not re.search(r"\d{17}[\dX]", whole)
+
+
+def test_zero_visits_is_not_called_online_when_it_is_not(items: list[dict[str, Any]]) -> None:
+    """光荣牌 is hung by staff at the door: 零跑动, but not 全程网办."""
+    by_code = {it["code"]: item_from_dict(it) for it in items}
+    assert by_code["QH-TY-05"].visits_zh == "零跑动"
+    assert by_code["QH-SB-04"].visits_zh == "全程网办，零跑动"
+    assert by_code["QH-MZ-01"].visits_zh == "最多跑一次"
