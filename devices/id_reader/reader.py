@@ -265,17 +265,19 @@ class IdReader:
 
     def _complete(self, record: IdCardRecord) -> IdCardRecord:
         """Add the appended address and, with a plug-in, the decoded photo."""
-        extra: dict[str, object] = {}
         if self.read_appended_address:
             reply = self._command(ops.ADDRESS, self.timeouts.card_s)
             if reply.sw3 == Sw3.SUCCESS:
-                extra["appended_address"] = parse_appended_address(reply.data)
+                record = dataclasses.replace(
+                    record, appended_address=parse_appended_address(reply.data))
         if self.photo_decoder is not None and record.photo_raw:
             try:
-                extra["photo_image"] = self.photo_decoder.decode(record.photo_raw)
+                image = self.photo_decoder.decode(record.photo_raw)
             except Exception as exc:  # a vendor library's failure must not lose the read
                 log.warning("photo decoder failed: %s", type(exc).__name__)
-        return dataclasses.replace(record, **extra) if extra else record  # type: ignore[arg-type]
+            else:
+                record = dataclasses.replace(record, photo_image=image)
+        return record
 
     def _command(self, op: ops.Op, timeout_s: float) -> Response:
         reply = self._link.transact(op, timeout_s)

@@ -252,3 +252,19 @@ def test_missing_device_is_no_device_and_silent_port_is_offline(tmp_path: Path) 
 def test_bad_port_url_names_the_port() -> None:
     with pytest.raises(ReaderError, match="nosuch://x"):
         IdReader("nosuch://x").open(poll=False)
+
+
+def test_photo_decoder_plug_in_and_its_failure(tmp_path: Path) -> None:
+    from tests.unit.test_idreader_photo import FakeDecoder
+
+    class BrokenDecoder:  # a fake vendor library that crashes
+        def decode(self, wlt: bytes) -> bytes:
+            raise RuntimeError("vendor library crashed")
+
+    with rig(tmp_path, photo_decoder=FakeDecoder()) as r:
+        r.sim.place("resident")
+        assert read(r).record.photo_image == b"BMWLf\x00"
+    with rig(tmp_path, photo_decoder=BrokenDecoder()) as r:
+        r.sim.place("resident")
+        rec = read(r).record
+        assert rec.photo_image == b"" and len(rec.photo_raw) == 1024
