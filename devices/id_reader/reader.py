@@ -62,16 +62,16 @@ class SamFailure(ReaderError):
 
 
 def format_sam_id(data: bytes) -> str:
-    """The 16-byte SAM id as the digits vendors print on the label: 05.01-YYYYMMDD-…
+    """The 16-byte SAM id as vendor tools print it, e.g. 05.01-20101010-000012345-123456789.
 
-    Layout (vendor tools): 2 single bytes, then three little-endian 32-bit numbers and a
-    16-bit one (leftover bytes, if any, are shown in hex).
+    Layout as HslCommunication's SAMSerial reads it (one public source, not the standard):
+    byte 0 and byte 2 as two digits each, then three little-endian 32-bit numbers at 4, 8, 12
+    (the last two zero-padded to 9 digits). Any other length is shown in hex.
     """
     if len(data) != 16:
         return data.hex().upper()
-    a, b = data[0], data[1]
     n1, n2, n3 = (int.from_bytes(data[i:i + 4], "little") for i in (4, 8, 12))
-    return f"{a:02d}.{b:02d}-{n1:08d}-{n2:010d}-{n3:010d}"
+    return f"{data[0]:02d}.{data[2]:02d}-{n1}-{n2:09d}-{n3:09d}"
 
 
 class IdReader:

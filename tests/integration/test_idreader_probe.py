@@ -19,7 +19,7 @@ def test_probe_online_then_missing(tmp_path: Path) -> None:
         cfg = parse_config({"id_reader": {"port": f"socket://127.0.0.1:{line.port}"}})
         report = probe_id_reader(cfg)
         assert (report.device, report.state, report.ok) == ("id_reader", "ONLINE", True)
-        assert "SAM 05.00-" in report.detail
+        assert "SAM 05.01-20101010-000012345-123456789" in report.detail
     finally:
         line.stop()
     gone = probe_id_reader(cfg)
