@@ -161,7 +161,7 @@ def test_reply_after_the_hosts_time_out_is_not_taken_for_the_next_reply(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="devices.id_reader")
     with rig(tmp_path) as r:
-        r.sim.inject("late", "read", 0.6)  # read time-out is 0.4 s
+        r.sim.inject("late", "read", 1.0)  # read time-out is 0.8 s
         r.sim.place("resident")
         assert "time-out" in r.next(CardReadFailed).reason
         # The late reply lands while the host waits for a find reply: discarded as stale,
@@ -177,7 +177,7 @@ def test_reply_after_the_hosts_time_out_is_not_taken_for_the_next_reply(
 
 def test_late_find_reply(tmp_path: Path) -> None:
     with rig(tmp_path) as r:
-        r.sim.inject("late", "find", 0.35)  # find time-out is 0.25 s
+        r.sim.inject("late", "find", 0.6)  # find time-out is 0.5 s
         r.sim.place("resident-elder")
         assert read(r).record.name == "王测试"
 
