@@ -268,3 +268,30 @@ def test_photo_decoder_plug_in_and_its_failure(tmp_path: Path) -> None:
         r.sim.place("resident")
         rec = read(r).record
         assert rec.photo_image == b"" and len(rec.photo_raw) == 1024
+
+
+def test_simulator_answers_a_bad_host_frame_with_sw3_10(tmp_path: Path) -> None:
+    import socket
+
+    from devices.sim.idcards import sample_cards
+    from devices.sim.idreader import SimReader
+    from devices.sim.idreader_transport import TcpLine
+
+    line = TcpLine(SimReader(sample_cards()))
+    line.start()
+    assert line.ready.wait(2)
+    try:
+        with socket.create_connection(("127.0.0.1", line.port), timeout=2) as sock:
+            sock.sendall(bytes.fromhex("AA AA AA 96 69 00 03 20 01 23"))  # checksum 22 + 1
+            assert sock.recv(64) == bytes.fromhex("AA AA AA 96 69 00 04 00 00 10 14")
+            sock.sendall(bytes.fromhex("AA AA AA 96 69 00 03 20 01 22"))
+            assert sock.recv(64) == bytes.fromhex("AA AA AA 96 69 00 04 00 00 80 84")
+    finally:
+        line.stop()
+
+
+def test_status_change_as_a_device_status_update(tmp_path: Path) -> None:
+    with rig(tmp_path) as r:
+        r.sim.inject("sam-fail")
+        update = r.status(DeviceState.HW_ERROR).as_status_update()
+        assert (update.device, update.state) == ("id_reader", DeviceState.HW_ERROR)
