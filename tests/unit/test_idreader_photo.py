@@ -49,3 +49,16 @@ def test_bad_plug_ins_are_named(spec: str, message: str) -> None:
 def test_wlt_magic() -> None:
     assert looks_like_wlt(bytes.fromhex("57 4C 66 00 7E 00 32 00 00 FF") + bytes(1014))
     assert not looks_like_wlt(bytes(1024))
+
+
+def test_importing_the_driver_does_no_io_and_pulls_in_neither_kiosk_nor_pyserial(
+        repo: object) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, devices.id_reader, devices.sim.idreader_transport;"
+            "bad = [m for m in sys.modules if m == 'serial' or m.split('.')[0] in "
+            "('kiosk', 'screens', 'pygame')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=str(repo), check=True)
+    assert out.stdout.strip() == "[]"
