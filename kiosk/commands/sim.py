@@ -9,6 +9,7 @@ import importlib
 from typing import Any
 
 SIM_MODULES: list[str] = [
+    "kiosk.commands.sim_printer",
     "kiosk.commands.sim_idreader",
 ]
 
