@@ -25,12 +25,15 @@ def register(sub: Any) -> None:
     take.add_argument("--priority", choices=["残疾人", "军人", "孕妇"], default="",
                       help="self-declared priority, marked for staff to verify")
     take.add_argument("--json", action="store_true")
+    take.add_argument("--printer", metavar="URL",
+                      help="another receipt printer than receipt_printer.url, e.g. tcp://host:9100")
     take.set_defaults(handler=_guarded(_take))
     ls = tsub.add_parser("list", help="today's tickets (the current queue day)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=_guarded(_list))
     rp = tsub.add_parser("reprint", help="print a waiting ticket again (marked 补打)")
     rp.add_argument("number", metavar="NUMBER")
+    rp.add_argument("--printer", metavar="URL", help="another receipt printer (see take)")
     rp.set_defaults(handler=_guarded(_reprint))
     vd = tsub.add_parser("void", help="void a ticket (its number is not reused)")
     vd.add_argument("number", metavar="NUMBER")
@@ -50,9 +53,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _guarded(fn: Handler) -> Handler:
     """An unknown service or number is a usage error (2), not a store failure (3)."""
-    from kiosk.queue.store import QueueStoreError
 
     def run(args: argparse.Namespace) -> int:
+        from kiosk.queue.store import QueueStoreError
+
         try:
             return fn(args)
         except QueueStoreError:
@@ -72,7 +76,7 @@ def _queue(args: argparse.Namespace, printing: bool = False) -> Iterator[Any]:
     from kiosk.queue.sqlite_store import SqliteQueueStore
 
     cfg = config_from_args(args)
-    printer = TicketPrinter(cfg)
+    printer = TicketPrinter(cfg, getattr(args, "printer", None))
     service = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), printer)
     service.open()
     try:

@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from devices.sim.printer import VirtualPrinter
 from kiosk.config import Config, parse_config
 from kiosk.queue.model import TicketState
 from kiosk.queue.printer import TicketPrinter
 from kiosk.queue.service import IssueStatus, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from tests.queue_support import ALL_DAY, Clock
-
-# The virtual printer comes with the receipt printer branch; these run once it is merged.
-VirtualPrinter = pytest.importorskip("devices.sim.printer").VirtualPrinter
 
 MORNING = datetime(2026, 11, 23, 9, 0)
 
