@@ -328,3 +328,24 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
     r = q.take("C")
     assert r.status is IssueStatus.ERROR and "not open" in r.detail
     assert r.citizen_message == "取号系统暂时无法使用，请联系大厅工作人员。"
+
+
+def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePrinter) -> None:
+    from kiosk.queue.staff import QueueStaffActions
+
+    staff = QueueStaffActions(queue)
+    queue.take("C")
+    queue.take("C")
+    r = staff.reprint_ticket("c001")
+    assert (r.ok, r.message) == (True, "C001 已补打，请取走号票。")
+    assert printer.slips[-1].reprint and len(printer.slips) == 3
+    assert staff.void_ticket("C002").message == "C002 已作废。"
+    bad = staff.void_ticket("C404")
+    assert not bad.ok and bad.message == "C404：没有找到这个号，请核对号码。"
+    r = staff.set_service_open("C", False)
+    assert r.ok and r.message == "C 综合咨询：今日暂停取号。"
+    toggles = {t.prefix: t for t in staff.services()}
+    assert toggles["C"].override is False and not toggles["C"].open_now
+    assert toggles["A"].override is None and toggles["A"].open_now
+    assert staff.reset_queue().message.startswith("已作废今天仍在等候的 1 张号票")
+    assert not staff.set_service_open("Z", True).ok
