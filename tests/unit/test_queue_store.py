@@ -224,3 +224,22 @@ def test_wait_range_always_contains_the_estimate(ahead: int, per_ticket: float) 
         assert est <= int(m[1])
     else:
         assert text == "2 小时以上" and est >= 120
+
+
+def test_doctor_check_of_the_queue(tmp_path: Path) -> None:
+    from kiosk.queue.report import check_queue
+
+    cfg = make_config(tmp_path)
+    c = check_queue(cfg)
+    assert c.ok and "尚未取过号" in c.message
+    assert not (tmp_path / "var").exists()          # a check changes nothing
+    q = make_service(cfg, Clock(datetime.now()))
+    q.set_service_open("C", True)                   # whatever the time of day the test runs
+    assert q.take("C").ok
+    q.close()
+    c = check_queue(cfg)
+    assert c.ok and c.message.endswith("今日 1 张号票")
+    secret = tmp_path / "var" / "queue-secret.key"
+    secret.chmod(0o644)
+    c = check_queue(cfg)
+    assert not c.ok and "queue.secret_file" in c.message and c.fix == f"chmod 600 {secret}"
