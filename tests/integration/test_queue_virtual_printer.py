@@ -88,3 +88,7 @@ def test_cli_take_prints_on_the_virtual_printer(cfg: Config, vp: VirtualPrinter,
     r = run_kiosk("--config", str(tmp_path / "kiosk.toml"), "ticket", "reprint", "C001")
     assert r.returncode == 0, r.stderr
     assert len(vp.wait_for_receipts(2)) == 2
+    r = run_kiosk("--config", str(tmp_path / "kiosk.toml"), "ticket", "call", "C001", "5号窗口")
+    assert (r.returncode, r.stdout.strip()) == (0, "C001 called to 5号窗口")
+    r = run_kiosk("--config", str(tmp_path / "kiosk.toml"), "ticket", "done", "c001")
+    assert r.returncode == 0 and r.stdout.startswith("C001 done (")

@@ -349,3 +349,17 @@ def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePr
     assert toggles["A"].override is None and toggles["A"].open_now
     assert staff.reset_queue().message.startswith("已作废今天仍在等候的 1 张号票")
     assert not staff.set_service_open("Z", True).ok
+
+
+def test_card_info_from_the_readers_record(queue: QueueService, printer: FakePrinter) -> None:
+    from devices.id_reader.record import CardType, IdCardRecord
+
+    record = IdCardRecord(card_type=CardType.RESIDENT, name="王小明", sex_code="1", sex="男",
+                          birth=date(1950, 3, 8), id_number="110105195003081234",
+                          id_number_valid=True, valid_from=date(2015, 1, 1), valid_to=None,
+                          address="示例县青山镇人民路1号")
+    info = CardInfo.from_record(record)
+    assert info.masked_name == "王*明" and "王小明" not in repr(info)
+    t = queue.take("A", info).ticket
+    assert t is not None and t.priority is Priority.AGE      # 76 on the test's day
+    assert printer.slips[-1].holder_masked == "王*明"
