@@ -105,3 +105,26 @@ def test_forms_check_and_install(run_kiosk: Callable[..., Any], config: Path,
     good = run_kiosk("--config", str(config), "forms", "install", str(pack))
     assert good.returncode == 0, good.stderr
     assert run_kiosk("--config", str(config), "forms", "check").returncode == 0
+
+
+def test_shipped_sample_form_prints(run_kiosk: Callable[..., Any], tmp_path: Path,
+                                    cups: CupsServer, queue_name: str) -> None:  # noqa: F811
+    """A form of the shipped sample catalog, from assets/forms, through CUPS."""
+    repo = TESTS.parent
+    catalog = repo / "assets/catalog/sample-catalog.json"
+    if not catalog.is_file():
+        pytest.skip("no sample catalog in this checkout")
+    doc = json.loads(catalog.read_text(encoding="utf-8"))
+    code, form = next((i["code"], f) for i in doc["items"] for f in i.get("forms", [])
+                      if f["kind"] == "sample")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[catalog]\nseed = "{catalog}"\nforms_dir = "{repo / "assets/forms"}"\n'
+                   f'db = "{tmp_path / "catalog.sqlite"}"\n'
+                   f'[document_printer]\nqueue = "{queue_name}"\nserver = "{cups.socket}"\n',
+                   encoding="utf-8")
+    done = run_kiosk("--config", str(cfg), "print", "form", code, form["id"], "-n", "2")
+    assert done.returncode == 0, done.stderr
+    (out,) = cups.outputs(queue_name)
+    pages = int(pdfinfo(repo / "assets/forms" / form["file"])["Pages"])
+    info = pdfinfo(out)
+    assert int(info["Pages"]) == 2 * pages and is_a4(info)
