@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
 QR_MAX_BYTES = 2331   # byte-mode capacity of a version 40 QR code at error correction M
 
 
