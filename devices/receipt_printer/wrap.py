@@ -58,6 +58,17 @@ def _clean(paragraph: str) -> str:
                    if c == "\t" or (ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F))
 
 
+def _carry(cur: str, punct: str, cols: int) -> tuple[str, str]:
+    """Split `cur` so that closing punctuation does not start a line: the last character goes
+    down with it — or the whole last ASCII word, which must not be split. If that cannot fit,
+    the punctuation starts the line after all."""
+    word = re.search(r"[\x21-\x7e]+$", cur)
+    keep = word.start() if word else len(cur) - 1
+    if keep <= 0 or text_width(cur[keep:]) + text_width(punct) > cols:
+        return cur, ""
+    return cur[:keep], cur[keep:]
+
+
 def _wrap_paragraph(paragraph: str, cols: int) -> list[str]:
     lines: list[str] = []
     cur = ""
@@ -69,13 +80,8 @@ def _wrap_paragraph(paragraph: str, cols: int) -> list[str]:
             lines.append(cur)
             cur = ""
             continue
-        if tok in _NO_LINE_START and cur:
-            # Pull the last character down with the punctuation rather than start a line with it.
-            lines.append(cur[:-1])
-            cur = cur[-1]
-        else:
-            lines.append(cur.rstrip(" "))
-            cur = ""
+        line, cur = _carry(cur, tok, cols) if tok in _NO_LINE_START else (cur, "")
+        lines.append(line.rstrip(" "))
         cur += tok
     lines.append(cur.rstrip(" "))
     return lines
