@@ -21,7 +21,9 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
 
 
 def tickets_today(cfg: Config) -> list[dict[str, Any]]:
-    return []
+    from kiosk.queue.report import tickets_today as queue_figures
+
+    return queue_figures(cfg)
 
 
 def collect_status(cfg: Config, use_snapshot: bool = True) -> StatusReport:
