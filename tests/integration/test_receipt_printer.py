@@ -240,3 +240,17 @@ def test_bad_url_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="--printer"):
         open_receipt_printer(parse_config({}), "usb://nonsense")
+
+
+def test_tcp_is_released_between_jobs_so_others_can_print(vp: VirtualPrinter) -> None:
+    port = vp.start()
+    kiosk, staff = driver(vp, port), driver(vp, port)
+    with kiosk, staff:
+        assert kiosk.print_document(SHORT).ok
+        assert staff.print_document(SHORT).ok
+        assert kiosk.status().state is DeviceState.ONLINE
+        deadline = time.monotonic() + 2
+        while vp._conns and time.monotonic() < deadline:   # the sim sees each close
+            time.sleep(0.01)
+        assert not vp._conns
+    assert len(vp.wait_for_receipts(2)) == 2
