@@ -254,3 +254,19 @@ def test_tcp_is_released_between_jobs_so_others_can_print(vp: VirtualPrinter) ->
             time.sleep(0.01)
         assert not vp._conns
     assert len(vp.wait_for_receipts(2)) == 2
+
+
+def test_reconnect_attempts_back_off() -> None:
+    with socket.socket() as s:            # a port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    printer = ReceiptPrinter(f"tcp://127.0.0.1:{port}", ProfileSpec(), timeout_s=0.5,
+                             backoff_s=(0.3, 1.0))
+    printer.open()                                      # refused: OFFLINE, next try in 0.3 s
+    assert printer.status().detail == "waiting to reconnect"
+    time.sleep(0.35)
+    tried = printer.status()                            # tries, refused: next in 0.6 s
+    assert tried.state is DeviceState.OFFLINE and "cannot open" in tried.detail
+    time.sleep(0.35)
+    assert printer.status().detail == "waiting to reconnect"
+    printer.close()
