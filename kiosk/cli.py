@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "kiosk.commands.card",
     "kiosk.commands.ticket",
     "kiosk.commands.copy",
+    "kiosk.commands.doctor",
 ]
 
 
