@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from screens.app import App
-    from screens.guide_print import GuidePrinting
 
 NOT_YET = "此功能暂未开放，请到服务窗口咨询工作人员。"
 
@@ -18,7 +17,6 @@ NOT_YET = "此功能暂未开放，请到服务窗口咨询工作人员。"
 class Actions:
     def __init__(self) -> None:
         self.app: App | None = None
-        self._guide_printing: GuidePrinting | None = None
 
     def bind(self, app: App) -> None:
         self.app = app
@@ -28,14 +26,8 @@ class Actions:
             self.app.notice(title, NOT_YET)
 
     def print_guide(self, code: str) -> None:
-        """Print the guide of item `code` on the receipt printer (screens/guide_print.py)."""
-        if self.app is None:
-            return
-        from screens.guide_print import GuidePrinting
-
-        if self._guide_printing is None:
-            self._guide_printing = GuidePrinting(self.app)
-        self._guide_printing.start(code)
+        """Print the guide of item `code` on the receipt printer."""
+        self._not_yet("打印办事指南")
 
     def print_forms(self, code: str) -> None:
         """Print the blank forms of item `code` on the A4 printer."""
