@@ -51,6 +51,11 @@ class KioskActions(Actions):
 
         app.run_in_worker(lambda: print_guide(printer, item, app.cfg), printed, failed)
 
+    def take_ticket(self) -> None:
+        from screens.queue_flow import open_queue
+
+        open_queue(self._app, self.terminal)
+
     def open_maintenance(self) -> None:
         from screens.maint.entry import open_maintenance
 
