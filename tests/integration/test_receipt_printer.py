@@ -4,6 +4,7 @@ recovery."""
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import time
@@ -270,3 +271,20 @@ def test_reconnect_attempts_back_off() -> None:
     time.sleep(0.35)
     assert printer.status().detail == "waiting to reconnect"
     printer.close()
+
+
+def test_cups_url_hands_the_job_to_lp_raw(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in `lp` (a real executable on PATH, no CUPS server needed) records what the
+    driver hands to CUPS: the whole job at once, as a raw job for the named queue."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    lp = bindir / "lp"
+    lp.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat > {tmp_path}/job\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    with ReceiptPrinter("cups://receipt-raw", ProfileSpec(), timeout_s=1.0) as printer:
+        assert printer.print_document(SHORT).ok
+    assert (tmp_path / "args").read_text().split() == ["-d", "receipt-raw", "-o", "raw"]
+    job = (tmp_path / "job").read_bytes()
+    assert job.startswith(b"\x1b@") and job.endswith(b"\x1dV\x01")
