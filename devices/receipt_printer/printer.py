@@ -134,9 +134,9 @@ class ReceiptPrinter:
                 self._release()
 
     def last_status(self) -> sb.PrinterStatus | None:
-        """The last reading, with cover and cutter (StatusUpdate carries device and paper)."""
-        with self._lock:
-            return self._last
+        """The last reading, with cover and cutter (StatusUpdate carries device and paper).
+        Lock-free: a screen may ask while a long job holds the lock."""
+        return self._last
 
     def print_document(self, doc: ReceiptDocument) -> JobOutcome:
         """Print, or refuse with a reason. `ok` only if the printer was fine before and after."""

@@ -18,7 +18,7 @@ PRINT_MODULES: list[str] = ["kiosk.commands.print_form"]
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("print", help="print a guide or a test page on the receipt printer")
+    p = sub.add_parser("print", help="print a guide or test page (receipt printer), or a form (A4)")
     psub = p.add_subparsers(dest="print_command", metavar="WHAT", required=True)
     g = psub.add_parser("guide", help="print the procedure guide of one item (e.g. T-0001)")
     g.add_argument("code", help="the item's code in the catalog")
