@@ -72,3 +72,9 @@ def test_ascii_words_are_never_split(parts: list[str], cols: int) -> None:
     for word in re.findall(r"[\x21-\x7e]+", text):
         if len(word) <= cols:
             assert any(word in line for line in lines), (word, lines)
+
+
+def test_opening_bracket_does_not_end_a_line() -> None:
+    lines = wrap("时间：周一至周五 上午8:30—12:00，下午14:00—17:30（法定节假日除外）", 32)
+    assert not any(line.endswith("（") for line in lines)
+    assert all(text_width(line) <= 32 for line in lines)
