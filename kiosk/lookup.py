@@ -88,29 +88,49 @@ def make_searcher(catalog: Catalog) -> Searcher:
 
 
 class SubstringSearch:
-    """Stand-in for kiosk.search: case-insensitive substring on name, aliases, keywords.
-    Typed Latin letters match nothing here (no pinyin) — the real index handles those."""
+    """Stand-in for kiosk.search until it lands: substring on name, aliases and keywords, and
+    pinyin initials of the name (DB → 低保), with the matched characters as spans."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._rows = [(s, (s.name, *s.aliases, *s.keywords)) for s in catalog.summaries()]
+        self._initials: list[tuple[str, ...]] | None = None
+
+    def _all_initials(self) -> list[tuple[str, ...]]:
+        """Per row, the initials of each text (one letter per character, so positions in
+        the initials are positions in the text)."""
+        if self._initials is None:  # built on the first Latin query: pypinyin is slow-ish
+            from pypinyin import Style, lazy_pinyin
+
+            self._initials = [
+                tuple("".join(p[:1].lower() for p in lazy_pinyin(
+                    t, style=Style.FIRST_LETTER, errors=lambda x: list(x))) for t in texts)
+                for _, texts in self._rows]
+        return self._initials
 
     def search(self, query: str, limit: int) -> SearchResult:
         q = query.strip().lower()
         if not q:
             return SearchResult(query, [], 0)
+        initials = self._all_initials() if q.isascii() and q.isalpha() else None
         hits: list[Hit] = []
-        for s, texts in self._rows:
+        for i, (s, texts) in enumerate(self._rows):
             hit = _substring_hit(s, texts, q)
+            if hit is None and initials is not None:
+                hit = _initials_hit(s, initials[i], q)
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         return SearchResult(query, hits[:limit], len(hits))
 
     def complete(self, prefix: str, limit: int) -> list[str]:
+        """Names and aliases whose pinyin initials (or text) start with `prefix`."""
         p = prefix.strip().lower()
         if not p:
             return []
-        words = {t for _, texts in self._rows for t in texts if t.lower().startswith(p)}
+        words = {t for _, texts in self._rows for t in texts[1:] if t.lower().startswith(p)}
+        if p.isascii() and p.isalpha():
+            for (_, texts), inis in zip(self._rows, self._all_initials(), strict=True):
+                words |= {t for t, ini in zip(texts, inis, strict=True) if ini.startswith(p)}
         return sorted(words, key=len)[:limit]
 
 
@@ -120,4 +140,14 @@ def _substring_hit(s: ItemSummary, texts: tuple[str, ...], q: str) -> Hit | None
         if at >= 0:
             spans = [(at, at + len(q))] if i == 0 else []
             return Hit(s.code, s.name, s.popularity - 1000 * i - at, [Match("name", s.name, spans)])
+    return None
+
+
+def _initials_hit(s: ItemSummary, initials: tuple[str, ...], q: str) -> Hit | None:
+    for i, ini in enumerate(initials):
+        at = ini.find(q)
+        if at >= 0:
+            spans = [(at, at + len(q))] if i == 0 else []
+            return Hit(s.code, s.name, s.popularity - 2000 - 1000 * i - at,
+                       [Match("name", s.name, spans)])
     return None
