@@ -103,7 +103,7 @@ class SubstringSearch:
 
             self._initials = [
                 tuple("".join(p[:1].lower() for p in lazy_pinyin(
-                    t, style=Style.FIRST_LETTER, errors=lambda x: list(x))) for t in texts)
+                    t, style=Style.FIRST_LETTER, errors=_each_char)) for t in texts)
                 for _, texts in self._rows]
         return self._initials
 
@@ -151,3 +151,9 @@ def _initials_hit(s: ItemSummary, initials: tuple[str, ...], q: str) -> Hit | No
             return Hit(s.code, s.name, s.popularity - 2000 - 1000 * i - at,
                        [Match("name", s.name, spans)])
     return None
+
+
+def _each_char(chunk: str) -> Any:
+    """pypinyin's `errors` hook: keep non-Han text one entry per character, so positions
+    in the initials string stay positions in the text."""
+    return list(chunk)
