@@ -26,6 +26,13 @@ COMMAND_MODULES = [
     "kiosk.commands.demo",
     "kiosk.commands.sim",
     "kiosk.commands.admin",
+    "kiosk.commands.catalog",
+    "kiosk.commands.show",
+    "kiosk.commands.print_cmd",
+    "kiosk.commands.card",
+    "kiosk.commands.ticket",
+    "kiosk.commands.print_a4_group",  # TEMPORARY until print_cmd lands: see that module
+    "kiosk.commands.copy",
 ]
 
 

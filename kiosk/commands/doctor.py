@@ -1,0 +1,77 @@
+"""`kiosk doctor`: check a fresh installation; `kiosk status`: what maintenance mode shows."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from kiosk.commands.common import config_from_args, print_json
+from kiosk.config import default_config_path
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("doctor", help="check this installation and say what to fix")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_doctor)
+    s = sub.add_parser("status", help="devices, tickets, catalog, disk, uptime (as maintenance "
+                                      "mode shows them)")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--probe", action="store_true",
+                   help="query the devices even when a running kiosk has a fresh snapshot")
+    s.set_defaults(handler=_status)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from kiosk.maintenance.doctor import render, run_checks
+    from kiosk.maintenance.sources import doctor_checks
+
+    checks = run_checks(Path(args.config or default_config_path()), doctor_checks())
+    if args.json:
+        print_json([asdict(c) for c in checks])
+    else:
+        print(render(checks))
+    return 0 if all(c.ok or c.skipped for c in checks) else 1
+
+
+def _status(args: argparse.Namespace) -> int:
+    from kiosk.maintenance.sources import collect_status
+
+    cfg = config_from_args(args)
+    report = collect_status(cfg, use_snapshot=not args.probe)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(render_status(report.to_json()))
+    return 0 if report.ok else 1
+
+
+def render_status(d: dict[str, Any]) -> str:
+    up = d["uptime_s"]
+    lines = [f"{d['hall']}  kiosk {d['version']}",
+             f"运行时间：{_duration(up) if up is not None else '自助终端程序未运行'}"]
+    for dev in d["devices"]:
+        mark = "✓" if dev["ok"] else "✗"
+        extra = f"（{dev['last_error']}）" if dev["last_error"] else ""
+        lines.append(f"{mark} {dev['name_zh']}：{dev['words']}{extra}  [{dev['state']}"
+                     f"{'/' + dev['paper'] if dev['paper'] != 'UNKNOWN' else ''}]")
+    cat = d["catalog"]
+    if cat:
+        lines.append(f"目录：版本 {cat.get('version')}，{cat.get('items')} 项")
+    for t in d["tickets_today"]:
+        lines.append(f"今日 {t['prefix']} {t['name']}：已发 {t['issued']}，等候 {t['waiting']}")
+    disk = d["disk"]
+    if disk:
+        lines.append(f"磁盘：剩余 {disk['free_bytes'] // 2**20} MB"
+                     f"{'' if disk['writable'] else '，不可写'}")
+    lines += [f"！{p}" for p in d["problems"]] or ["一切正常。"]
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    m = int(seconds) // 60
+    h, m = divmod(m, 60)
+    d, h = divmod(h, 24)
+    return (f"{d}天" if d else "") + f"{h}小时{m}分"
+

@@ -1,0 +1,223 @@
+"""What maintenance mode shows and `kiosk status --json` prints: devices, today's tickets,
+catalog, disk, uptime, version. One model for both, so the screen and the script never
+disagree.
+
+The running kiosk owns its devices (a serial port has one reader at a time), so it writes a
+snapshot of their last known state to var/status.json; `kiosk status` uses a fresh snapshot
+when the kiosk is running and probes the devices itself when it is not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from devices.status import DeviceState, PaperState
+from kiosk import __version__
+from kiosk.config import Config
+
+DEVICE_NAMES_ZH = {
+    "receipt_printer": "凭条打印机",
+    "document_printer": "A4打印机",
+    "scanner": "扫描仪",
+    "id_reader": "身份证阅读器",
+}
+
+_STATE_ZH = {
+    DeviceState.ONLINE: "正常",
+    DeviceState.OFFLINE: "未连接，请检查电源和数据线",
+    DeviceState.POWER_OFF: "电源已关闭，请打开电源",
+    DeviceState.NO_DEVICE: "未找到设备，请检查连接或设置",
+    DeviceState.HW_ERROR: "设备故障，请重启设备或联系技术人员",
+    DeviceState.USER_ERROR: "需要处理（如纸仓盖未关好）",
+    DeviceState.BUSY: "正在工作",
+}
+
+_PAPER_ZH = {
+    PaperState.LOW: "纸快用完了，请及时装纸",
+    PaperState.OUT: "缺纸，请装纸",
+    PaperState.JAMMED: "卡纸，请打开纸仓取出卡住的纸",
+}
+
+
+def plain_words(state: DeviceState, paper: PaperState = PaperState.UNKNOWN) -> str:
+    """The device's state as hall staff say it (not XFS names)."""
+    if state == DeviceState.ONLINE and paper in _PAPER_ZH:
+        return _PAPER_ZH[paper]
+    return _STATE_ZH[state]
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    device: str                  # receipt_printer | document_printer | scanner | id_reader
+    enabled: bool
+    state: str                   # DeviceState value, or "DISABLED"
+    paper: str = PaperState.UNKNOWN.value
+    words: str = ""              # plain Chinese for staff
+    last_error: str = ""         # plain Chinese, "" when none
+    detail: str = ""             # for the technician (URL, queue, SAM id …)
+    checked_at: float = 0.0
+
+    @property
+    def name_zh(self) -> str:
+        return DEVICE_NAMES_ZH.get(self.device, self.device)
+
+    @property
+    def ok(self) -> bool:
+        return not self.enabled or (
+            self.state == DeviceState.ONLINE.value
+            and self.paper not in (PaperState.OUT.value, PaperState.JAMMED.value))
+
+    @classmethod
+    def disabled(cls, device: str) -> DeviceReport:
+        return cls(device, False, "DISABLED", words="本机未配置此设备", checked_at=time.time())
+
+    @classmethod
+    def of(cls, device: str, state: DeviceState, paper: PaperState = PaperState.UNKNOWN,
+           last_error: str = "", detail: str = "") -> DeviceReport:
+        return cls(device, True, state.value, paper.value, plain_words(state, paper),
+                   last_error, detail, time.time())
+
+
+@dataclass(frozen=True)
+class DiskReport:
+    path: str
+    free_bytes: int
+    total_bytes: int
+    writable: bool
+
+    @property
+    def low(self) -> bool:
+        return self.free_bytes < 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    version: str
+    hall: str
+    generated_at: float
+    uptime_s: float | None            # None: the kiosk is not running
+    devices: list[DeviceReport]
+    catalog: dict[str, Any]          # version, published, items
+    tickets_today: list[dict[str, Any]] = field(default_factory=list)
+    disk: DiskReport | None = None
+    problems: list[str] = field(default_factory=list)   # plain Chinese, one per line
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for dev, rep in zip(d["devices"], self.devices, strict=True):
+            dev["name_zh"] = rep.name_zh
+            dev["ok"] = rep.ok
+        if self.disk is not None:
+            d["disk"]["low"] = self.disk.low
+        d["ok"] = self.ok
+        return d
+
+
+def disk_report(cfg: Config) -> DiskReport:
+    var = cfg.path("var")
+    try:
+        var.mkdir(parents=True, exist_ok=True)
+        probe = var / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        writable = True
+    except OSError:
+        writable = False
+    usage = shutil.disk_usage(var if var.exists() else cfg.path("."))
+    return DiskReport(str(var), usage.free, usage.total, writable)
+
+
+# ---- the snapshot the running kiosk keeps ----------------------------------------------------
+
+SNAPSHOT_NAME = "status.json"
+
+
+def snapshot_path(cfg: Config) -> Path:
+    return cfg.path("var") / SNAPSHOT_NAME
+
+
+def write_snapshot(cfg: Config, started_at: float, devices: list[DeviceReport]) -> None:
+    """Atomically replace var/status.json (no personal data is ever in a DeviceReport)."""
+    path = snapshot_path(cfg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    data = {"pid": os.getpid(), "started_at": started_at, "written_at": time.time(),
+            "devices": [asdict(d) for d in devices]}
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_snapshot(cfg: Config, max_age_s: float = 90.0) -> tuple[float, list[DeviceReport]] | None:
+    """(started_at, devices) from a running kiosk's fresh snapshot, else None."""
+    try:
+        data = json.loads(snapshot_path(cfg).read_text(encoding="utf-8"))
+        if time.time() - float(data["written_at"]) > max_age_s or not _alive(int(data["pid"])):
+            return None
+        return float(data["started_at"]), [DeviceReport(**d) for d in data["devices"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# ---- assembling a report ---------------------------------------------------------------------
+
+Probe = Callable[[Config], DeviceReport]
+Source = Callable[[Config], Any]
+
+
+def collect(cfg: Config, probes: Mapping[str, Probe], catalog: Source, tickets: Source,
+            use_snapshot: bool = True) -> StatusReport:
+    """Everything maintenance mode shows. Each probe and source is isolated: one failing
+    (a store locked, a device hanging) shows as a problem, not as a missing report."""
+    snap = read_snapshot(cfg) if use_snapshot else None
+    devices = snap[1] if snap else [_safe_probe(name, probe, cfg) for name, probe in
+                                    probes.items()]
+    problems = [f"{d.name_zh}：{d.last_error or d.words}" for d in devices if not d.ok]
+    cat = _safe_source(catalog, cfg, problems, "目录", {})
+    tix = _safe_source(tickets, cfg, problems, "排队数据", [])
+    disk = disk_report(cfg)
+    if not disk.writable:
+        problems.append(f"磁盘：{disk.path} 无法写入")
+    elif disk.low:
+        problems.append(f"磁盘：剩余空间不足（{disk.free_bytes // (1024 * 1024)} MB）")
+    return StatusReport(
+        version=__version__, hall=cfg.hall.name, generated_at=time.time(),
+        uptime_s=(time.time() - snap[0]) if snap else None, devices=devices, catalog=cat,
+        tickets_today=tix, disk=disk, problems=problems)
+
+
+def _safe_probe(name: str, probe: Probe, cfg: Config) -> DeviceReport:
+    try:
+        return probe(cfg)
+    except Exception as exc:  # a probe's bug must not hide the other devices
+        return DeviceReport.of(name, DeviceState.HW_ERROR, last_error="状态检查失败",
+                               detail=f"{type(exc).__name__}: {exc}")
+
+
+def _safe_source(source: Source, cfg: Config, problems: list[str], label: str,
+                 empty: Any) -> Any:
+    try:
+        return source(cfg)
+    except Exception as exc:  # same: report it, show the rest
+        problems.append(f"{label}：读取失败（{type(exc).__name__}: {exc}）")
+        return empty
