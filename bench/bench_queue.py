@@ -151,7 +151,6 @@ def bench_confirm_to_last_byte(n: int) -> dict[str, Any]:
     the last byte (its decoder saw the cut)."""
     try:
         from devices.sim.printer import VirtualPrinter
-
         from kiosk.queue.printer import TicketPrinter
     except ImportError as exc:
         return {"measured": False, "why": f"virtual printer not in this build ({exc})"}

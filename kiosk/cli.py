@@ -31,7 +31,6 @@ COMMAND_MODULES = [
     "kiosk.commands.print_cmd",
     "kiosk.commands.card",
     "kiosk.commands.ticket",
-    "kiosk.commands.print_a4_group",  # TEMPORARY until print_cmd lands: see that module
     "kiosk.commands.copy",
 ]
 

@@ -15,7 +15,7 @@ from typing import Any
 from kiosk.commands.common import config_from_args, print_json
 
 # e.g. "kiosk.commands.print_form" for `kiosk print form` (A4).
-PRINT_MODULES: list[str] = []
+PRINT_MODULES: list[str] = ["kiosk.commands.print_form"]
 
 
 def register(sub: Any) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SIM_MODULES: list[str] = ["kiosk.commands.sim_printer"]
 SIM_MODULES: list[str] = [
+    "kiosk.commands.sim_printer",
     "kiosk.commands.sim_idreader",
 ]
 
