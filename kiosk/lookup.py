@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,20 +19,27 @@ from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.config import Config
 from kiosk.errors import CatalogError
 
+log = logging.getLogger(__name__)
 MINI_CATALOG = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini-catalog.json"
 
 
 def load_catalog(cfg: Config) -> Catalog:
-    """The catalog this terminal shows: the store if it exists, else the seed document."""
+    """The catalog this terminal shows: the SQLite store (seeded from [catalog].seed on first
+    start). Only when the store is empty AND the seed file is missing — a development checkout
+    before the sample catalog exists — does it fall back to the test catalog, with a warning."""
+    store = importlib.import_module("kiosk.catalog")
+    opener = getattr(store, "open_catalog", None)
+    if opener is None:
+        return catalog_from_file(cfg.path(cfg.catalog.seed) if cfg.catalog.seed else MINI_CATALOG)
     try:
-        store = importlib.import_module("kiosk.catalog")
-        opener = getattr(store, "open_catalog", None)
-    except ImportError:  # pragma: no cover - the package always exists
-        opener = None
-    if opener is not None:
         catalog: Catalog = opener(cfg)
-        return catalog
-    return catalog_from_file(cfg.path(cfg.catalog.seed) if cfg.catalog.seed else MINI_CATALOG)
+    except CatalogError:
+        if cfg.catalog.seed and cfg.path(cfg.catalog.seed).is_file():
+            raise
+        log.warning("catalog store empty and no seed catalog at %s: showing the test catalog",
+                    cfg.catalog.seed)
+        return catalog_from_file(MINI_CATALOG)
+    return catalog
 
 
 def catalog_from_file(path: Path) -> Catalog:

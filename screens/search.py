@@ -150,16 +150,17 @@ class SearchScreen(Screen):
         else:
             self.label.text = (f"没有找到“{q.upper()}”，您可以看看大家常办的事项和分类："
                                if q.strip() else "大家常办的事项：")
-            rows = self._fallback_rows()
+            rows = self._fallback_rows(getattr(self.result, "suggestions", None))
         self.view.set_content(RowList(rows, self.theme, self._tap))
         self._candidates(q)
         self._rebuild_widgets()
         self.app.invalidate()
 
     def _hit_row(self, hit: Any) -> Row:
+        # Any match on the name's own text lights characters: a substring, or the characters
+        # that typed pinyin/initials stood for.
         spans: list[tuple[int, int]] = [
-            (int(s[0]), int(s[1])) for m in hit.matches
-            if m.field == "name" and m.text == hit.name for s in m.spans]
+            (int(s[0]), int(s[1])) for m in hit.matches if m.text == hit.name for s in m.spans]
         try:
             s = self.app.catalog.summary(hit.code)
             sub, right = s.department, visits_label(s)
@@ -167,10 +168,15 @@ class SearchScreen(Screen):
             sub, right = "", ""
         return Row(hit.name, sub, right, hit.code, spans)
 
-    def _fallback_rows(self) -> list[Row]:
+    def _fallback_rows(self, suggestions: Any = None) -> list[Row]:
+        """Popular items, then categories: the index's suggestions when it gives them."""
         cat = self.app.catalog
-        rows = item_rows(cat.popular(self.app.cfg.search.popular))
-        for c in cat.categories("life_event") + cat.categories("theme"):
+        popular = getattr(suggestions, "popular", None) or cat.popular(
+            self.app.cfg.search.popular)
+        cats = getattr(suggestions, "categories", None) or (
+            cat.categories("life_event") + cat.categories("theme"))
+        rows = item_rows(list(popular))
+        for c in cats:
             rows.append(Row(f"分类：{c.name}", "查看这一类的全部事项", f"{c.count}项", c))
         return rows
 
