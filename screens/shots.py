@@ -48,6 +48,14 @@ class Driver:
         self.frames(1)
         self._finger(pygame.FINGERUP, x, y)
         self.frames(2)
+        self.settle()
+
+    def settle(self) -> None:
+        """Let workers (a search started by a key) finish and their results show."""
+        for _ in range(2000):
+            if not self.app.busy:
+                break
+            self.app.step(5)
 
     def widget(self, label: str) -> Widget:
         for w in self.app.top.widgets:

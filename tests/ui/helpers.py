@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,14 @@ def touch_up(app: App, x: float, y: float) -> None:
     _finger(pygame.FINGERUP, app, x, y)
 
 
+def settle(app: App, timeout_s: float = 10.0) -> None:
+    """Turn the loop until no worker runs (e.g. a search started by a key)."""
+    deadline = time.monotonic() + timeout_s
+    while app.busy and time.monotonic() < deadline:
+        app.step(2)
+    assert not app.busy, "a worker did not finish"
+
+
 def tap(app: App, x: float, y: float, steps: int = 1) -> None:
     """A finger tap, exactly as SDL reports it: the loop sees down, draws, then up."""
     touch_down(app, x, y)
@@ -75,6 +84,7 @@ def tap(app: App, x: float, y: float, steps: int = 1) -> None:
     touch_up(app, x, y)
     for _ in range(steps):
         app.step(0)
+    settle(app)
 
 
 def tap_widget(app: App, w: Widget) -> None:
