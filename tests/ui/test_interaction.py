@@ -248,3 +248,21 @@ def test_landscape_and_portrait_keep_every_widget_on_screen() -> None:
                 for w in s.widgets:
                     assert bounds.contains(w.rect), (size, elder, type(s).__name__, w.rect)
             app.close()
+
+
+def test_every_button_is_a_big_enough_target() -> None:
+    from screens.widgets.button import Button
+
+    for size in ((1080, 1920), (1920, 1080)):
+        for elder, least_mm in ((False, 15.0), (True, 20.0)):
+            app, _ = make_app(size, elder)
+            for s in (HomeScreen(app), BrowseScreen(app), SearchScreen(app),
+                      GuideScreen(app, "T-0001")):
+                app.push(s)
+                app.step(0)
+                s.refresh() if isinstance(s, SearchScreen) else None
+                for w in s.widgets:
+                    if isinstance(w, Button):
+                        side = app.theme.px_to_mm(min(w.rect.width, w.rect.height))
+                        assert side >= least_mm - 0.2, (size, elder, w.label, side)
+            app.close()
