@@ -40,7 +40,7 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     lines: list[tuple[str, bool]] = []
     for d in report.devices:
         err = f"（上次错误：{d.last_error}）" if d.last_error else ""
-        lines.append((f"{'✓' if d.ok else '✗'} {d.name_zh}：{d.words}{err}", d.ok))
+        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{err}", d.ok))
     for t in report.tickets_today:
         lines.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
                       f"等候 {t['waiting']} 人", True))
