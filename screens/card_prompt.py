@@ -1,12 +1,18 @@
 """"请将身份证放在感应区": waits for the reader's CardRead event (delivered by the Terminal
 through the app's inbox), with a pulsing card drawing, a countdown and 取消. Returns the
-record, or None (cancelled, timed out, reader unavailable). A card already read in this visit
-is used again without asking: the citizen should not have to present it twice."""
+record, or None; `reason` then says why (CANCELLED, TIMED_OUT, UNAVAILABLE), so the flow can
+stay quiet after 取消 and explain a time-out. A card already read in this visit is used again
+without asking (the caller checks session.card): the citizen should not present it twice.
+
+A card lying on the reader before the prompt opened was already reported (the reader reads a
+card once per presentation), so the hint asks to lift it and place it again.
+
+In development mode ([id_reader] sim_control set) a small labelled button places one of the
+simulator's cards (screens/dev_card.py); it is never there on a real kiosk."""
 
 from __future__ import annotations
 
 import math
-from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
@@ -14,6 +20,7 @@ import pygame
 from devices.id_reader.events import CardRead, CardReadFailed, ReaderStatusChanged
 from devices.status import DeviceState
 from screens.chrome import Header
+from screens.dev_card import dev_card_button
 from screens.fonts import fontset
 from screens.screen import Screen
 from screens.text import draw_wrapped
@@ -24,7 +31,14 @@ if TYPE_CHECKING:
 
 TIMEOUT_S = 30.0
 PROMPT = "请将身份证放在感应区"
-HINT = "身份证平放在下方的感应区上，读好之前请不要拿开。"
+HINT = "身份证平放在下方的感应区上，读好之前请不要拿开。如果已经放上了，请拿起来再放一次。"
+UNAVAILABLE = "身份证阅读器暂时无法使用，请到服务窗口办理，给您添麻烦了。"
+RETRY = "没有读出来，请把身份证拿起来，再平放一次。"
+
+CANCELLED = "cancelled"
+TIMED_OUT = "timed_out"
+UNAVAILABLE_REASON = "unavailable"
+READ = "read"
 
 
 class CardPrompt(Screen):
@@ -32,38 +46,61 @@ class CardPrompt(Screen):
         super().__init__(app)
         self.purpose = purpose
         self.started = app.clock()
-        self.message = HINT if reader_ok else "身份证阅读器暂时无法使用，请到服务窗口办理。"
+        self.message = HINT if reader_ok else UNAVAILABLE
         self.reader_ok = reader_ok
+        self.reason = "" if reader_ok else UNAVAILABLE_REASON
         self.phase = 0.0
+
+    def _close(self, reason: str, record: object = None) -> None:
+        self.reason = reason
+        self.finish(record)
+
+    def cancel(self) -> None:
+        self._close(CANCELLED if self.reader_ok else UNAVAILABLE_REASON)
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
         header = Header(self.app, self.purpose)
-        header.back.on_tap = partial(self.finish, None)
-        self.cancel = Button((t.margin, h - t.margin - t.big_button_h, w - 2 * t.margin,
-                              t.big_button_h), "取消", partial(self.finish, None),
-                             style="secondary", size=t.title)
+        header.back.on_tap = self.cancel
+        self.cancel_button = Button((t.margin, h - t.margin - t.big_button_h, w - 2 * t.margin,
+                                     t.big_button_h), "取消" if self.reader_ok else "返回",
+                                    self.cancel, style="secondary", size=t.title)
         self.top_y = header.rect.bottom + t.margin
-        self.widgets = [*header.parts(), self.cancel]
+        self.widgets = [*header.parts(), self.cancel_button]
+        dev = dev_card_button(self.app, self.cancel_button.rect.top - t.gap)
+        if dev is not None:
+            self.widgets.append(dev)
 
     def remaining(self) -> int:
         return max(0, math.ceil(TIMEOUT_S - (self.app.clock() - self.started)))
 
     def on_message(self, message: object) -> None:
         if isinstance(message, CardRead):
-            self.finish(message.record)
-        elif isinstance(message, CardReadFailed):
-            self.message = "没有读出来，请把身份证拿起来，再平放一次。"
+            self._close(READ, message.record)
+            return
+        if isinstance(message, CardReadFailed):
+            self.message = RETRY
             self.started = self.app.clock()   # a fresh wait after a failed try
-        elif isinstance(message, ReaderStatusChanged) and message.state != DeviceState.ONLINE:
-            self.reader_ok = False
-            self.message = "身份证阅读器暂时无法使用，请到服务窗口办理。"
+        elif isinstance(message, ReaderStatusChanged):
+            self._reader_changed(message.state is DeviceState.ONLINE)
         self.app.invalidate()
+
+    def _reader_changed(self, online: bool) -> None:
+        """A reader that drops out says so at once; one that comes back is used again."""
+        if online == self.reader_ok:
+            return
+        self.reader_ok = online
+        self.reason = "" if online else UNAVAILABLE_REASON
+        self.message = HINT if online else UNAVAILABLE
+        self.started = self.app.clock()
+        self.layout()
 
     def update(self, dt: float) -> bool:
         super().update(dt)
-        if self.reader_ok and self.remaining() == 0:
-            self.finish(None)
+        if not self.reader_ok:
+            return False   # nothing moves and nothing times out: the citizen reads and leaves
+        if self.remaining() == 0:
+            self._close(TIMED_OUT)
             return False
         self.phase = (self.phase + dt) % 1.6
         self.app.invalidate()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from screens.dev_card import dev_card_button
 from screens.fonts import fontset
 from screens.screen import Screen
 from screens.text import draw_wrapped
@@ -71,6 +72,9 @@ class HomeScreen(Screen):
                             sublabel="再点一次恢复普通字号" if on else "字更大，按钮更大")
         self.elder.selected = on
         self.widgets.append(self.elder)
+        dev = dev_card_button(self.app, h - t.margin, narrow=True)   # development mode only
+        if dev is not None and dev.rect.right + t.gap <= self.elder.rect.left:
+            self.widgets.append(dev)
 
     def _browse(self) -> None:
         from screens.browse import BrowseScreen

@@ -8,6 +8,7 @@ transaction rules); this flow only shows what happened, and locks the button whi
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from kiosk.queue.identity import CardInfo
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
 from screens.busy import Busy
-from screens.card_prompt import CardPrompt
+from devices.status import DeviceState
+from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
 from screens.fonts import fontset
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from screens.app import App
 
 SHOW_TICKET_S = 20.0
+CHOOSE = "请选择要办理的业务"
+LOADING = "正在查询排队人数…"
+NONE_OPEN = "暂时没有可以取号的业务，请到服务窗口咨询。"
 
 
 def service_sublabel(s: ServiceStatus) -> str:
@@ -65,6 +70,16 @@ class ServicesScreen(Screen):
         self.statuses = statuses
         self.layout()
         self.app.invalidate()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The line above the services: what to do, or why there is nothing to choose."""
+        t, (w, _h) = self.theme, self.app.size
+        surface.fill(t.colors.bg)
+        text = (LOADING if self.statuses is None else CHOOSE if self.statuses else NONE_OPEN)
+        draw_wrapped(surface, fontset(), text, t.body,
+                     pygame.Rect(t.margin, self.text_top, w - 2 * t.margin, t.body * 3),
+                     t.colors.text, max_lines=2, center=True)
+        self.draw_widgets(surface)
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -105,16 +120,17 @@ class ServicesScreen(Screen):
         card = self.app.session.card
         if s.requires_id and card is None:
             reader = self.terminal.reader
-            ok = reader is not None and reader.status().state.value == "ONLINE"
-            self.app.push(CardPrompt(self.app, f"{s.name} 取号", ok),
-                          on_result=partial(self._card_read, s))
+            ok = reader is not None and reader.status().state is DeviceState.ONLINE
+            prompt = CardPrompt(self.app, f"{s.name} 取号", ok)
+            self.app.push(prompt, on_result=partial(self._card_read, s, prompt))
             return
         self.confirm(s)
 
-    def _card_read(self, s: ServiceStatus, record: Any) -> None:
+    def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: Any) -> None:
         if record is None:
-            self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
-                                            "或到服务窗口咨询工作人员。")
+            if prompt.reason not in (CANCELLED, UNAVAILABLE_REASON):   # it told them already
+                self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
+                                                "或到服务窗口咨询工作人员。")
             return
         self.app.session.card = record   # wiped with the visit
         self.confirm(s)
@@ -174,6 +190,7 @@ class TicketTaken(Screen):
         self.ticket = result.ticket
         self.slip = result.slip
         self.shown_at = app.clock()
+        self._shown_left = -1
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -181,17 +198,27 @@ class TicketTaken(Screen):
                             t.big_button_h), "完成", self.app.end_session, size=t.title)
         self.widgets = [self.done]
 
+    def seconds_left(self) -> int:
+        return max(0, math.ceil(SHOW_TICKET_S - (self.app.clock() - self.shown_at)))
+
     def update(self, dt: float) -> bool:
-        if self.app.clock() - self.shown_at >= SHOW_TICKET_S:
+        left = self.seconds_left()
+        if left == 0:
             self.app.end_session()
             return False
+        if left != self._shown_left:
+            self._shown_left = left
+            self.app.invalidate()    # the countdown line
         return super().update(dt)
 
     def lines(self) -> list[str]:
         s, tk = self.service, self.ticket
-        out = [f"{s.name}", f"前面还有 {tk.people_ahead} 人"]
+        ahead = (f"前面还有 {tk.people_ahead} 人" if tk.people_ahead
+                 else "前面没有人等候，请留意叫号")
+        out = [f"{s.name}", ahead]
         if self.slip is not None:
-            out[1] += f"，{self.slip.wait_text}"
+            if tk.people_ahead:
+                out[1] += f"，预计等候{self.slip.wait_text}"
             if self.slip.priority:
                 out.append(self.slip.priority)
         if s.where:
@@ -214,6 +241,10 @@ class TicketTaken(Screen):
             y += draw_wrapped(surface, fontset(), line, t.body,
                               pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 3),
                               t.colors.text, center=True) + t.gap
+        lh = fontset().line_height(t.body)
+        draw_wrapped(surface, fontset(), f"{self.seconds_left()} 秒后自动回到首页", t.body,
+                     pygame.Rect(t.margin, self.done.rect.top - t.gap - lh, w - 2 * t.margin,
+                                 lh), t.colors.muted, max_lines=1, center=True)
         self.draw_widgets(surface)
 
 

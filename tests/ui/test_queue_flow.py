@@ -1,0 +1,231 @@
+"""排队取号 through the real UI (SDL dummy driver, synthesised taps) against a real Terminal: the
+virtual ESC/POS printer and the simulated SAM reader on ephemeral TCP ports, the queue in a
+SQLite file under tmp. Set QUEUE_SHOTS=DIR to keep a PNG of each step."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from devices.sim.idcards import SAMPLE_CARDS
+from kiosk.queue.model import TicketState
+from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
+from screens.dialog import Confirm, Notice
+from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
+from tests.ui.helpers import button, tap, touch_down, touch_up
+from tests.ui.terminal_rig import Rig, terminal_rig
+
+RESIDENT = SAMPLE_CARDS[1]          # 李样例 (the card labelled "resident")
+
+
+def shot(rig: Rig, name: str) -> None:
+    """Keep a PNG of the current screen when QUEUE_SHOTS names a folder."""
+    folder = os.environ.get("QUEUE_SHOTS")
+    if not folder:
+        return
+    rig.app.invalidate()
+    rig.app.step(0)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    pygame.image.save(rig.app.surface, str(Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    with terminal_rig(tmp_path) as r:
+        yield r
+
+
+def open_services(rig: Rig) -> ServicesScreen:
+    tap(rig.app, *button(rig.app, "排队取号").rect.center)
+    screen = rig.app.top
+    assert isinstance(screen, ServicesScreen)
+    rig.pump(lambda: screen.statuses is not None, what="the services loading")
+    rig.app.step(0)
+    return screen
+
+
+def choose(rig: Rig, label: str) -> None:
+    tap(rig.app, *button(rig.app, label).rect.center)
+
+
+def take_with_card(rig: Rig, card: str = "resident", prefix: str = "A") -> None:
+    choose(rig, {"A": "A  社保医保", "B": "B  民政救助"}[prefix])
+    assert isinstance(rig.app.top, CardPrompt)
+    rig.sim.place(card)
+    rig.pump(lambda: isinstance(rig.app.top, Confirm), what="the card being read")
+
+
+def confirm(rig: Rig) -> None:
+    tap(rig.app, *button(rig.app, "确认取号").rect.center)
+    rig.pump(lambda: not rig.app.busy and isinstance(rig.app.top, TicketTaken | Notice),
+             what="the ticket being issued")
+
+
+def test_services_show_waiting_counts_and_closed_hours(rig: Rig) -> None:
+    q = rig.terminal.queue
+    assert q is not None
+    q.repeat_guard_s = 0          # two citizens in a row at the counter's kiosk
+    assert q.take("C").ok and q.take("C").ok
+    rig.receipts(2)
+    open_services(rig)
+    shot(rig, "01-services")
+    c = button(rig.app, "C  综合咨询")
+    assert c.sublabel.startswith("等候 2 人，约 ")          # a range, never one number
+    assert "–" in c.sublabel and c.sublabel.endswith("分钟")
+    a = button(rig.app, "A  社保医保")
+    assert a.sublabel == "等候 0 人，无需等待，需带身份证" and a.enabled
+    d = button(rig.app, "D  农业农村与建房")       # mornings only; the rig's clock says 15:00
+    assert not d.enabled and d.sublabel == "办理时间 08:30-12:00"
+    tap(rig.app, *d.rect.center)
+    assert isinstance(rig.app.top, ServicesScreen)       # a greyed service does nothing
+
+
+def test_card_service_full_visit_prints_masked_ticket_and_goes_home(rig: Rig) -> None:
+    open_services(rig)
+    choose(rig, "A  社保医保")
+    prompt = rig.app.top
+    assert isinstance(prompt, CardPrompt) and prompt.reader_ok
+    rig.clock.advance(0.8)
+    shot(rig, "02-card-prompt")
+    rig.sim.place("resident")
+    rig.pump(lambda: isinstance(rig.app.top, Confirm), what="the card being read")
+    dialog = rig.app.top
+    assert isinstance(dialog, Confirm)
+    assert "持证人：李*例" in dialog.message and "李样例" not in dialog.message
+    shot(rig, "03-confirm")
+    confirm(rig)
+    taken = rig.app.top
+    assert isinstance(taken, TicketTaken) and taken.ticket.number == "A001"
+    shot(rig, "04-ticket-taken")
+    (receipt,) = rig.receipts(1)
+    text = "\n".join(receipt.text)
+    assert receipt.complete and "A001" in text and "李*例" in text
+    for secret in (RESIDENT["name"], RESIDENT["id_number"], RESIDENT["birth"],
+                   RESIDENT["id_number"][-4:] + " "):
+        assert secret not in text
+    (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
+    assert ticket.state is TicketState.PRINTED and ticket.number == "A001"
+    assert rig.app.session.card is not None
+    rig.clock.advance(SHOW_TICKET_S - 1)
+    rig.app.step(0)
+    assert rig.app.top is taken                              # still showing the number
+    rig.clock.advance(1.5)
+    rig.app.step(0)
+    assert rig.app.top.is_home and len(rig.app.stack) == 1   # home by itself …
+    assert rig.app.session.card is None and rig.app.session.is_blank()   # … visit wiped
+
+
+def test_double_tap_on_confirm_issues_one_ticket(rig: Rig) -> None:
+    open_services(rig)
+    choose(rig, "C  综合咨询")
+    assert isinstance(rig.app.top, Confirm)
+    x, y = button(rig.app, "确认取号").rect.center
+    for _ in range(2):                 # both taps land before the loop turns once
+        touch_down(rig.app, x, y)
+        touch_up(rig.app, x, y)
+    rig.app.step(0)
+    rig.pump(lambda: isinstance(rig.app.top, TicketTaken) and not rig.app.busy,
+             what="the ticket")
+    assert len(rig.receipts(2, timeout_s=0.5)) == 1
+    assert [t.number for t in rig.terminal.queue.list_today()] == ["C001"]  # type: ignore
+
+
+def test_paper_out_voids_the_ticket_and_says_so(rig: Rig) -> None:
+    rig.printer.command("paper out")
+    screen = open_services(rig)
+    choose(rig, "C  综合咨询")
+    confirm(rig)
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and notice.title == "取号没有成功"
+    assert "缺纸" in notice.message and "作废" in notice.message
+    assert "Error" not in notice.message and "print" not in notice.message
+    shot(rig, "05-paper-out")
+    (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
+    assert ticket.state is TicketState.VOID
+    tap(rig.app, *button(rig.app, "知道了").rect.center)
+    rig.pump(lambda: not rig.app.busy and screen.statuses is not None, what="reload")
+    assert button(rig.app, "C  综合咨询").sublabel.startswith("等候 0 人")  # nothing counted
+    assert rig.receipts(1, timeout_s=0.2) == []
+
+
+def test_card_prompt_times_out_and_explains(rig: Rig) -> None:
+    open_services(rig)
+    choose(rig, "B  民政救助")
+    prompt = rig.app.top
+    assert isinstance(prompt, CardPrompt)
+    rig.clock.advance(29)
+    rig.app.step(0)
+    assert rig.app.top is prompt and prompt.remaining() == 1
+    rig.clock.advance(1.5)
+    rig.app.step(0)
+    assert prompt.reason == TIMED_OUT
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and notice.title == "没有读到身份证"
+    assert rig.app.session.card is None and rig.terminal.queue.list_today() == []  # type: ignore
+
+
+def test_card_prompt_cancel_returns_quietly(rig: Rig) -> None:
+    open_services(rig)
+    choose(rig, "A  社保医保")
+    prompt = rig.app.top
+    assert isinstance(prompt, CardPrompt)
+    tap(rig.app, *button(rig.app, "取消").rect.center)
+    assert prompt.reason == CANCELLED
+    assert isinstance(rig.app.top, ServicesScreen)          # no "没有读到" notice after 取消
+    rig.sim.place("resident")                               # a card placed now is not used
+    rig.pump(lambda: rig.app.busy is False, what="idle")
+    assert rig.app.session.card is None
+
+
+def test_card_read_once_is_used_again_in_the_visit(rig: Rig) -> None:
+    open_services(rig)
+    take_with_card(rig, "resident-elder")
+    assert "王*试" in rig.app.top.message                 # type: ignore[attr-defined]
+    confirm(rig)
+    taken = rig.app.top
+    assert isinstance(taken, TicketTaken)
+    assert taken.slip is not None and taken.slip.priority == "老年人优先"   # born 1949
+    tap(rig.app, *button(rig.app, "完成").rect.center)
+    assert rig.app.session.card is None                       # 完成 ends the visit too
+
+
+def test_reader_offline_prompt_says_so(tmp_path: Path) -> None:
+    with terminal_rig(tmp_path, reader=False) as rig:
+        open_services(rig)
+        choose(rig, "A  社保医保")
+        prompt = rig.app.top
+        assert isinstance(prompt, CardPrompt) and not prompt.reader_ok
+        assert prompt.message == UNAVAILABLE
+        shot(rig, "06-reader-offline")
+        rig.clock.advance(45)                      # past the prompt's 30 s, not the visit's
+        rig.app.step(0)
+        assert rig.app.top is prompt                 # it does not time out into a notice
+        tap(rig.app, *button(rig.app, "返回").rect.center)
+        assert isinstance(rig.app.top, ServicesScreen)     # and says nothing twice
+
+
+def test_reader_unplugged_while_waiting(rig: Rig) -> None:
+    open_services(rig)
+    choose(rig, "A  社保医保")
+    prompt = rig.app.top
+    assert isinstance(prompt, CardPrompt) and prompt.reader_ok
+    rig.line.unplug(0)
+    rig.pump(lambda: not prompt.reader_ok, timeout_s=8, what="the prompt noticing")
+    assert prompt.message == UNAVAILABLE
+
+
+def test_elder_mode_screens(tmp_path: Path) -> None:
+    with terminal_rig(tmp_path, elder=True) as rig:
+        open_services(rig)
+        shot(rig, "elder-01-services")
+        for w in rig.app.top.widgets:
+            assert rig.app.surface.get_rect().contains(w.rect), getattr(w, "label", w)
+        take_with_card(rig)
+        shot(rig, "elder-02-confirm")
+        confirm(rig)
+        assert isinstance(rig.app.top, TicketTaken)
+        shot(rig, "elder-03-ticket-taken")
