@@ -42,8 +42,15 @@ def refusal(reason: Refusal, svc: ServiceConfig, paused: bool = False) -> str:
     return texts.get(reason, GENERIC)
 
 
+ASK_STAFF = "，请联系大厅工作人员。"
+
+
 def print_failed(printer_message: str, voided: bool = True) -> str:
+    """The printer's own reason, then what happened to the number. The printer's messages
+    end by asking for staff too; said once is enough."""
     head = printer_message or "打印机暂时无法出票。"
+    if head.endswith(ASK_STAFF):
+        head = head[:-len(ASK_STAFF)] + "。"
     tail = ("这次取号没有成功，号码已作废，请联系大厅工作人员。" if voided
             else "这次没有打印出来，请联系大厅工作人员。")
     return f"{head}{tail}"

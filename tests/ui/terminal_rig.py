@@ -82,6 +82,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
                  dev_control: bool = False, reader: bool = True) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
     development mode). `reader=False`: the reader's port has nobody listening."""
+    tmp.mkdir(parents=True, exist_ok=True)
     sim = SimReader(sample_cards())
     line = TcpLine(sim, "127.0.0.1", 0)
     line.start()

@@ -143,6 +143,7 @@ def test_paper_out_voids_the_ticket_and_says_so(rig: Rig) -> None:
     assert isinstance(notice, Notice) and notice.title == "取号没有成功"
     assert "缺纸" in notice.message and "作废" in notice.message
     assert "Error" not in notice.message and "print" not in notice.message
+    assert notice.message.count("请联系大厅工作人员") == 1          # said once
     shot(rig, "05-paper-out")
     (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
     assert ticket.state is TicketState.VOID
