@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 LABEL = "模拟放卡（开发）"
 SHORT = "模拟放卡"
+SHORT_SUB = "开发模式"
 TITLE = "模拟读卡器（开发模式）"
 
 
@@ -38,10 +39,11 @@ def dev_card_button(app: App, bottom: int, narrow: bool = False) -> Button | Non
     t = app.theme
     open_it = partial(open_picker, app)
     if narrow:
-        width = fontset().width(SHORT, t.small) + t.mm(6)
+        text = max(fontset(True).width(SHORT, t.small), fontset().width(SHORT_SUB, t.small))
+        width = text + 2 * t.gap + t.mm(2)     # the button keeps a gap of padding each side
         return Button((t.margin, bottom - t.big_button_h, width, t.big_button_h), SHORT,
-                      open_it, style="secondary", size=t.small, sublabel="开发模式")
-    width = fontset().width(LABEL, t.small) + t.mm(8)
+                      open_it, style="secondary", size=t.small, sublabel=SHORT_SUB)
+    width = fontset().width(LABEL, t.small) + 2 * t.gap + t.mm(2)
     return Button((t.margin, bottom - t.target, width, t.target), LABEL, open_it,
                   style="secondary", size=t.small, bold=False)
 

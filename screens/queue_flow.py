@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from devices.status import DeviceState
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
 from screens.busy import Busy
-from devices.status import DeviceState
 from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
