@@ -117,6 +117,8 @@ def take_screenshots(cfg: Config, outdir: Path,
                      modes: tuple[str, ...] = ("normal", "elder")) -> list[Path]:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     outdir.mkdir(parents=True, exist_ok=True)
+    # The pictures show what a citizen sees: never the demo's developer "place a card" button.
+    cfg = dataclasses.replace(cfg, id_reader=dataclasses.replace(cfg.id_reader, sim_control=""))
     catalog = load_catalog(cfg)
     searcher = make_searcher(catalog)
     written: list[Path] = []

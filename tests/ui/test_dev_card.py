@@ -56,7 +56,7 @@ def test_place_a_card_from_the_card_prompt(tmp_path: Path) -> None:
         assert isinstance(rig.app.top, CardPrompt)          # the picker closed at once
         rig.pump(lambda: isinstance(rig.app.top, Confirm), what="the placed card being read")
         assert rig.sim.placed is not None and rig.sim.placed.label == "resident"
-        assert "持证人：李*例" in rig.app.top.message       # type: ignore[attr-defined]
+        assert "持证人：李*例" in rig.app.top.message
         assert rig.app.session.card is not None
 
 

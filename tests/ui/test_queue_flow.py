@@ -16,6 +16,7 @@ from kiosk.queue.model import TicketState
 from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
+from screens.widgets.button import Button
 from tests.ui.helpers import button, tap, touch_down, touch_up
 from tests.ui.terminal_rig import Rig, terminal_rig
 
@@ -48,6 +49,12 @@ def open_services(rig: Rig) -> ServicesScreen:
     return screen
 
 
+def svc(rig: Rig, label: str) -> Button:
+    b = button(rig.app, label)
+    assert isinstance(b, Button)
+    return b
+
+
 def choose(rig: Rig, label: str) -> None:
     tap(rig.app, *button(rig.app, label).rect.center)
 
@@ -73,12 +80,12 @@ def test_services_show_waiting_counts_and_closed_hours(rig: Rig) -> None:
     rig.receipts(2)
     open_services(rig)
     shot(rig, "01-services")
-    c = button(rig.app, "C  综合咨询")
+    c = svc(rig, "C  综合咨询")
     assert c.sublabel.startswith("等候 2 人，约 ")          # a range, never one number
     assert "–" in c.sublabel and c.sublabel.endswith("分钟")
-    a = button(rig.app, "A  社保医保")
+    a = svc(rig, "A  社保医保")
     assert a.sublabel == "等候 0 人，无需等待，需带身份证" and a.enabled
-    d = button(rig.app, "D  农业农村与建房")       # mornings only; the rig's clock says 15:00
+    d = svc(rig, "D  农业农村与建房")       # mornings only; the rig's clock says 15:00
     assert not d.enabled and d.sublabel == "办理时间 08:30-12:00"
     tap(rig.app, *d.rect.center)
     assert isinstance(rig.app.top, ServicesScreen)       # a greyed service does nothing
@@ -149,7 +156,7 @@ def test_paper_out_voids_the_ticket_and_says_so(rig: Rig) -> None:
     assert ticket.state is TicketState.VOID
     tap(rig.app, *button(rig.app, "知道了").rect.center)
     rig.pump(lambda: not rig.app.busy and screen.statuses is not None, what="reload")
-    assert button(rig.app, "C  综合咨询").sublabel.startswith("等候 0 人")  # nothing counted
+    assert svc(rig, "C  综合咨询").sublabel.startswith("等候 0 人")  # nothing counted
     assert rig.receipts(1, timeout_s=0.2) == []
 
 
