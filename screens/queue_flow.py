@@ -24,7 +24,8 @@ from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
 from screens.fonts import fontset
 from screens.screen import Screen
-from screens.text import draw_wrapped
+from screens.text import draw_wrapped, text_height
+from screens.theme import Theme
 from screens.widgets.button import Button
 
 if TYPE_CHECKING:
@@ -41,6 +42,12 @@ def service_sublabel(s: ServiceStatus) -> str:
         return s.note or f"办理时间 {s.hours_text}"
     card = "，需带身份证" if s.requires_id else ""
     return f"等候 {s.waiting} 人，{s.wait_text}{card}"
+
+
+def two_lines(t: Theme, px: int) -> int:
+    """Height a button needs for a label of `px` and its sublabel (Button's own sizes)."""
+    sub = max(t.small, round(px * 0.6))
+    return fontset(True).line_height(px) + fontset().line_height(sub) + t.gap
 
 
 class ServicesScreen(Screen):
@@ -64,7 +71,12 @@ class ServicesScreen(Screen):
             self.statuses = []
             self.layout()
             return
-        self.app.run_in_worker(q.overview, self._loaded)
+        self.app.run_in_worker(q.overview, self._loaded, self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.statuses = []
+        self.layout()
+        self.app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
 
     def _loaded(self, statuses: list[ServiceStatus]) -> None:
         self.statuses = statuses
@@ -87,13 +99,19 @@ class ServicesScreen(Screen):
         self.widgets = [*header.parts()]
         self.text_top = header.rect.bottom + t.margin
         y = self.text_top + fontset().line_height(t.body) + t.margin
-        for s in self.statuses or []:
-            b = Button((t.margin, y, w - 2 * t.margin, t.big_button_h), f"{s.prefix}  {s.name}",
-                       partial(self.choose, s), style="primary" if s.available else "secondary",
-                       size=t.title, sublabel=service_sublabel(s))
+        statuses = self.statuses or []
+        room = h - t.margin - t.button_h - t.gap - y      # above the priority button
+        cols, bh = self._grid(len(statuses), room)
+        px = t.title if bh >= two_lines(t, t.title) else t.body
+        bw = (w - 2 * t.margin - (cols - 1) * t.gap) // cols
+        for i, s in enumerate(statuses):
+            r, c = divmod(i, cols)
+            b = Button((t.margin + c * (bw + t.gap), y + r * (bh + t.gap), bw, bh),
+                       f"{s.prefix}  {s.name}", partial(self.choose, s),
+                       style="primary" if s.available else "secondary", size=px,
+                       sublabel=service_sublabel(s))
             b.enabled = s.available and not self.issuing
             self.widgets.append(b)
-            y += t.big_button_h + t.gap
         label = (f"已选：{self.declared}优先（取号后请向工作人员出示证件）" if self.declared
                  else "需要优先照顾？（残疾人、军人、孕妇）")
         self.priority = Button((t.margin, h - t.margin - t.button_h, w - 2 * t.margin,
@@ -101,10 +119,22 @@ class ServicesScreen(Screen):
         self.priority.selected = bool(self.declared)
         self.widgets.append(self.priority)
 
+    def _grid(self, n: int, room: int) -> tuple[int, int]:
+        """Columns and button height: one column of big buttons while they fit; a hall with
+        many services gets shorter buttons, then two columns, never buttons off-screen."""
+        t = self.theme
+        bh = t.big_button_h
+        for cols in (1, 2):
+            rows = max(1, math.ceil(n / cols))
+            bh = min(t.big_button_h, (room + t.gap) // rows - t.gap)
+            if bh >= two_lines(t, t.body):
+                return cols, bh
+        return 2, max(t.target, bh)
+
     def ask_priority(self) -> None:
         options = [(p, p) for p in DECLARED_PRIORITIES] + [("不需要", "")]
-        self.app.push(Dialog(self.app, "优先照顾", "请选择您的情况。取号后请向工作人员出示"
-                             "相关证件，由工作人员核验。", [(a, b) for a, b in options]),
+        self.app.push(PriorityChoice(self.app, "优先照顾", "请选择您的情况。取号后请向工作人员"
+                                     "出示相关证件，由工作人员核验。", list(options)),
                       on_result=self._priority_chosen)
 
     def _priority_chosen(self, value: Any) -> None:
@@ -178,6 +208,32 @@ class ServicesScreen(Screen):
             self.reload()
             return
         self.app.push(TicketTaken(self.app, s, result))
+
+
+class PriorityChoice(Dialog):
+    """Four answers in two rows: side by side, 残疾人 and 不需要 wrap in elder mode."""
+
+    def layout(self) -> None:
+        t, (w, h) = self.theme, self.app.size
+        cw = min(w - 2 * t.margin, t.mm(200))
+        inner = cw - 2 * t.margin
+        rows = math.ceil(len(self.choices) / 2)
+        grid_h = rows * t.big_button_h + (rows - 1) * t.gap
+        ch = (t.margin * 3 + text_height(fontset(True), self.title, t.title, inner) + t.gap
+              + text_height(fontset(), self.message, t.body, inner) + grid_h)
+        self.card = pygame.Rect((w - cw) // 2, (h - ch) // 2, cw, ch)
+        bw = (inner - t.gap) // 2
+        top = self.card.bottom - t.margin - grid_h
+        self.widgets = []
+        for i, (label, result) in enumerate(self.choices):
+            r, c = divmod(i, 2)
+            rect = (self.card.left + t.margin + c * (bw + t.gap),
+                    top + r * (t.big_button_h + t.gap), bw, t.big_button_h)
+            self.widgets.append(Button(rect, label, partial(self.finish, result),
+                                       style="secondary" if result else "primary",
+                                       size=t.title))
+        self.shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        self.shade.fill(t.colors.shade)
 
 
 class TicketTaken(Screen):

@@ -63,8 +63,15 @@ class Rig:
 
 
 def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str = "",
-               size: tuple[int, int] = (1080, 1920), elder: bool = False) -> Config:
+               size: tuple[int, int] = (1080, 1920), elder: bool = False,
+               services: int = 0) -> Config:
+    """The demo's kiosk.toml pointed at the rig; `services`: that many all-day services
+    instead of the demo's four."""
     data: dict[str, Any] = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
+    if services:
+        data["services"] = [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
+                             "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
+                            for i in range(services)]
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
     data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}", timeout_s=1.0)
@@ -79,7 +86,8 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
-                 dev_control: bool = False, reader: bool = True) -> Iterator[Rig]:
+                 dev_control: bool = False, reader: bool = True, services: int = 0
+                 ) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
     development mode). `reader=False`: the reader's port has nobody listening."""
     tmp.mkdir(parents=True, exist_ok=True)
@@ -94,7 +102,8 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
         line.stop()
     printer = VirtualPrinter(tmp / "receipts")
     port = printer.start()
-    cfg = rig_config(tmp, port, reader_port, control.url if dev_control else "", size, elder)
+    cfg = rig_config(tmp, port, reader_port, control.url if dev_control else "", size, elder,
+                     services)
     terminal = Terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"

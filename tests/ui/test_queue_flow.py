@@ -16,6 +16,8 @@ from kiosk.queue.model import TicketState
 from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
+from screens.fonts import fontset
+from screens.text import wrap
 from screens.widgets.button import Button
 from tests.ui.helpers import button, tap, touch_down, touch_up
 from tests.ui.terminal_rig import Rig, terminal_rig
@@ -237,3 +239,38 @@ def test_elder_mode_screens(tmp_path: Path) -> None:
         confirm(rig)
         assert isinstance(rig.app.top, TicketTaken)
         shot(rig, "elder-03-ticket-taken")
+
+
+def test_declared_priority_is_marked_on_the_ticket(tmp_path: Path) -> None:
+    with terminal_rig(tmp_path, elder=True) as rig:
+        open_services(rig)
+        tap(rig.app, *button(rig.app, "需要优先照顾？（残疾人、军人、孕妇）").rect.center)
+        shot(rig, "elder-00-priority")
+        t = rig.app.theme
+        for w in rig.app.top.widgets:            # two rows: no label wraps in elder mode
+            assert isinstance(w, Button)
+            assert len(wrap(fontset(True), w.label, w.size, w.rect.width - 2 * t.gap)) == 1
+        tap(rig.app, *button(rig.app, "孕妇").rect.center)
+        assert button(rig.app, "已选：孕妇优先（取号后请向工作人员出示证件）").selected  # type: ignore
+        choose(rig, "C  综合咨询")
+        assert "优先：孕妇（待工作人员核验）" in rig.app.top.message  # type: ignore[attr-defined]
+        confirm(rig)
+        (receipt,) = rig.receipts(1)
+        assert any("孕妇优先" in line for line in receipt.text)
+        (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
+        assert ticket.declared == "孕妇"
+
+
+def test_many_services_stay_on_screen(tmp_path: Path) -> None:
+    with terminal_rig(tmp_path, size=(1920, 1080), elder=True, services=9) as rig:
+        open_services(rig)
+        shot(rig, "elder-landscape-many-services")
+        services = [w for w in rig.app.top.widgets if "  " in str(getattr(w, "label", ""))]
+        assert len(services) == 9
+        screen = rig.app.surface.get_rect()
+        for a, b in zip(rig.app.top.widgets, rig.app.top.widgets[1:], strict=False):
+            assert screen.contains(a.rect) and screen.contains(b.rect)
+        bottoms = [w.rect for w in services]
+        assert all(not r.colliderect(button(rig.app, "需要优先照顾？（残疾人、军人、孕妇）").rect)
+                   for r in bottoms)
+        assert all(r.height >= rig.app.theme.target for r in bottoms)
