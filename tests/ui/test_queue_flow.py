@@ -15,8 +15,8 @@ from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.queue.model import TicketState
 from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
 from screens.dialog import Confirm, Notice
-from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.fonts import fontset
+from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.text import wrap
 from screens.widgets.button import Button
 from tests.ui.helpers import button, tap, touch_down, touch_up
