@@ -47,7 +47,7 @@ class Rig:
     line: TcpLine
     control_url: str
 
-    def pump(self, until: Callable[[], bool], timeout_s: float = 5.0,
+    def pump(self, until: Callable[[], bool], timeout_s: float = 10.0,
              what: str = "the condition") -> None:
         """Turn the UI loop (real time passes, the fake clock does not) until `until()`."""
         deadline = time.monotonic() + timeout_s
@@ -74,7 +74,7 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
                             for i in range(services)]
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
-    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}", timeout_s=1.0)
+    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}", timeout_s=5.0)
     data["id_reader"].update(port=f"socket://127.0.0.1:{reader_port}", poll_interval_s=0.05,
                              sim_control=control_url)
     data["document_printer"]["enabled"] = False
