@@ -179,7 +179,7 @@ class ServicesScreen(Screen):
             return
         self.issuing = True
         self.layout()
-        busy = Busy(self.app, "正在打印号票", "请稍候…")
+        busy = Busy(self.app, "正在打印号票", "请稍候，打印好后请从出纸口取走。")
         self.app.push(busy)
         card = self.app.session.card
         info = CardInfo.from_record(card) if (card is not None and s.requires_id) else None

@@ -13,6 +13,7 @@ import pytest
 
 from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.queue.model import TicketState
+from screens.busy import Busy
 from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.fonts import fontset
@@ -234,7 +235,11 @@ def test_elder_mode_screens(tmp_path: Path) -> None:
         shot(rig, "elder-01-services")
         for w in rig.app.top.widgets:
             assert rig.app.surface.get_rect().contains(w.rect), getattr(w, "label", w)
-        take_with_card(rig)
+        choose(rig, "A  社保医保")
+        assert isinstance(rig.app.top, CardPrompt)
+        shot(rig, "elder-01a-card-prompt")
+        rig.sim.place("resident")
+        rig.pump(lambda: isinstance(rig.app.top, Confirm), what="the card being read")
         shot(rig, "elder-02-confirm")
         confirm(rig)
         assert isinstance(rig.app.top, TicketTaken)
@@ -274,3 +279,21 @@ def test_many_services_stay_on_screen(tmp_path: Path) -> None:
         assert all(not r.colliderect(button(rig.app, "需要优先照顾？（残疾人、军人、孕妇）").rect)
                    for r in bottoms)
         assert all(r.height >= rig.app.theme.target for r in bottoms)
+
+
+def test_printing_shows_progress_at_once(rig: Rig) -> None:
+    rig.printer.command("baud 9600")            # a slow serial printer: ~0.7 s per ticket
+    open_services(rig)
+    choose(rig, "C  综合咨询")
+    x, y = button(rig.app, "确认取号").rect.center
+    touch_down(rig.app, x, y)
+    rig.app.step(0)
+    touch_up(rig.app, x, y)
+    rig.app.step(0)                             # one turn after the tap: progress, not a freeze
+    busy = rig.app.top
+    assert isinstance(busy, Busy) and busy.title == "正在打印号票"
+    assert rig.app.busy                          # the print runs on a worker meanwhile
+    shot(rig, "04a-printing")
+    rig.pump(lambda: isinstance(rig.app.top, TicketTaken) and not rig.app.busy,
+             what="the ticket")
+    assert all(not isinstance(s, Busy) for s, _ in rig.app.stack)
