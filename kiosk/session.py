@@ -29,7 +29,8 @@ class _Visit:
     card: Any = None                    # the ID card record (masked wherever it is shown)
     query: str = ""                     # last search text
     viewed: list[str] = field(default_factory=list)   # item codes opened in this visit
-    extra: dict[str, Any] = field(default_factory=dict)  # other flows' per-visit state
+    extra: dict[str, Any] = field(default_factory=dict)  # other flows' per-visit state;
+    #                                      a value with wipe() is wiped when the visit ends
 
 
 class Session:
@@ -88,11 +89,13 @@ class Session:
         return self._visit == _Visit(elder_mode=self.elder_default)
 
     def end(self) -> None:
-        """Wipe the visit. The card record gets a chance to scrub itself first (its own
-        `wipe()`, if it has one), then every reference is dropped."""
-        wipe = getattr(self._visit.card, "wipe", None)
-        if callable(wipe):
-            wipe()
+        """Wipe the visit. The card record and every flow's state in `extra` (a copy job's
+        scans) get a chance to scrub themselves first (their own `wipe()`, if they have one),
+        then every reference is dropped."""
+        for held in (self._visit.card, *self._visit.extra.values()):
+            wipe = getattr(held, "wipe", None)
+            if callable(wipe):
+                wipe()
         self._visit.extra.clear()
         self._visit.viewed.clear()
         self._visit = _Visit(elder_mode=self.elder_default)
