@@ -268,7 +268,9 @@ class PrintPreview(Screen):
                      c.text, max_lines=2)
         if self.pages is not None:
             lh = fontset().line_height(t.body)
-            draw_wrapped(surface, fontset(), f"第 {self.index + 1} 页，共 {self.pages} 页",
+            where = (f"第 {self.index + 1} 页，共 {self.pages} 页" if self.pages > 1
+                     else "共 1 页")
+            draw_wrapped(surface, fontset(), where,
                          t.body, pygame.Rect(self.page_text.left, self.page_text.centery - lh // 2,
                                              self.page_text.width, lh), c.text, center=True)
         text, warn = status_line(self.status, self.printer)

@@ -24,7 +24,8 @@ class Stepper(Widget):
         self.value = min(max(1, value), self.most)
         self.unit = unit
         self.on_change = on_change
-        r, bw = self.rect, max(theme.target, self.rect.height)
+        r = self.rect
+        bw = min(r.width // 3, max(theme.target, r.height) * 2)   # wide: easy to hit
         self.minus = Button((r.left, r.top, bw, r.height), "－", lambda: self.step(-1),
                             style="secondary", size=theme.title)
         self.plus = Button((r.right - bw, r.top, bw, r.height), "＋", lambda: self.step(1),

@@ -1,0 +1,141 @@
+"""Driving the forms and copy flows against the real private CUPS and SANE's test backend:
+a Terminal opened from a temp kiosk.toml, the App built the way `kiosk run` builds it, and
+taps posted to pygame's own event queue. Workers are real threads, so `pump` turns the loop
+until what the test waits for has happened (or fails, naming it, after a timeout)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk.config import load_config
+from kiosk.forms.pdfgen import build_form
+from kiosk.terminal import Terminal
+from screens.app import App
+from screens.kiosk_actions import KioskActions
+from screens.main import build_app
+from screens.widgets.base import Widget
+
+TESTS = Path(__file__).resolve().parent.parent
+SHOTS = Path("/work/shots/formsui")
+SIZE = (1080, 1920)
+
+
+def forms_catalog(folder: Path, forms: Path) -> Path:
+    """The mini catalog, with forms: 低保 (T-0001) has a sample and a blank, 高龄津贴 (T-0002)
+    one blank form. Both PDFs are built from the test layouts in tests/data/forms."""
+    doc = json.loads((TESTS / "data/mini-catalog.json").read_text(encoding="utf-8"))
+    items = {i["code"]: i for i in doc["items"]}
+    items["T-0001"]["forms"] = [
+        {"id": "F-DB-02", "title": "最低生活保障申请书（示例）", "kind": "sample",
+         "file": "T-DBSQ-02.pdf", "pages": 2},
+        {"id": "F-DB-01", "title": "最低生活保障申请表", "kind": "blank",
+         "file": "T-DBSQ-02.pdf", "pages": 2}]
+    items["T-0002"]["forms"] = [
+        {"id": "F-GL-01", "title": "青山镇高龄津贴申请表", "kind": "blank",
+         "file": "T-GLJT-01.pdf", "pages": 1}]
+    path = folder / "catalog.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for name in ("T-DBSQ-02.pdf", "T-GLJT-01.pdf"):
+        shutil.copy(forms / name, folder / "forms" / name)
+    return path
+
+
+def build_forms(out: Path) -> Path:
+    for layout in ("T-DBSQ-02", "T-GLJT-01"):
+        build_form(TESTS / f"data/forms/{layout}.json", out)
+    return out
+
+
+def write_toml(folder: Path, socket: str, queue: str, scanner_device: str = "test",
+               scanner_options: tuple[str, ...] = ()) -> Path:
+    options = json.dumps(["--test-picture=Color pattern", *scanner_options])
+    cfg = folder / "kiosk.toml"
+    cfg.write_text(
+        f'[display]\nwidth = {SIZE[0]}\nheight = {SIZE[1]}\nfullscreen = false\n'
+        f'touch = true\nscale = 1.0\n'
+        f'[catalog]\nseed = "catalog.json"\nforms_dir = "forms"\ndb = "var/catalog.sqlite"\n'
+        f'[receipt_printer]\nurl = "file://{folder}/receipt.bin"\n'
+        f'[id_reader]\nenabled = false\n'
+        f'[document_printer]\nqueue = "{queue}"\nserver = "{socket}"\nmax_copies = 3\n'
+        f'[scanner]\ndevice = "{scanner_device}"\nresolution_dpi = 75\n'
+        f'page_area_mm = [0, 0, 200, 200]\noptions = {options}\n', encoding="utf-8")
+    return cfg
+
+
+def open_kiosk(toml: Path) -> tuple[App, Terminal]:
+    cfg = load_config(toml)
+    terminal = Terminal(cfg)
+    terminal.open()
+    app = build_app(cfg, size=SIZE, headless=True, actions=KioskActions(terminal))
+    terminal.notify = app.post
+    app.open()
+    app.step(0)
+    return app, terminal
+
+
+def kiosk(toml: Path) -> Iterator[tuple[App, Terminal]]:
+    app, terminal = open_kiosk(toml)
+    try:
+        yield app, terminal
+    finally:
+        app.close()
+        terminal.close()
+
+
+def _finger(kind: int, app: App, x: float, y: float) -> None:
+    w, h = app.size
+    pygame.event.post(pygame.event.Event(kind, touch_id=1, finger_id=0, x=x / w, y=y / h,
+                                         dx=0.0, dy=0.0, pressure=1.0))
+
+
+def tap(app: App, x: float, y: float) -> None:
+    """A finger tap, as SDL reports it: down, a frame, up."""
+    _finger(pygame.FINGERDOWN, app, x, y)
+    app.step(0)
+    _finger(pygame.FINGERUP, app, x, y)
+    app.step(0)
+
+
+def button(app: App, label: str) -> Widget:
+    for w in app.top.widgets:
+        if getattr(w, "label", None) == label and w.visible:
+            return w
+    shown = ", ".join(str(getattr(w, "label", "")) for w in app.top.widgets)
+    raise AssertionError(f"no button {label!r} on {type(app.top).__name__}: {shown}")
+
+
+def tap_button(app: App, label: str) -> None:
+    b = button(app, label)
+    assert getattr(b, "enabled", True), f"button {label!r} is disabled"
+    tap(app, *b.rect.center)
+
+
+def pump(app: App, until: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; top screen "
+                                 f"{type(app.top).__name__}")
+        app.step(20)
+    app.step(0)
+
+
+def shot(app: App, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    app.draw()
+    path = SHOTS / f"{name}.png"
+    pygame.image.save(app.surface, str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def form_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test forms' PDFs, built once (font subsetting takes a few seconds)."""
+    return build_forms(tmp_path_factory.mktemp("formpdfs"))

@@ -1,0 +1,139 @@
+"""表格打印 on the real UI, printed through the private CUPS: the list of items with forms,
+one item's forms, the preview (page rendered by pypdfium2, page buttons, copies), the PDF
+CUPS produced (pages × copies), and a stopped printer greying 打印 out with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.status import DeviceState, StatusUpdate
+from screens.app import App
+from screens.dialog import Notice
+from screens.forms_flow import FormItemsScreen, ItemFormsScreen
+from screens.print_preview import PrintPreview
+from screens.widgets.pdfpage import FORM_PAGES
+from tests.support.a4_fixtures import cups, cups_server, is_a4, pdfinfo, queue_name  # noqa: F401
+from tests.support.cups_env import CupsServer
+from tests.ui.a4_ui import (
+    button,
+    forms_catalog,
+    form_pdfs,  # noqa: F401
+    kiosk,
+    pump,
+    shot,
+    tap,
+    tap_button,
+    write_toml,
+)
+
+pytestmark = pytest.mark.cups
+
+
+@pytest.fixture
+def ui(tmp_path: Path, cups: CupsServer, queue_name: str,  # noqa: F811
+       form_pdfs: Path) -> Iterator[App]:  # noqa: F811
+    (tmp_path / "forms").mkdir()
+    forms_catalog(tmp_path, form_pdfs)
+    for app, _terminal in kiosk(write_toml(tmp_path, str(cups.socket), queue_name)):
+        yield app
+
+
+def preview_ready(app: App) -> bool:
+    top = app.top
+    return (isinstance(top, PrintPreview) and top.view.surface is not None
+            and top.status is not None)
+
+
+def tap_row(app: App, index: int) -> None:
+    view = app.top.view  # type: ignore[attr-defined]
+    rows = view.content
+    tap(app, view.rect.centerx, view.rect.top + index * (rows.row_h + rows.gap) + rows.row_h // 2)
+
+
+def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer,  # noqa: F811
+                                                     queue_name: str) -> None:  # noqa: F811
+    app = ui
+    tap_button(app, "表格打印")
+    assert isinstance(app.top, FormItemsScreen)
+    pump(app, lambda: app.top.entries is not None, "the forms index")  # type: ignore[attr-defined]
+    titles = [r.title for r in app.top.view.content.rows]  # type: ignore[attr-defined]
+    assert titles == ["80周岁以上老年人高龄津贴申领", "最低生活保障审核确认"]  # most asked first
+    tap_row(app, 1)
+    assert isinstance(app.top, ItemFormsScreen)
+    rows = app.top.view.content.rows  # type: ignore[attr-defined]
+    assert [(r.title, r.subtitle) for r in rows] == [
+        ("最低生活保障申请书（示例）", "示例样表（填写示范，仅供参考），共 2 页"),
+        ("最低生活保障申请表", "空白表格，共 2 页")]
+    tap_row(app, 0)
+    pump(app, lambda: preview_ready(app), "the first page and the printer's state")
+    pv = app.top
+    assert isinstance(pv, PrintPreview) and pv.pages == 2 and pv.index == 0
+    sheet = pv.view.sheet()
+    assert pv.view.rect.contains(sheet)
+    assert sheet.height / sheet.width == pytest.approx(297 / 210, abs=0.01)  # an A4 page
+    assert not button(app, "上一页").enabled and pv.print_button.enabled
+    shot(app, "form-preview-page1")
+    tap_button(app, "下一页")
+    pump(app, lambda: pv.index == 1 and pv.view.surface is not None, "page 2")
+    assert not button(app, "下一页").enabled
+    tap(app, *pv.stepper.plus.rect.center)
+    tap(app, *pv.stepper.plus.rect.center)
+    assert pv.copies == 3 and not pv.stepper.plus.enabled  # max_copies = 3
+    tap(app, *pv.stepper.minus.rect.center)
+    assert pv.copies == 2
+    shot(app, "form-preview-page2-copies")
+    tap_button(app, "打印")
+    pump(app, lambda: isinstance(app.top, Notice), "the printed notice", timeout=30)
+    assert app.top.title == "打印好了"  # type: ignore[attr-defined]
+    assert "请到A4打印机出纸口取走表格" in app.top.message  # type: ignore[attr-defined]
+    (out,) = cups.outputs(queue_name)
+    info = pdfinfo(out)
+    assert info["Pages"] == "4" and is_a4(info)  # the 2-page form, 2 copies
+    # the pages are cached: opening the same form again shows at once, without a worker
+    tap_button(app, "知道了")
+    app.pop()
+    tap_row(app, 0)
+    assert isinstance(app.top, PrintPreview) and app.top.view.surface is not None
+    assert len(FORM_PAGES) >= 2
+
+
+def test_from_a_guide_one_form_opens_its_preview(ui: App) -> None:
+    app = ui
+    app.actions.print_forms("T-0002")
+    assert isinstance(app.top, PrintPreview)
+    assert app.top.job.heading == "青山镇高龄津贴申请表"
+    pump(app, lambda: preview_ready(app), "the preview")
+    assert app.top.pages == 1 and not app.top.next.visible
+    app.go_home()
+    app.actions.print_forms("T-0001")
+    assert isinstance(app.top, ItemFormsScreen)
+    app.go_home()
+    app.actions.print_forms("T-0003")
+    assert isinstance(app.top, Notice) and app.top.title == "没有可打印的表格"
+
+
+def test_stopped_printer_greys_print_out_with_the_reason(ui: App, cups: CupsServer,  # noqa: F811
+                                                         queue_name: str) -> None:  # noqa: F811
+    app = ui
+    cups.run("cupsdisable", queue_name, check=True)
+    app.actions.print_forms("T-0002")
+    pv = app.top
+    assert isinstance(pv, PrintPreview)
+    pump(app, lambda: preview_ready(app), "the preview")
+    assert pv.status is not None and not pv.status.ready
+    assert not pv.print_button.enabled
+    assert pv.print_button.sublabel == "暂时不能打印，原因见上方"
+    from screens.print_preview import status_line
+
+    assert status_line(pv.status, pv.printer) == ("打印机暂停使用，请联系大厅工作人员。", True)
+    shot(app, "form-preview-printer-stopped")
+    tap(app, *pv.print_button.rect.center)
+    app.step(0)
+    assert app.top is pv and cups.outputs(queue_name) == []
+    # staff start the queue again; the printer's status event brings 打印 back
+    cups.run("cupsenable", queue_name, check=True)
+    app.post(StatusUpdate(device="document_printer", state=DeviceState.ONLINE))
+    pump(app, lambda: pv.print_button.enabled, "打印 enabled again")
