@@ -155,6 +155,8 @@ class CopyMenu(Screen):
         text, warn = status_line(self.status, self.terminal.a4)
         if self.status is not None and self.status.ready and not warn:
             text = "请选择要复印的内容。复印前会先给您看预览。"
+        elif self.status is not None and not self.status.ready:
+            text = f"暂时不能复印：{text}"
         if warn:
             pygame.draw.rect(surface, t.colors.warn_bg, self.status_rect, border_radius=t.radius)
         draw_wrapped(surface, fontset(warn), text, t.body,

@@ -15,7 +15,7 @@ import pygame
 import pytest
 
 from kiosk.config import load_config
-from kiosk.forms.pdfgen import build_form
+from kiosk.forms.pdfgen import build_form, is_up_to_date
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
@@ -25,11 +25,13 @@ from screens.widgets.base import Widget
 TESTS = Path(__file__).resolve().parent.parent
 SHOTS = Path("/work/shots/formsui")
 SIZE = (1080, 1920)
+LAYOUTS = ("T-DBSQ-02", "T-GLJT-01")
 
 
-def forms_catalog(folder: Path, forms: Path) -> Path:
+def forms_catalog(folder: Path, forms: Path | None) -> Path:
     """The mini catalog, with forms: 低保 (T-0001) has a sample and a blank, 高龄津贴 (T-0002)
-    one blank form. Both PDFs are built from the test layouts in tests/data/forms."""
+    one blank form. Their PDFs (built from the test layouts in tests/data/forms) are copied to
+    <folder>/forms when `forms` is given."""
     doc = json.loads((TESTS / "data/mini-catalog.json").read_text(encoding="utf-8"))
     items = {i["code"]: i for i in doc["items"]}
     items["T-0001"]["forms"] = [
@@ -42,15 +44,10 @@ def forms_catalog(folder: Path, forms: Path) -> Path:
          "file": "T-GLJT-01.pdf", "pages": 1}]
     path = folder / "catalog.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    for name in ("T-DBSQ-02.pdf", "T-GLJT-01.pdf"):
-        shutil.copy(forms / name, folder / "forms" / name)
+    (folder / "forms").mkdir(exist_ok=True)
+    for layout in LAYOUTS if forms is not None else ():
+        shutil.copy(forms / f"{layout}.pdf", folder / "forms" / f"{layout}.pdf")
     return path
-
-
-def build_forms(out: Path) -> Path:
-    for layout in ("T-DBSQ-02", "T-GLJT-01"):
-        build_form(TESTS / f"data/forms/{layout}.json", out)
-    return out
 
 
 def write_toml(folder: Path, socket: str, queue: str, scanner_device: str = "test",
@@ -69,19 +66,19 @@ def write_toml(folder: Path, socket: str, queue: str, scanner_device: str = "tes
     return cfg
 
 
-def open_kiosk(toml: Path) -> tuple[App, Terminal]:
+def open_kiosk(toml: Path, size: tuple[int, int] = SIZE) -> tuple[App, Terminal]:
     cfg = load_config(toml)
     terminal = Terminal(cfg)
     terminal.open()
-    app = build_app(cfg, size=SIZE, headless=True, actions=KioskActions(terminal))
+    app = build_app(cfg, size=size, headless=True, actions=KioskActions(terminal))
     terminal.notify = app.post
     app.open()
     app.step(0)
     return app, terminal
 
 
-def kiosk(toml: Path) -> Iterator[tuple[App, Terminal]]:
-    app, terminal = open_kiosk(toml)
+def kiosk(toml: Path, size: tuple[int, int] = SIZE) -> Iterator[tuple[App, Terminal]]:
+    app, terminal = open_kiosk(toml, size)
     try:
         yield app, terminal
     finally:
@@ -136,6 +133,13 @@ def shot(app: App, name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def form_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test forms' PDFs, built once (font subsetting takes a few seconds)."""
-    return build_forms(tmp_path_factory.mktemp("formpdfs"))
+def form_pdfs(request: pytest.FixtureRequest) -> Path:
+    """The test forms' PDFs. Building one takes seconds (font subsetting), so they are kept in
+    pytest's cache folder and rebuilt only when their layout changed (the PDF records the
+    layout's hash); a fresh checkout or CI builds them once per run."""
+    out = Path(request.config.cache.mkdir("kiosk-test-forms"))
+    for layout in LAYOUTS:
+        src = TESTS / f"data/forms/{layout}.json"
+        if not is_up_to_date(src, out / f"{layout}.pdf"):
+            build_form(src, out)
+    return out

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pygame
 import pytest
 
 from devices.status import DeviceState, StatusUpdate
 from screens.app import App
+from screens.chrome import Header
 from screens.dialog import Notice
 from screens.forms_flow import FormItemsScreen, ItemFormsScreen
 from screens.print_preview import PrintPreview
@@ -19,8 +21,8 @@ from tests.support.a4_fixtures import cups, cups_server, is_a4, pdfinfo, queue_n
 from tests.support.cups_env import CupsServer
 from tests.ui.a4_ui import (
     button,
-    forms_catalog,
     form_pdfs,  # noqa: F401
+    forms_catalog,
     kiosk,
     pump,
     shot,
@@ -35,7 +37,6 @@ pytestmark = pytest.mark.cups
 @pytest.fixture
 def ui(tmp_path: Path, cups: CupsServer, queue_name: str,  # noqa: F811
        form_pdfs: Path) -> Iterator[App]:  # noqa: F811
-    (tmp_path / "forms").mkdir()
     forms_catalog(tmp_path, form_pdfs)
     for app, _terminal in kiosk(write_toml(tmp_path, str(cups.socket), queue_name)):
         yield app
@@ -45,6 +46,10 @@ def preview_ready(app: App) -> bool:
     top = app.top
     return (isinstance(top, PrintPreview) and top.view.surface is not None
             and top.status is not None)
+
+
+def wait_preview(app: App) -> None:
+    pump(app, lambda: preview_ready(app), "the page and the printer's state")
 
 
 def tap_row(app: App, index: int) -> None:
@@ -61,12 +66,14 @@ def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer, 
     pump(app, lambda: app.top.entries is not None, "the forms index")  # type: ignore[attr-defined]
     titles = [r.title for r in app.top.view.content.rows]  # type: ignore[attr-defined]
     assert titles == ["80周岁以上老年人高龄津贴申领", "最低生活保障审核确认"]  # most asked first
+    shot(app, "forms-items")
     tap_row(app, 1)
     assert isinstance(app.top, ItemFormsScreen)
     rows = app.top.view.content.rows  # type: ignore[attr-defined]
     assert [(r.title, r.subtitle) for r in rows] == [
         ("最低生活保障申请书（示例）", "示例样表（填写示范，仅供参考），共 2 页"),
         ("最低生活保障申请表", "空白表格，共 2 页")]
+    shot(app, "forms-item-forms")
     tap_row(app, 0)
     pump(app, lambda: preview_ready(app), "the first page and the printer's state")
     pv = app.top
@@ -137,3 +144,36 @@ def test_stopped_printer_greys_print_out_with_the_reason(ui: App, cups: CupsServ
     cups.run("cupsenable", queue_name, check=True)
     app.post(StatusUpdate(device="document_printer", state=DeviceState.ONLINE))
     pump(app, lambda: pv.print_button.enabled, "打印 enabled again")
+
+
+def overlaps(app: App) -> list[str]:
+    """Visible widgets that leave the screen or overlap another (the header's buttons sit on
+    the header bar on purpose, so the bar itself is left out)."""
+    screen = pygame.Rect((0, 0), app.size)
+    shown = [w for w in app.top.widgets if w.visible and not isinstance(w, Header)]
+    bad = [f"{type(w).__name__} off screen" for w in shown if not screen.contains(w.rect)]
+    for i, a in enumerate(shown):
+        bad += [f"{getattr(a, 'label', type(a).__name__)} × {getattr(b, 'label', type(b).__name__)}"
+                for b in shown[i + 1:] if a.rect.colliderect(b.rect)]
+    return bad
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_preview_fits_every_screen_and_elder_mode(tmp_path: Path, cups: CupsServer,  # noqa: F811
+                                                  queue_name: str, form_pdfs: Path,  # noqa: F811
+                                                  size: tuple[int, int]) -> None:
+    forms_catalog(tmp_path, form_pdfs)
+    for app, _terminal in kiosk(write_toml(tmp_path, str(cups.socket), queue_name), size):
+        app.actions.print_forms("T-0001")
+        tap_row(app, 0)
+        wait_preview(app)
+        for elder in (False, True):
+            app.set_elder(elder)
+            wait_preview(app)
+            pv = app.top
+            assert isinstance(pv, PrintPreview)
+            assert overlaps(app) == []
+            assert pv.view.rect.contains(pv.view.sheet())
+            assert pv.view.sheet().height > size[1] // 3   # big enough to read
+            shot(app, f"form-preview-{'landscape' if size[0] > size[1] else 'portrait'}"
+                      f"{'-elder' if elder else ''}")
