@@ -38,6 +38,7 @@ class ListScreen(Screen):
     """A header, a line of guidance, and a scrolling list with 上一页/下一页 under it."""
 
     title = TITLE
+    heading = ""      # a bold line above the guidance (the item's name)
     intro = ""
 
     def empty_text(self) -> str:
@@ -52,9 +53,13 @@ class ListScreen(Screen):
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
         header = Header(self.app, self.title)
-        self.intro_rect = pygame.Rect(t.margin, header.rect.bottom + t.margin, w - 2 * t.margin,
-                                      text_height(fontset(), self.intro, t.body,
-                                                  w - 2 * t.margin))
+        inner = w - 2 * t.margin
+        self.heading_rect = pygame.Rect(t.margin, header.rect.bottom + t.margin, inner,
+                                        text_height(fontset(True), self.heading, t.title, inner)
+                                        if self.heading else 0)
+        self.intro_rect = pygame.Rect(t.margin, self.heading_rect.bottom + (
+            t.gap if self.heading else 0), inner, text_height(fontset(), self.intro, t.body,
+                                                              inner))
         y = self.intro_rect.bottom + t.margin
         bottom = h - t.margin - t.button_h
         self.view = ScrollView((t.margin, y, w - 2 * t.margin, bottom - t.gap - y),
@@ -70,6 +75,9 @@ class ListScreen(Screen):
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.theme.colors.bg)
+        if self.heading:
+            draw_wrapped(surface, fontset(True), self.heading, self.theme.title,
+                         self.heading_rect, self.theme.colors.text)
         draw_wrapped(surface, fontset(), self.intro, self.theme.body, self.intro_rect,
                      self.theme.colors.text)
         self.draw_widgets(surface)
@@ -117,19 +125,18 @@ class ItemFormsScreen(ListScreen):
         super().__init__(app)
         self.terminal = terminal
         self.item = item
-        self.intro = f"{item.name}\n请选择要打印的表格，先看预览，再打印。"
+        self.heading = item.name
+        self.intro = "请选择要打印的表格，先看预览，再打印。示例样表是填好的样子，供您参照填写。"
 
     def rows(self) -> list[Row]:
-        return [Row(f.title, form_subtitle(f), "", f) for f in self.item.forms]
+        return [Row(f.title, form_subtitle(f), kind_label(f), f) for f in self.item.forms]
 
     def chosen(self, row: Row) -> None:
         open_preview(self.app, self.terminal, self.item, row.data)
 
 
 def form_subtitle(form: Form) -> str:
-    what = kind_label(form)
-    if form.kind == "sample":
-        what += "（填写示范，仅供参考）"
+    what = "填写示范，仅供参考" if form.kind == "sample" else "打印后手写填好"
     return f"{what}，共 {form.pages} 页" if form.pages else what
 
 

@@ -111,8 +111,10 @@ class PrintPreview(Screen):
             header.back.on_tap = self.on_back
         top = header.rect.bottom + t.gap
         if w > h:   # landscape: the page on the left, the controls in a column on the right
-            col_w = (w - 3 * t.margin) * 2 // 5
-            view = pygame.Rect(t.margin, top, w - 3 * t.margin - col_w, h - t.margin - top)
+            view_h = h - t.margin - top
+            view_w = min((w - 3 * t.margin) * 3 // 5, round(view_h * 210 / 297) + t.mm(10))
+            col_w = w - 3 * t.margin - view_w
+            view = pygame.Rect(t.margin, top, view_w, view_h)
             self._controls(pygame.Rect(view.right + t.margin, top, col_w, h - t.margin - top))
         else:
             ctl_h = self._controls_height(w - 2 * t.margin)

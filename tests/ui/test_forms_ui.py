@@ -70,9 +70,9 @@ def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer, 
     tap_row(app, 1)
     assert isinstance(app.top, ItemFormsScreen)
     rows = app.top.view.content.rows  # type: ignore[attr-defined]
-    assert [(r.title, r.subtitle) for r in rows] == [
-        ("最低生活保障申请书（示例）", "示例样表（填写示范，仅供参考），共 2 页"),
-        ("最低生活保障申请表", "空白表格，共 2 页")]
+    assert [(r.title, r.subtitle, r.right) for r in rows] == [
+        ("最低生活保障申请书（示例）", "填写示范，仅供参考，共 2 页", "示例样表"),
+        ("最低生活保障申请表", "打印后手写填好，共 2 页", "空白表格")]
     shot(app, "forms-item-forms")
     tap_row(app, 0)
     pump(app, lambda: preview_ready(app), "the first page and the printer's state")
