@@ -8,6 +8,7 @@ object, and its index is built afresh the first time someone asks.
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import Form
 from kiosk.errors import CatalogError
 
+log = logging.getLogger(__name__)
 KIND_ZH = {"blank": "空白表格", "sample": "示例样表"}
 
 
@@ -43,7 +45,7 @@ _lock = threading.Lock()
 
 def forms_index(catalog: Catalog) -> tuple[FormEntry, ...]:
     """Items with at least one form, most asked-for first. Slow the first time for a catalog
-    (call it from a worker); an item that cannot be decoded is left out, not fatal."""
+    (call it from a worker); an item that cannot be decoded is logged and left out."""
     with _lock:
         known = _built.get(catalog)
     if known is not None:
@@ -52,7 +54,9 @@ def forms_index(catalog: Catalog) -> tuple[FormEntry, ...]:
     for s in catalog.summaries():
         try:
             item = catalog.get(s.code)
-        except CatalogError:
+        except (CatalogError, KeyError, TypeError, ValueError) as exc:
+            # one damaged item must not hide every other item's forms
+            log.warning("forms index: item %s skipped: %s: %s", s.code, type(exc).__name__, exc)
             continue
         if item.forms:
             entries.append(FormEntry(s, tuple(item.forms)))
