@@ -254,8 +254,11 @@ class ScanScreen(Screen):
         self.widgets = [*header.parts(), *actions, cancel]
 
     # ---- the flow --------------------------------------------------------------------------
+    def on_exit(self) -> None:
+        super().on_exit()
+        self.flow.wipe()   # however it is left (返回, 取消, Esc, printed): no scan stays
+
     def cancel(self) -> None:
-        self.flow.wipe()
         self.finish(None)
 
     def scan(self) -> None:

@@ -177,6 +177,7 @@ def test_cancelled_scan_says_so(open_ui: Opener) -> None:
     busy = app.top
     assert isinstance(busy, Scanning)
     pump(app, lambda: scanning(app), "scanimage running")
+    shot(app, "copy-scanning")
     tap(app, *busy.stop.rect.center)
     pump(app, lambda: isinstance(app.top, Notice), "the cancelled notice")
     assert app.top.title == "已取消扫描" and app.top.message == "扫描已取消。"  # type: ignore[attr-defined]
@@ -194,6 +195,17 @@ def test_end_of_visit_shreds_the_scans(open_ui: Opener) -> None:
     app.end_session()
     assert not folder.exists() and KEY not in app.session.extra
     assert app.top.is_home
+
+
+def test_home_button_mid_copy_shreds_the_scans(open_ui: Opener) -> None:
+    app = open_ui()
+    to_copy_menu(app)
+    tap_button(app, "文件复印")
+    scan(app)
+    folder = scan_folder(app)
+    assert (folder / "page-001.png").is_file()
+    tap_button(app, "首页")
+    assert app.top.is_home and not folder.exists() and KEY not in app.session.extra
 
 
 def test_stopped_printer_no_scanning_for_nothing(open_ui: Opener, cups: CupsServer,  # noqa: F811
