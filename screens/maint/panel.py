@@ -154,6 +154,8 @@ class MaintenancePanel(StaffScreen):
 
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
         prefixes = [s.prefix for s in self.app.cfg.services]
+        if self.app.cfg.queue.priority_mode == "prefix":
+            prefixes.append(self.app.cfg.queue.priority_prefix)
 
         def chosen(number: Any) -> None:
             if number:
