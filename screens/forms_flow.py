@@ -112,7 +112,7 @@ class FormItemsScreen(ListScreen):
 
     def rows(self) -> list[Row]:
         return [Row(e.summary.name, f"{e.summary.department}  {e.counts_text}",
-                    f"{len(e.forms)}份", e.summary.code) for e in self.entries or ()]
+                    "", e.summary.code) for e in self.entries or ()]
 
     def chosen(self, row: Row) -> None:
         open_item_forms(self.app, self.terminal, str(row.data))
