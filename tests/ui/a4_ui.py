@@ -132,6 +132,17 @@ def shot(app: App, name: str) -> Path:
     return path
 
 
+def shot_pdf(pdf: Path, name: str) -> Path:
+    """Page 1 of what CUPS produced, as a PNG next to the screenshots (to look at)."""
+    from kiosk.forms.preview import PdfPreview
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    with PdfPreview(pdf) as doc:
+        doc.render(0, dpi=60).save(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def form_pdfs(request: pytest.FixtureRequest) -> Path:
     """The test forms' PDFs. Building one takes seconds (font subsetting), so they are kept in

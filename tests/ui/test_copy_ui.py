@@ -29,6 +29,7 @@ from tests.ui.a4_ui import (
     kiosk,
     pump,
     shot,
+    shot_pdf,
     tap,
     tap_button,
     write_toml,
@@ -114,6 +115,7 @@ def test_idcard_copy_both_sides_true_size(open_ui: Opener, cups: CupsServer,  # 
     (out,) = cups.outputs(queue_name)
     info = pdfinfo(out)
     assert info["Pages"] == "2" and is_a4(info)  # one page, two copies
+    shot_pdf(out, "cups-output-idcard-copy")
     images = _images_mm(out)
     assert len(images) == 2
     for _left, _top, width, height in images:

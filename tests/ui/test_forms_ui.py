@@ -26,6 +26,7 @@ from tests.ui.a4_ui import (
     kiosk,
     pump,
     shot,
+    shot_pdf,
     tap,
     tap_button,
     write_toml,
@@ -99,6 +100,7 @@ def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer, 
     (out,) = cups.outputs(queue_name)
     info = pdfinfo(out)
     assert info["Pages"] == "4" and is_a4(info)  # the 2-page form, 2 copies
+    shot_pdf(out, "cups-output-form")
     # the pages are cached: opening the same form again shows at once, without a worker
     tap_button(app, "知道了")
     app.pop()
@@ -108,8 +110,11 @@ def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer, 
 
 
 def test_from_a_guide_one_form_opens_its_preview(ui: App) -> None:
+    from screens.guide import GuideScreen
+
     app = ui
-    app.actions.print_forms("T-0002")
+    app.push(GuideScreen(app, "T-0002"))
+    tap_button(app, "打印表格")
     assert isinstance(app.top, PrintPreview)
     assert app.top.job.heading == "青山镇高龄津贴申请表"
     pump(app, lambda: preview_ready(app), "the preview")
