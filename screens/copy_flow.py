@@ -40,6 +40,7 @@ Kind = Literal["idcard", "document"]
 STAFF = "请联系大厅工作人员。"
 TAKE_BACK = {"idcard": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的身份证。",
              "document": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的原件。"}
+PRIVACY = "扫描的图像只用于这次复印，不会保存：复印完成、取消或您离开后立即删除。"
 TITLES = {"idcard": "身份证复印件", "document": "文件复印件"}
 
 
@@ -143,6 +144,7 @@ class CopyMenu(Screen):
             b.enabled = ready
             self.choices.append(b)
             y += b.rect.height + t.gap * 2
+        self.privacy_top = y + t.gap
         self.widgets = [*header.parts(), *self.choices]
 
     def start(self, kind: str) -> None:
@@ -162,6 +164,10 @@ class CopyMenu(Screen):
         draw_wrapped(surface, fontset(warn), text, t.body,
                      self.status_rect.inflate(-2 * t.gap, -t.gap),
                      t.colors.warn_text if warn else t.colors.text, max_lines=2)
+        w = self.app.size[0]
+        draw_wrapped(surface, fontset(), PRIVACY, t.body,
+                     pygame.Rect(t.margin, self.privacy_top, w - 2 * t.margin, t.body * 4),
+                     t.colors.muted)
         self.draw_widgets(surface)
 
 
