@@ -42,8 +42,8 @@ class KioskActions(Actions):
             if outcome.ok:
                 app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
             else:
-                app.notice("没有打印出来", f"{outcome.citizen_message}请到服务窗口咨询，"
-                                          "给您添麻烦了。")
+                app.notice("没有打印出来", outcome.citizen_message
+                           or "打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
 
         def failed(exc: BaseException) -> None:
             app.pop(screen=busy)
