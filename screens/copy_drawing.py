@@ -37,7 +37,7 @@ def draw_glass(surface: pygame.Surface, theme: Theme, area: pygame.Rect, what: s
     else:
         item = pygame.Rect(glass.left, glass.top, round(CARD_MM[0] * scale),
                            round(CARD_MM[1] * scale))
-        _card(surface, theme, item, what)
+        _card(surface, theme, item, what, glass.width)
     _corner(surface, theme, glass)
 
 
@@ -54,7 +54,8 @@ def _corner(surface: pygame.Surface, theme: Theme, glass: pygame.Rect) -> None:
     draw_wrapped(surface, fontset(True), label, theme.body, box, c.accent, max_lines=1)
 
 
-def _card(surface: pygame.Surface, theme: Theme, card: pygame.Rect, side: str) -> None:
+def _card(surface: pygame.Surface, theme: Theme, card: pygame.Rect, side: str,
+          label_w: int) -> None:
     c = theme.colors
     pygame.draw.rect(surface, c.surface, card, border_radius=theme.radius)
     pygame.draw.rect(surface, c.primary, card, width=max(2, theme.mm(0.8)),
@@ -80,8 +81,8 @@ def _card(surface: pygame.Surface, theme: Theme, card: pygame.Rect, side: str) -
     label = "有照片的一面朝下" if side == "front" else "有国徽的一面朝下"
     lh = fontset(True).line_height(theme.small)
     draw_wrapped(surface, fontset(True), label, theme.small,
-                 pygame.Rect(card.left, card.bottom + theme.gap, card.width * 2, lh),
-                 c.text, max_lines=1)
+                 pygame.Rect(card.left + theme.gap, card.bottom + theme.gap,
+                             label_w - 2 * theme.gap, lh * 2), c.text, max_lines=2)
 
 
 def _page(surface: pygame.Surface, theme: Theme, page: pygame.Rect) -> None:

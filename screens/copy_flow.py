@@ -234,30 +234,47 @@ class ScanScreen(Screen):
         t, (w, h) = self.theme, self.app.size
         header = Header(self.app, "身份证复印" if self.kind == "idcard" else "文件复印")
         header.back.on_tap = self.cancel
-        inner = w - 2 * t.margin
-        y = header.rect.bottom + t.margin
+        top = header.rect.bottom + t.margin
+        if w > h:   # landscape: words and buttons on the left, the picture on the right
+            col = pygame.Rect(t.margin, top, (w - 3 * t.margin) // 2, h - t.margin - top)
+            self._column(col, header)
+            self.picture = pygame.Rect(col.right + t.margin, top + self.label_h(),
+                                       w - col.right - 2 * t.margin,
+                                       col.height - 2 * self.label_h())
+            return
+        col = pygame.Rect(t.margin, top, w - 2 * t.margin, h - t.margin - top)
+        buttons_top = self._column(col, header)
+        pic_top = self.text_rect.bottom + t.margin + self.label_h()
+        self.picture = pygame.Rect(col.left, pic_top, col.width,
+                                   buttons_top - t.margin - self.label_h() - pic_top)
+
+    def label_h(self) -> int:
+        """Room above and below the glass for its labels (对齐左上角, the card's side)."""
+        return fontset(True).line_height(self.theme.body) * 2
+
+    def _column(self, col: pygame.Rect, header: Header) -> int:
+        """The words at the top of `col`, the buttons at its bottom; returns the buttons' top."""
+        t = self.theme
         title_h = fontset(True).line_height(t.title)
-        self.text_rect = pygame.Rect(t.margin, y, inner, title_h + t.gap + text_height(
-            fontset(), self.instruction(), t.body, inner))
-        bottom = h - t.margin - t.button_h
-        cancel = Button((t.margin, bottom, inner, t.button_h), "取消", self.cancel,
+        self.text_rect = pygame.Rect(col.left, col.top, col.width, title_h + t.gap + text_height(
+            fontset(), self.instruction(), t.body, col.width))
+        bottom = col.bottom - t.button_h
+        cancel = Button((col.left, bottom, col.width, t.button_h), "取消", self.cancel,
                         style="secondary")
         top_btn = bottom - t.gap - t.big_button_h
         if self.kind == "document" and self.pages:
-            half = (inner - t.gap) // 2
-            more = Button((t.margin, top_btn, half, t.big_button_h), "再扫一页", self.scan,
+            half = (col.width - t.gap) // 2
+            more = Button((col.left, top_btn, half, t.big_button_h), "再扫一页", self.scan,
                           style="secondary", size=t.title)
             more.enabled = self.pages < MAX_PAGES
-            done = Button((t.margin + half + t.gap, top_btn, half, t.big_button_h),
+            done = Button((col.left + half + t.gap, top_btn, half, t.big_button_h),
                           "扫描完成", self.preview, size=t.title)
             actions = [more, done]
         else:
-            actions = [Button((t.margin, top_btn, inner, t.big_button_h), "开始扫描",
+            actions = [Button((col.left, top_btn, col.width, t.big_button_h), "开始扫描",
                               self.scan, size=t.title)]
-        label_h = fontset(True).line_height(t.body) * 2
-        self.picture = pygame.Rect(t.margin, self.text_rect.bottom + t.margin + label_h, inner,
-                                   top_btn - self.text_rect.bottom - 2 * t.margin - 2 * label_h)
         self.widgets = [*header.parts(), *actions, cancel]
+        return top_btn
 
     # ---- the flow --------------------------------------------------------------------------
     def on_exit(self) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from screens import copy_flow
 from screens.app import App
 from screens.copy_flow import KEY, CopyFlow, CopyMenu, Scanning, ScanScreen
 from screens.dialog import Notice
@@ -25,8 +26,10 @@ from tests.support.a4_fixtures import (  # noqa: F401
 )
 from tests.support.cups_env import CupsServer
 from tests.ui.a4_ui import (
+    button,
     forms_catalog,
     kiosk,
+    overlaps,
     pump,
     shot,
     shot_pdf,
@@ -127,7 +130,9 @@ def test_idcard_copy_both_sides_true_size(open_ui: Opener, cups: CupsServer,  # 
 
 
 def test_document_copy_pages_then_preview(open_ui: Opener, cups: CupsServer,  # noqa: F811
-                                          queue_name: str) -> None:  # noqa: F811
+                                          queue_name: str,  # noqa: F811
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(copy_flow, "MAX_PAGES", 2)   # the limit, reached in two scans
     app = open_ui()
     to_copy_menu(app)
     tap_button(app, "文件复印")
@@ -137,6 +142,7 @@ def test_document_copy_pages_then_preview(open_ui: Opener, cups: CupsServer,  # 
     assert screen.pages == 1 and screen.step_title() == "已扫描 1 页"
     scan(app)
     assert screen.pages == 2
+    assert not button(app, "再扫一页").enabled and "最多复印2页" in screen.instruction()
     shot(app, "copy-document-two-pages")
     tap_button(app, "扫描完成")
     pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.pages == 2,
@@ -217,3 +223,24 @@ def test_stopped_printer_no_scanning_for_nothing(open_ui: Opener, cups: CupsServ
     menu = to_copy_menu(app)
     assert [b.enabled for b in menu.choices] == [False, False]
     shot(app, "copy-menu-printer-stopped")
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_copy_screens_fit_every_screen_and_elder_mode(tmp_path: Path, cups: CupsServer,  # noqa: F811
+                                                      queue_name: str,  # noqa: F811
+                                                      sane: dict[str, str],  # noqa: F811
+                                                      size: tuple[int, int]) -> None:
+    forms_catalog(tmp_path, None)
+    for app, _terminal in kiosk(write_toml(tmp_path, str(cups.socket), queue_name), size):
+        to_copy_menu(app)
+        tap_button(app, "身份证复印")
+        for elder in (False, True):
+            app.set_elder(elder)
+            app.step(0)
+            assert overlaps(app) == [], f"elder={elder}"
+            screen = app.top
+            assert isinstance(screen, ScanScreen) and screen.picture.height > size[1] // 4
+            name = "landscape" if size[0] > size[1] else "portrait"
+            shot(app, f"copy-idcard-front-{name}{'-elder' if elder else ''}")
+        app.pop()
+        assert overlaps(app) == []

@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pygame
 import pytest
 
 from devices.status import DeviceState, StatusUpdate
 from screens.app import App
-from screens.chrome import Header
 from screens.dialog import Notice
 from screens.forms_flow import FormItemsScreen, ItemFormsScreen
 from screens.print_preview import PrintPreview
@@ -24,6 +22,7 @@ from tests.ui.a4_ui import (
     form_pdfs,  # noqa: F401
     forms_catalog,
     kiosk,
+    overlaps,
     pump,
     shot,
     shot_pdf,
@@ -149,18 +148,6 @@ def test_stopped_printer_greys_print_out_with_the_reason(ui: App, cups: CupsServ
     cups.run("cupsenable", queue_name, check=True)
     app.post(StatusUpdate(device="document_printer", state=DeviceState.ONLINE))
     pump(app, lambda: pv.print_button.enabled, "打印 enabled again")
-
-
-def overlaps(app: App) -> list[str]:
-    """Visible widgets that leave the screen or overlap another (the header's buttons sit on
-    the header bar on purpose, so the bar itself is left out)."""
-    screen = pygame.Rect((0, 0), app.size)
-    shown = [w for w in app.top.widgets if w.visible and not isinstance(w, Header)]
-    bad = [f"{type(w).__name__} off screen" for w in shown if not screen.contains(w.rect)]
-    for i, a in enumerate(shown):
-        bad += [f"{getattr(a, 'label', type(a).__name__)} × {getattr(b, 'label', type(b).__name__)}"
-                for b in shown[i + 1:] if a.rect.colliderect(b.rect)]
-    return bad
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
