@@ -155,15 +155,23 @@ def test_document_copy_pages_then_preview(open_ui: Opener, cups: CupsServer,  # 
     assert info["Pages"] == "2" and is_a4(info)
 
 
-def test_missing_scanner_says_so_and_keeps_nothing(open_ui: Opener, cups: CupsServer,  # noqa: F811
-                                                   queue_name: str) -> None:  # noqa: F811
-    app = open_ui(device="nosuchscanner")
+@pytest.mark.parametrize(("device", "options", "message"), [
+    ("nosuchscanner", (), "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"),
+    ("test", ("--read-return-value=SANE_STATUS_DEVICE_BUSY",),
+     "扫描仪正在使用中，请稍等一会儿再试。"),
+    ("test", ("--read-return-value=SANE_STATUS_JAMMED",), "扫描仪卡纸了，请联系大厅工作人员。"),
+], ids=["absent", "busy", "jammed"])
+def test_scanner_fault_says_so_and_keeps_nothing(open_ui: Opener, cups: CupsServer,  # noqa: F811
+                                                 queue_name: str,  # noqa: F811
+                                                 device: str, options: tuple[str, ...],
+                                                 message: str) -> None:
+    app = open_ui(device=device, options=options)
     to_copy_menu(app)
     tap_button(app, "身份证复印")
     scan(app)
     notice = app.top
     assert isinstance(notice, Notice) and notice.title == "没有扫描成功"
-    assert notice.message == "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"
+    assert notice.message == message
     folder = scan_folder(app)
     assert list(folder.iterdir()) == []
     tap_button(app, "知道了")

@@ -169,3 +169,23 @@ def test_preview_fits_every_screen_and_elder_mode(tmp_path: Path, cups: CupsServ
             assert pv.view.sheet().height > size[1] // 3   # big enough to read
             shot(app, f"form-preview-{'landscape' if size[0] > size[1] else 'portrait'}"
                       f"{'-elder' if elder else ''}")
+
+
+def test_paper_runs_out_while_printing(ui: App, cups: CupsServer,  # noqa: F811
+                                       queue_name: str) -> None:  # noqa: F811
+    app = ui
+    app.actions.print_forms("T-0002")
+    wait_preview(app)
+    pv = app.top
+    assert isinstance(pv, PrintPreview) and pv.print_button.enabled
+    cups.set_fault(queue_name, "media-empty-error")   # the printer's backend reports it
+    tap_button(app, "打印")
+    pump(app, lambda: isinstance(app.top, Notice), "the failure notice", timeout=30)
+    assert app.top.title == "没有打印出来"  # type: ignore[attr-defined]
+    assert app.top.message.startswith("打印机缺纸了")  # type: ignore[attr-defined]
+    assert cups.outputs(queue_name) == [] and cups.jobs_left() == ""
+    tap_button(app, "知道了")
+    # the queue stopped: 打印 stays grey, and the citizen is told why before trying again
+    pump(app, lambda: pv.status is not None and not pv.status.ready, "the stopped state")
+    assert not pv.print_button.enabled
+    shot(app, "form-preview-paper-out")
