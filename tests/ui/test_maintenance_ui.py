@@ -20,9 +20,9 @@ from kiosk.maintenance.pin import hash_pin
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
+from screens.main import build_app
 from screens.maint.panel import MaintenancePanel, status_lines
 from screens.maint.pinpad import PinPad
-from screens.main import build_app
 from tests.ui.helpers import FakeClock, button, tap, tap_widget
 
 PIN = "482913"
