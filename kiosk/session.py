@@ -29,8 +29,7 @@ class _Visit:
     card: Any = None                    # the ID card record (masked wherever it is shown)
     query: str = ""                     # last search text
     viewed: list[str] = field(default_factory=list)   # item codes opened in this visit
-    extra: dict[str, Any] = field(default_factory=dict)  # other flows' per-visit state;
-    #                                      a value with wipe() is wiped when the visit ends
+    extra: dict[str, Any] = field(default_factory=dict)  # other flows' per-visit state
 
 
 class Session:
@@ -89,9 +88,9 @@ class Session:
         return self._visit == _Visit(elder_mode=self.elder_default)
 
     def end(self) -> None:
-        """Wipe the visit. The card record and every flow's state in `extra` (a copy job's
-        scans) get a chance to scrub themselves first (their own `wipe()`, if they have one),
-        then every reference is dropped."""
+        """Wipe the visit. The card record and every per-visit object in `extra` (e.g. a copy
+        job's scans, kiosk.copies.service.CopyJob) get a chance to scrub themselves first
+        (their own `wipe()`, if they have one), then every reference is dropped."""
         for held in (self._visit.card, *self._visit.extra.values()):
             wipe = getattr(held, "wipe", None)
             if callable(wipe):
