@@ -61,7 +61,8 @@ class CopyFlow:
             printer = self.terminal.a4
             if printer is None:
                 raise KioskError("the A4 printer is not open")
-            self.job = CopyJob(self.terminal.cfg, scanner(self.terminal.cfg).open(), printer)
+            scan = scanner(self.terminal.cfg, self.terminal.events).open()   # events: its state
+            self.job = CopyJob(self.terminal.cfg, scan, printer)
         return self.job
 
     def preview_pdf(self, pdf: bytes) -> Path:
