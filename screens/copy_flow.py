@@ -334,7 +334,8 @@ class ScanScreen(Screen):
 
         def failed(exc: BaseException) -> None:
             self.app.pop(screen=busy)
-            self.app.notice("没有做好预览", failure_text(exc))
+            if not self.flow.closed:
+                self.app.notice("没有做好预览", failure_text(exc))
 
         self.app.run_in_worker(build, built, failed)
 

@@ -81,6 +81,7 @@ class PrintPreview(Screen):
         self.copies = 1
         self.status: PrinterStatus | None = None
         self.printing = False
+        self.gone = False          # left the stack (the visit ended while a job ran)
         self.page_text = pygame.Rect(0, 0, 0, 0)
         self.status_rect = pygame.Rect(0, 0, 0, 0)
         self.heading_rect = pygame.Rect(0, 0, 0, 0)
@@ -93,6 +94,7 @@ class PrintPreview(Screen):
 
     def on_exit(self) -> None:
         super().on_exit()
+        self.gone = True
         if not self.job.cache:
             self.view.show(None, "")   # the scan's pixels go with the screen
 
@@ -241,7 +243,8 @@ class PrintPreview(Screen):
         copies, run = self.copies, self.job.run
 
         def done(outcome: JobOutcome) -> None:
-            self._finished(busy)
+            if not self._finished(busy):
+                return
             if self.on_printed is not None:
                 self.on_printed(outcome, copies)
             elif outcome.ok:
@@ -250,16 +253,22 @@ class PrintPreview(Screen):
                 self.app.notice("没有打印出来", f"{outcome.citizen_message}{SORRY}")
 
         def failed(exc: BaseException) -> None:
-            self._finished(busy)
+            if not self._finished(busy):
+                return
             said = getattr(exc, "citizen_message", "") or "打印机出了点问题，"
             self.app.notice("没有打印出来", f"{said}{SORRY}")
 
         self.app.run_in_worker(lambda: run(copies), done, failed)
 
-    def _finished(self, busy: Busy) -> None:
+    def _finished(self, busy: Busy) -> bool:
+        """Close the busy card; False when this preview has gone meanwhile (the visit timed
+        out): the next citizen must not get the last one's result."""
         self.printing = False
         self.app.pop(screen=busy)
+        if self.gone:
+            return False
         self.refresh_status()
+        return True
 
     # ---- drawing ---------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

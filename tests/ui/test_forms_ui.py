@@ -189,3 +189,18 @@ def test_paper_runs_out_while_printing(ui: App, cups: CupsServer,  # noqa: F811
     pump(app, lambda: pv.status is not None and not pv.status.ready, "the stopped state")
     assert not pv.print_button.enabled
     shot(app, "form-preview-paper-out")
+
+
+def test_visit_ending_mid_print_shows_nothing_to_the_next_citizen(
+        ui: App, cups: CupsServer, queue_name: str) -> None:  # noqa: F811
+    app = ui
+    app.actions.print_forms("T-0002")
+    wait_preview(app)
+    cups.set_slow(queue_name, 1.0)
+    tap_button(app, "打印")
+    assert app.busy
+    app.end_session()          # the idle time-out, while the job is still in the printer
+    assert app.top.is_home
+    pump(app, lambda: not app.busy, "the print worker", timeout=30)
+    assert app.top.is_home and len(app.stack) == 1   # no 打印好了 over the next visit
+    assert len(cups.outputs(queue_name)) == 1
