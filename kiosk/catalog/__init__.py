@@ -49,3 +49,19 @@ def open_catalog(cfg: Config) -> Catalog:
         from kiosk.errors import CatalogError
         raise CatalogError(f"{store.path}: the catalog store holds no current catalog")
     return catalog
+
+
+def catalog_info(cfg: Config) -> dict[str, object]:
+    """What maintenance status shows about the catalog: version, published, items (and the
+    previous version, for rollback). Never imports the seed: an empty store reports items 0."""
+    from kiosk.catalog.store import CatalogStore
+
+    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+        stats = store.stats()
+    cur, prev = stats["current"], stats["previous"]
+    if cur is None:
+        return {"version": "", "published": "", "items": 0, "previous_version": ""}
+    return {"version": cur["catalog_version"], "published": cur["published"],
+            "items": cur["items"], "publisher": cur["publisher"],
+            "imported_at": cur["imported_at"],
+            "previous_version": prev["catalog_version"] if prev else ""}
