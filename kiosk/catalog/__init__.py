@@ -18,7 +18,6 @@ def open_store(cfg: Config) -> CatalogStore:
     """The configured store ([catalog].db, relative to kiosk.toml's folder), opened, with the
     seed catalog ([catalog].seed) imported if the store is empty. Close it when done."""
     from kiosk.catalog.store import CatalogStore
-    from kiosk.catalog.validate import load_document
     from kiosk.errors import CatalogError
 
     store = CatalogStore(cfg.path(cfg.catalog.db)).open()
@@ -32,7 +31,7 @@ def open_store(cfg: Config) -> CatalogStore:
                 raise CatalogError(f"{store.path}: no catalog imported, and the seed catalog "
                                    f"{seed} ([catalog].seed) does not exist; import one with: "
                                    "kiosk catalog import FILE")
-            store.import_document(load_document(seed), source=str(seed))
+            store.import_file(seed)
     except BaseException:
         store.close()
         raise

@@ -33,7 +33,7 @@ from typing import Any
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
-from kiosk.catalog.validate import validate_document
+from kiosk.catalog.validate import load_document, validate_document
 from kiosk.errors import CatalogError, CatalogValidationError
 
 SCHEMA_VERSION = 1
@@ -190,6 +190,17 @@ class CatalogStore:
         problems = validate_document(doc)
         if problems:
             raise CatalogValidationError(problems, source=source or "catalog")
+        return self._import_valid(doc, source, progress)
+
+    def import_file(self, path: str | Path,
+                    progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Read, validate and import a catalog file (CatalogValidationError lists every
+        problem; the store is not touched then)."""
+        doc = load_document(path)          # validates: no second pass below
+        return self._import_valid(doc, str(path), progress)
+
+    def _import_valid(self, doc: dict[str, Any], source: str,
+                      progress: Callable[[int], None] | None) -> ImportReport:
         start = time.perf_counter()
         with self._lock:
             db = self._conn

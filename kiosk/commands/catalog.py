@@ -73,23 +73,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from kiosk.catalog.store import CatalogStore
-    from kiosk.catalog.validate import load_document
     from kiosk.errors import CatalogValidationError
 
     cfg = config_from_args(args)
     path = _file_arg(args.file)
     if path is None:
         return 2
-    try:
-        doc = load_document(path)
-    except CatalogValidationError as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        print(f"{path}: {len(e.problems)} problem(s); the current catalog is unchanged",
-              file=sys.stderr)
-        return 1
     with CatalogStore(cfg.path(cfg.catalog.db)) as store:
-        r = store.import_document(doc, source=str(path))
+        try:
+            r = store.import_file(path)
+        except CatalogValidationError as e:
+            for p in e.problems:
+                print(p, file=sys.stderr)
+            print(f"{path}: {len(e.problems)} problem(s); the current catalog is unchanged",
+                  file=sys.stderr)
+            return 1
     if args.json:
         print_json({"version_id": r.version_id, "catalog_version": r.catalog_version,
                     "items": r.items, "seconds": round(r.seconds, 3),
