@@ -38,7 +38,7 @@ rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 if trace:   # traced from here only: tracing the JSON parse of ~10^7 objects takes minutes
     tracemalloc.start()
 with CatalogStore(sys.argv[2]) as store:
-    report = store._import_valid(doc, sys.argv[1], None)   # what import_file does after load
+    report = store.import_valid(doc, sys.argv[1], None)   # what import_file does after load
 t2 = time.perf_counter()
 out = {"load_and_validate_s": t1 - t0, "import_s": report.seconds, "total_s": t2 - t0,
        "ru_maxrss_after_parse_mb": rss_loaded / 1024,

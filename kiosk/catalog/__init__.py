@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kiosk.catalog.catalog import Catalog
-    from kiosk.catalog.store import CatalogStore
+    from kiosk.catalog.store import CatalogStore, ImportReport
     from kiosk.config import Config
 
 
@@ -64,3 +66,26 @@ def catalog_info(cfg: Config) -> dict[str, object]:
             "items": cur["items"], "publisher": cur["publisher"],
             "imported_at": cur["imported_at"],
             "previous_version": prev["catalog_version"] if prev else ""}
+
+
+def import_catalog(cfg: Config, path: Path, forms: Path | None = None) -> tuple[ImportReport, int]:
+    """Import a catalog file into the configured store, with its form files: from `forms`, or
+    the `forms/` folder next to the file if there is one. Returns (report, form files copied).
+
+    Raises CatalogValidationError (every problem, including form files the folder lacks)
+    before anything is written; the forms are copied before the catalog is switched."""
+    from kiosk.catalog.forms import install_forms, missing_forms, package_forms_dir
+    from kiosk.catalog.store import CatalogStore
+    from kiosk.catalog.validate import load_document
+    from kiosk.errors import CatalogValidationError
+
+    doc = load_document(path)
+    folder = forms or package_forms_dir(path)
+    copied = 0
+    if folder is not None:
+        problems = missing_forms(doc, folder)
+        if problems:
+            raise CatalogValidationError(problems, source=str(path))
+        copied = install_forms(doc, folder, cfg.path(cfg.catalog.forms_dir))
+    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+        return store.import_valid(doc, str(path)), copied

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.catalog.forms import unsafe_file
+
 Problem = tuple[tuple[str | int, ...], str]
 
 
@@ -92,10 +94,14 @@ def _category_refs(i: int, item: dict[str, Any], themes: set[str] | None,
 
 
 def _form_ids(i: int, item: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
-    """{form id: kind} of the item, and problems for repeated ids."""
+    """{form id: kind} of the item, and problems for repeated ids and unsafe file paths."""
     kinds: dict[str, str] = {}
     out: list[Problem] = []
     for j, form in _dicts(item.get("forms")):
+        file = form.get("file")
+        if isinstance(file, str) and unsafe_file(file):
+            out.append((("items", i, "forms", j, "file"),
+                        f"expected a relative path inside the forms folder, got \"{file}\""))
         fid = form.get("id")
         if not isinstance(fid, str):
             continue

@@ -190,17 +190,18 @@ class CatalogStore:
         problems = validate_document(doc)
         if problems:
             raise CatalogValidationError(problems, source=source or "catalog")
-        return self._import_valid(doc, source, progress)
+        return self.import_valid(doc, source, progress)
 
     def import_file(self, path: str | Path,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
         """Read, validate and import a catalog file (CatalogValidationError lists every
         problem; the store is not touched then)."""
         doc = load_document(path)          # validates: no second pass below
-        return self._import_valid(doc, str(path), progress)
+        return self.import_valid(doc, str(path), progress)
 
-    def _import_valid(self, doc: dict[str, Any], source: str,
-                      progress: Callable[[int], None] | None) -> ImportReport:
+    def import_valid(self, doc: dict[str, Any], source: str = "",
+                     progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Import a document that already passed validate_document (load_document does)."""
         start = time.perf_counter()
         with self._lock:
             db = self._conn

@@ -138,6 +138,9 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
      "of 20 working days"),
     ("fees-not-charged", _fees_not_charged,
      "items[0].fees.items: fee items are listed but fees.charged is false"),
+    ("form-file-outside-folder", _set("items.0.forms.0.file", "../../etc/passwd"),
+     'items[0].forms[0].file: expected a relative path inside the forms folder, got '
+     '"../../etc/passwd"'),
     ("duplicate-theme", _dup_theme,
      'categories.themes[3].name: duplicate theme "养老服务", already at categories.themes[1]'),
 ]
