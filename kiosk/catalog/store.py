@@ -125,8 +125,9 @@ class CatalogStore:
     """One SQLite file. Thread-safe: one connection guarded by a lock (the UI reads items from
     a worker thread while the main thread may ask for stats)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
         self.path = Path(path)
+        self.timeout = timeout     # seconds to wait for another process's import to finish
         self._db: sqlite3.Connection | None = None
         self._lock = Lock()
 
@@ -137,7 +138,7 @@ class CatalogStore:
         not a catalog store or was made by a newer kiosk."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                             timeout=10.0)
+                             timeout=self.timeout)
         try:
             self._prepare(db)
         except sqlite3.DatabaseError as e:
@@ -205,12 +206,19 @@ class CatalogStore:
         start = time.perf_counter()
         with self._lock:
             db = self._conn
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:   # e.g. another import holds the write lock
+                raise CatalogError(f"{self.path}: cannot start the import ({e}); the current "
+                                   "catalog is unchanged") from e
             try:
                 version_id, previous, dropped = self._write(db, doc, source, progress)
                 db.execute("COMMIT")
-            except BaseException:
+            except BaseException as e:
                 db.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):   # disk full, I/O error: say what was kept
+                    raise CatalogError(f"{self.path}: import failed ({e}); the current "
+                                       "catalog is unchanged") from e
                 raise
         return ImportReport(version_id, doc["catalog_version"], len(doc["items"]),
                             time.perf_counter() - start, previous, dropped)
