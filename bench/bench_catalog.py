@@ -81,7 +81,9 @@ def machine() -> dict[str, Any]:
 def _child(code: str, *args: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         env=env, check=True)
+                         env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{out.stderr}")
     result: dict[str, Any] = json.loads(out.stdout)
     return result
 

@@ -52,22 +52,6 @@ def open_catalog(cfg: Config) -> Catalog:
     return catalog
 
 
-def catalog_info(cfg: Config) -> dict[str, object]:
-    """What maintenance status shows about the catalog: version, published, items (and the
-    previous version, for rollback). Never imports the seed: an empty store reports items 0."""
-    from kiosk.catalog.store import CatalogStore
-
-    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
-        stats = store.stats()
-    cur, prev = stats["current"], stats["previous"]
-    if cur is None:
-        return {"version": "", "published": "", "items": 0, "previous_version": ""}
-    return {"version": cur["catalog_version"], "published": cur["published"],
-            "items": cur["items"], "publisher": cur["publisher"],
-            "imported_at": cur["imported_at"],
-            "previous_version": prev["catalog_version"] if prev else ""}
-
-
 def import_catalog(cfg: Config, path: Path, forms: Path | None = None) -> tuple[ImportReport, int]:
     """Import a catalog file into the configured store, with its form files: from `forms`, or
     the `forms/` folder next to the file if there is one. Returns (report, form files copied).

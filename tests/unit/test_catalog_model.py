@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.catalog import catalog_info, open_catalog
+from kiosk.catalog import open_catalog
 from kiosk.catalog.generate import generate_document
 from kiosk.catalog.model import TimeLimit, TimeUnit, item_from_dict, meta_from_dict, to_dict
+from kiosk.catalog.store import CatalogStore
 from kiosk.catalog.validate import validate_document
 from kiosk.config import parse_config
 
@@ -69,13 +70,12 @@ def test_typed_values_after_decoding() -> None:
 def test_open_catalog_imports_the_seed_once(tmp_path: Path) -> None:
     cfg = parse_config({"catalog": {"db": "var/c.sqlite", "seed": str(MINI)}},
                        base_dir=str(tmp_path))
-    assert catalog_info(cfg)["items"] == 0
     cat = open_catalog(cfg)
-    assert len(cat) == 4 and (tmp_path / "var" / "c.sqlite").exists()
-    info = catalog_info(cfg)
-    assert (info["version"], info["items"], info["previous_version"]) == ("test-1", 4, "")
+    assert len(cat) == 4 and cat.version == "test-1"
     open_catalog(cfg)                                   # second start: no second import
-    assert catalog_info(cfg)["previous_version"] == ""
+    with CatalogStore(tmp_path / "var" / "c.sqlite") as store:
+        stats = store.stats()
+    assert stats["current"]["source"] == str(MINI) and stats["previous"] is None
 
 
 def test_open_catalog_without_seed_says_what_to_do(tmp_path: Path) -> None:
