@@ -37,6 +37,7 @@ from kiosk.catalog.validate import load_document, validate_document
 from kiosk.errors import CatalogError, CatalogValidationError
 
 SCHEMA_VERSION = 1
+BATCH = 500     # items per executemany; progress() is called after each batch
 SEP = "\x1f"    # unit separator: never in a name, so lists need no JSON decode at startup
 
 _DDL = """
@@ -115,12 +116,6 @@ def _summary(row: tuple[Any, ...]) -> ItemSummary:
                        row[10], row[11])
 
 
-def _fingerprint(doc: dict[str, Any]) -> str:
-    """A digest of the document, so stats can tell whether two imports were the same file."""
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 class CatalogStore:
     """One SQLite file. Thread-safe: one connection guarded by a lock (the UI reads items from
     a worker thread while the main thread may ask for stats)."""
@@ -187,7 +182,8 @@ class CatalogStore:
     def import_document(self, doc: dict[str, Any], source: str = "",
                         progress: Callable[[int], None] | None = None) -> ImportReport:
         """Validate `doc` and make it the current catalog, atomically. `progress(n)` is called
-        after every 500th item written (and may raise to abort: nothing is kept then)."""
+        after every batch of 500 items written, with the count so far (it may raise to abort:
+        nothing is kept then)."""
         problems = validate_document(doc)
         if problems:
             raise CatalogValidationError(problems, source=source or "catalog")
@@ -225,15 +221,18 @@ class CatalogStore:
 
     def _write(self, db: sqlite3.Connection, doc: dict[str, Any], source: str,
                progress: Callable[[int], None] | None) -> tuple[int, str | None, int]:
-        meta = {k: v for k, v in doc.items() if k != "items"}
+        meta_json = json.dumps({k: v for k, v in doc.items() if k != "items"},
+                               ensure_ascii=False)
         cur = db.execute(
             "INSERT INTO versions (catalog_version, published, publisher, imported_at, "
-            "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
             (doc["catalog_version"], doc["published"], doc["publisher"],
              datetime.now(UTC).isoformat(timespec="seconds"), len(doc["items"]), source,
-             _fingerprint(doc), json.dumps(meta, ensure_ascii=False)))
+             meta_json))
         version_id = int(cur.lastrowid or 0)
-        self._write_items(db, version_id, doc["items"], progress)
+        digest = hashlib.sha256(meta_json.encode("utf-8"))
+        self._write_items(db, version_id, doc["items"], digest, progress)
+        db.execute("UPDATE versions SET sha256 = ? WHERE id = ?", (digest.hexdigest(), version_id))
         old = self._state(db, "current")
         previous = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
                               (old,)).fetchone() if old is not None else None
@@ -242,15 +241,26 @@ class CatalogStore:
         return version_id, previous[0] if previous else None, dropped
 
     def _write_items(self, db: sqlite3.Connection, version_id: int,
-                     items: list[dict[str, Any]], progress: Callable[[int], None] | None) -> None:
-        insert_summary = (f"INSERT INTO summaries (version_id, {_SUMMARY_COLUMNS}) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        for n, item in enumerate(items, 1):
-            cur = db.execute(insert_summary, _summary_row(version_id, ItemSummary.from_dict(item)))
-            db.execute("INSERT INTO bodies (id, body) VALUES (?, ?)",
-                       (cur.lastrowid, json.dumps(item, ensure_ascii=False)))
-            if progress is not None and n % 500 == 0:
-                progress(n)
+                     items: list[dict[str, Any]], digest: Any,
+                     progress: Callable[[int], None] | None) -> None:
+        """Rows go in batches of BATCH (executemany); row ids are assigned here so a summary
+        and its body share one id without a round trip per item."""
+        insert_summary = (f"INSERT INTO summaries (id, version_id, {_SUMMARY_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM summaries").fetchone()[0]
+        for start in range(0, len(items), BATCH):
+            batch = items[start:start + BATCH]
+            ids = range(next_id + start, next_id + start + len(batch))
+            bodies = [json.dumps(item, ensure_ascii=False) for item in batch]
+            for body in bodies:
+                digest.update(body.encode("utf-8"))
+            db.executemany(insert_summary, [
+                (row_id, *_summary_row(version_id, ItemSummary.from_dict(item)))
+                for row_id, item in zip(ids, batch, strict=True)])
+            db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
+                           zip(ids, bodies, strict=True))
+            if progress is not None:
+                progress(start + len(batch))
 
     @staticmethod
     def _state(db: sqlite3.Connection, key: str) -> int | None:

@@ -141,6 +141,8 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("form-file-outside-folder", _set("items.0.forms.0.file", "../../etc/passwd"),
      'items[0].forms[0].file: expected a relative path inside the forms folder, got '
      '"../../etc/passwd"'),
+    ("control-character", _set("items.0.aliases", ["低保\x1f申请"]),
+     "items[0].aliases[0]: contains the control character U+001F; remove it"),
     ("duplicate-theme", _dup_theme,
      'categories.themes[3].name: duplicate theme "养老服务", already at categories.themes[1]'),
 ]
