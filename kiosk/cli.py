@@ -27,6 +27,11 @@ COMMAND_MODULES = [
     "kiosk.commands.admin",
     "kiosk.commands.catalog",
     "kiosk.commands.show",
+    "kiosk.commands.print_cmd",
+    "kiosk.commands.card",
+    "kiosk.commands.ticket",
+    "kiosk.commands.copy",
+    "kiosk.commands.doctor",
 ]
 
 

@@ -12,7 +12,9 @@ cd "$top"
 #   sane-utils                scanimage, with SANE's test backend as the tests' scanner
 #   poppler-utils             pdfinfo/pdftoppm: tests check the PDFs CUPS produced
 #   xvfb                      a virtual display for running the real window headless
-apt_packages=(fonts-noto-cjk cups printer-driver-cups-pdf sane-utils poppler-utils xvfb)
+#   libusb-1.0-0              pyusb's backend: USB receipt printers (usb://VID:PID)
+apt_packages=(fonts-noto-cjk cups printer-driver-cups-pdf sane-utils poppler-utils xvfb
+              libusb-1.0-0)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
