@@ -16,11 +16,15 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+PACKAGE_CATALOG = "catalog.json"
+
 
 def package_forms_dir(catalog_file: Path) -> Path | None:
-    """The `forms/` folder next to a catalog file, if there is one."""
+    """The `forms/` folder of a catalog package: a folder holding `catalog.json` and `forms/`.
+    Only a file named catalog.json counts, so an unrelated `forms/` folder that happens to sit
+    next to some other JSON file is not taken for the catalog's forms."""
     d = catalog_file.parent / "forms"
-    return d if d.is_dir() else None
+    return d if catalog_file.name == PACKAGE_CATALOG and d.is_dir() else None
 
 
 def unsafe_file(name: str) -> bool:

@@ -23,7 +23,8 @@ def register(sub: Any) -> None:
     val.add_argument("file", metavar="FILE")
     val.add_argument("--json", action="store_true", help="problems as JSON")
     val.add_argument("--forms", metavar="DIR",
-                     help="check the form files here (default: forms/ next to FILE, if any)")
+                     help="check the form files here (default: forms/ next to a FILE named "
+                          "catalog.json)")
     val.set_defaults(handler=_validate)
 
     imp = csub.add_parser("import", help="make a catalog file the current catalog (atomic)")
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
     imp.add_argument("--json", action="store_true", help="the import report as JSON")
     imp.add_argument("--forms", metavar="DIR",
                      help="copy the form files from here into [catalog].forms_dir "
-                          "(default: forms/ next to FILE, if any)")
+                          "(default: forms/ next to a FILE named catalog.json)")
     imp.set_defaults(handler=_import)
 
     st = csub.add_parser("stats", help="what the catalog store holds")
