@@ -315,6 +315,18 @@ class CatalogStore:
         with self._lock:
             return self._state(self._conn, "current")
 
+    def current_info(self) -> dict[str, Any] | None:
+        """The current version's row (catalog_version, source, imported_at…), cheaply."""
+        with self._lock:
+            db = self._conn
+            vid = self._state(db, "current")
+            if vid is None:
+                return None
+            row = db.execute("SELECT catalog_version, published, source, imported_at, "
+                             "item_count FROM versions WHERE id = ?", (vid,)).fetchone()
+        return {"version_id": vid, "catalog_version": row[0], "published": row[1],
+                "source": row[2], "imported_at": row[3], "items": row[4]}
+
     def current(self) -> Catalog | None:
         """The current catalog (summaries in memory, items read on demand), or None when
         nothing was imported yet."""

@@ -87,3 +87,32 @@ def test_open_catalog_without_seed_says_what_to_do(tmp_path: Path) -> None:
                        base_dir=str(tmp_path))
     with pytest.raises(CatalogError, match="kiosk catalog import FILE"):
         open_catalog(cfg)
+
+
+def test_changed_seed_is_reimported_only_while_it_is_the_source(tmp_path: Path) -> None:
+    import os
+    import time
+
+    seed = tmp_path / "seed.json"
+    doc = json.loads(MINI.read_text("utf-8"))
+    seed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    cfg = parse_config({"catalog": {"db": "c.sqlite", "seed": "seed.json"}},
+                       base_dir=str(tmp_path))
+    assert open_catalog(cfg).version == "test-1"
+
+    def rewrite(d: dict[str, Any] | str, ahead: float) -> None:
+        seed.write_text(d if isinstance(d, str) else json.dumps(d, ensure_ascii=False), "utf-8")
+        t = time.time() + ahead
+        os.utime(seed, (t, t))
+
+    rewrite({**doc, "catalog_version": "test-2"}, 10)
+    assert open_catalog(cfg).version == "test-2"            # the seed changed: follow it
+    rewrite('{"format": "township-kiosk-catalog"', 20)      # broken: keep what we have
+    assert open_catalog(cfg).version == "test-2"
+
+    other = tmp_path / "county.json"
+    other.write_text(json.dumps(generate_document(5, seed=1), ensure_ascii=False), "utf-8")
+    with CatalogStore(tmp_path / "c.sqlite") as store:
+        store.import_file(other)
+    rewrite({**doc, "catalog_version": "test-3"}, 30)
+    assert open_catalog(cfg).version == "synthetic-5-1"     # staff's import is never replaced
