@@ -216,3 +216,15 @@ def test_load_document_returns_a_valid_document(tmp_path: Path) -> None:
     f = tmp_path / "ok.json"
     f.write_text("\ufeff" + MINI.read_text("utf-8"), "utf-8")   # a BOM is tolerated
     assert load_document(f) == _doc()
+
+
+def test_a_key_given_twice_is_reported_with_its_path(tmp_path: Path) -> None:
+    text = MINI.read_text("utf-8").replace(
+        '"name": "户口簿",', '"name": "户口簿",\n     "name": "户口本",', 1)
+    f = tmp_path / "dup.json"
+    f.write_text(text, "utf-8")
+    doc, problems = check_file(f)
+    assert doc is not None
+    assert problems == ["items[0].materials[1]: key 'name' appears more than once; keep one"]
+    with pytest.raises(CatalogValidationError):
+        load_document(f)
