@@ -33,7 +33,6 @@ from typing import Any
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
-from kiosk.catalog.validate import load_document, validate_document
 from kiosk.errors import CatalogError, CatalogValidationError
 
 SCHEMA_VERSION = 1
@@ -190,6 +189,8 @@ class CatalogStore:
         """Validate `doc` and make it the current catalog, atomically. `progress(n)` is called
         after every batch of 500 items written, with the count so far (it may raise to abort:
         nothing is kept then)."""
+        from kiosk.catalog.validate import validate_document  # not needed to start up
+
         problems = validate_document(doc)
         if problems:
             raise CatalogValidationError(problems, source=source or "catalog")
@@ -199,6 +200,8 @@ class CatalogStore:
                     progress: Callable[[int], None] | None = None) -> ImportReport:
         """Read, validate and import a catalog file (CatalogValidationError lists every
         problem; the store is not touched then)."""
+        from kiosk.catalog.validate import load_document
+
         doc = load_document(path)          # validates: no second pass below
         return self.import_valid(doc, str(path), progress)
 
