@@ -136,6 +136,8 @@ def take_screenshots(cfg: Config, outdir: Path,
             counter = iter(range(1, 100))
 
             def save(step: str, app: App = app, prefix: str = f"{orientation}-{mode}") -> None:
+                for _ in range(6):  # long lists fill in over a few frames
+                    app.step(0)
                 app.draw()
                 path = outdir / f"{prefix}-{next(counter):02d}-{step}.png"  # noqa: B023
                 pygame.image.save(app.surface, str(path))
