@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "kiosk.commands.card",
     "kiosk.commands.ticket",
     "kiosk.commands.copy",
+    "kiosk.commands.forms",
+    "kiosk.commands.doctor",
 ]
 
 

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from devices.id_reader.record import IdCardRecord
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ class ReaderStatusChanged:
     detail: str
     sam_id: str
     at: float = field(default_factory=time.monotonic)
+
+    def as_status_update(self) -> StatusUpdate:
+        """The same change as the StatusUpdate every device emits (for status screens)."""
+        return StatusUpdate("id_reader", self.state, detail=f"{self.detail}; SAM {self.sam_id}"
+                            if self.sam_id else self.detail)
 
 
 ReaderEvent = CardRead | CardRemoved | CardReadFailed | ReaderStatusChanged

@@ -78,6 +78,10 @@ class SamLink:
     def open(self) -> None:
         import serial  # pyserial: imported here so `kiosk --help` stays fast
 
+        if self.port.startswith("spy://"):
+            # spy:// hex-dumps every byte, card text included: for a technician's bench only.
+            log.warning("id reader on %s: spy:// dumps card data in hex; never use it in a "
+                        "service hall", self.port)
         try:
             self._ser = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0.1,
                                               write_timeout=1.0)

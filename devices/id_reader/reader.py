@@ -62,16 +62,16 @@ class SamFailure(ReaderError):
 
 
 def format_sam_id(data: bytes) -> str:
-    """The 16-byte SAM id as the digits vendors print on the label: 05.01-YYYYMMDD-…
+    """The 16-byte SAM id as vendor tools print it, e.g. 05.01-20101010-000012345-123456789.
 
-    Layout (vendor tools): 2 single bytes, then three little-endian 32-bit numbers and a
-    16-bit one (leftover bytes, if any, are shown in hex).
+    Layout as HslCommunication's SAMSerial reads it (one public source, not the standard):
+    byte 0 and byte 2 as two digits each, then three little-endian 32-bit numbers at 4, 8, 12
+    (the last two zero-padded to 9 digits). Any other length is shown in hex.
     """
     if len(data) != 16:
         return data.hex().upper()
-    a, b = data[0], data[1]
     n1, n2, n3 = (int.from_bytes(data[i:i + 4], "little") for i in (4, 8, 12))
-    return f"{a:02d}.{b:02d}-{n1:08d}-{n2:010d}-{n3:010d}"
+    return f"{data[0]:02d}.{data[2]:02d}-{n1}-{n2:09d}-{n3:09d}"
 
 
 class IdReader:
@@ -265,17 +265,19 @@ class IdReader:
 
     def _complete(self, record: IdCardRecord) -> IdCardRecord:
         """Add the appended address and, with a plug-in, the decoded photo."""
-        extra: dict[str, object] = {}
         if self.read_appended_address:
             reply = self._command(ops.ADDRESS, self.timeouts.card_s)
             if reply.sw3 == Sw3.SUCCESS:
-                extra["appended_address"] = parse_appended_address(reply.data)
+                record = dataclasses.replace(
+                    record, appended_address=parse_appended_address(reply.data))
         if self.photo_decoder is not None and record.photo_raw:
             try:
-                extra["photo_image"] = self.photo_decoder.decode(record.photo_raw)
+                image = self.photo_decoder.decode(record.photo_raw)
             except Exception as exc:  # a vendor library's failure must not lose the read
                 log.warning("photo decoder failed: %s", type(exc).__name__)
-        return dataclasses.replace(record, **extra) if extra else record  # type: ignore[arg-type]
+            else:
+                record = dataclasses.replace(record, photo_image=image)
+        return record
 
     def _command(self, op: ops.Op, timeout_s: float) -> Response:
         reply = self._link.transact(op, timeout_s)

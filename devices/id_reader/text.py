@@ -7,6 +7,7 @@ field but never the value: the value is a citizen's data.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from devices.id_reader.codes import nation_name, sex_name
 from devices.id_reader.frames import FrameError
@@ -69,29 +70,42 @@ def parse_text_block(block: bytes, photo: bytes = b"", fingerprint: bytes = b"")
     return parser(block, photo, fingerprint)
 
 
-def _common(block: bytes) -> dict[str, object]:
+class _Shared(TypedDict):
+    name: str
+    sex_code: str
+    sex: str
+    birth: date
+    address: str
+    id_number: str
+    id_number_valid: bool
+    issuer: str
+    valid_from: date
+    valid_to: date | None
+
+
+def _common(block: bytes) -> _Shared:
     """The fields the resident card and the 'J' permit share, at the same offsets."""
     sex = field(block, 30, 2, "sex")
     number = field(block, 122, 36, "ID number")
-    return {
-        "name": field(block, 0, 30, "name"),
-        "sex_code": sex,
-        "sex": sex_name(sex),
-        "birth": _required_date(block, 36, "birth date"),
-        "address": field(block, 52, 70, "address"),
-        "id_number": number,
-        "id_number_valid": mod11_2_valid(number),
-        "issuer": field(block, 158, 30, "issuing authority"),
-        "valid_from": _required_date(block, 188, "valid from"),
-        "valid_to": card_date(block, 204, "valid to", long_term_ok=True),
-    }
+    return _Shared(
+        name=field(block, 0, 30, "name"),
+        sex_code=sex,
+        sex=sex_name(sex),
+        birth=_required_date(block, 36, "birth date"),
+        address=field(block, 52, 70, "address"),
+        id_number=number,
+        id_number_valid=mod11_2_valid(number),
+        issuer=field(block, 158, 30, "issuing authority"),
+        valid_from=_required_date(block, 188, "valid from"),
+        valid_to=card_date(block, 204, "valid to", long_term_ok=True),
+    )
 
 
 def _resident(block: bytes, photo: bytes, fingerprint: bytes) -> IdCardRecord:
     nation = field(block, 32, 4, "nation")
     return IdCardRecord(card_type=CardType.RESIDENT, nation_code=nation,
                         nation=nation_name(nation), photo_raw=photo,
-                        fingerprint_raw=fingerprint, **_common(block))  # type: ignore[arg-type]
+                        fingerprint_raw=fingerprint, **_common(block))
 
 
 def _hmt_permit(block: bytes, photo: bytes, fingerprint: bytes) -> IdCardRecord:
@@ -99,7 +113,7 @@ def _hmt_permit(block: bytes, photo: bytes, fingerprint: bytes) -> IdCardRecord:
                         pass_number=field(block, 220, 18, "pass number"),
                         issue_count=field(block, 238, 4, "issue count"),
                         photo_raw=photo, fingerprint_raw=fingerprint,
-                        **_common(block))  # type: ignore[arg-type]
+                        **_common(block))
 
 
 def _foreign_2017(block: bytes, photo: bytes, fingerprint: bytes) -> IdCardRecord:

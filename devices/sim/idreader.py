@@ -39,7 +39,7 @@ PERSISTENT = {"no-card", "sam-fail"}
 OPS = {"find", "select", "read", "address", "sam", "any"}
 FAULTS = sorted({*ONE_SHOT, *PERSISTENT, "unplug", "clear"})
 GARBAGE = bytes.fromhex("00 FF 13 AA AA 96 55 69 AA 7E 00 01 AA AA AA")
-SAM_ID = bytes.fromhex("05 00 00 00 0A D3 32 01 39 30 00 00 15 CD 5B 07")
+SAM_ID = bytes.fromhex("05 00 01 00 92 B7 32 01 39 30 00 00 15 CD 5B 07")
 #: The card UID part of the select reply; the protocol doc shows 8 bytes, content unknown.
 SELECT_DATA = bytes(8)
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from devices.errors import ReaderError
-from devices.id_reader.frames import StreamParser
+from devices.id_reader.frames import StreamParser, build_response
+from devices.id_reader.sw import Sw3
 from devices.sim.idreader import Chunk, SimReader
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,11 @@ class SimLine(threading.Thread):
             log.info("sim idreader: cable plugged back in")
 
     def _serve(self, data: bytes) -> None:
-        for frame in self._parser.feed(data):
+        rejected = self._parser.rejected
+        frames = self._parser.feed(data)
+        if self._parser.rejected > rejected:  # a host frame with a bad checksum or length
+            self._send(Chunk(build_response(Sw3.HOST_CHECKSUM_ERROR)))
+        for frame in frames:
             for chunk in self.sim.handle(frame):
                 self._send(chunk)
 

@@ -154,6 +154,8 @@ class MaintenancePanel(StaffScreen):
 
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
         prefixes = [s.prefix for s in self.app.cfg.services]
+        if self.app.cfg.queue.priority_mode == "prefix":
+            prefixes.append(self.app.cfg.queue.priority_prefix)
 
         def chosen(number: Any) -> None:
             if number:
@@ -167,7 +169,7 @@ class MaintenancePanel(StaffScreen):
                 self.run("正在清空今日排队…", self.backend.reset_queue)
 
         self.app.push(Confirm(self.app, "清空今日排队",
-                              "今天已发的号票将全部作废，号码从 001 重新开始。确定吗？",
+                              "今天所有还在等候的号票都将作废（已用过的号码不会再发）。确定吗？",
                               yes="确定清空"), on_result=answered)
 
     def pick_usb(self) -> None:

@@ -87,9 +87,12 @@ class TicketNumberPad(StaffScreen):
                                        size=t.title))
 
     def type(self, ch: str) -> None:
+        letters = len(self.text) - len(self.text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         if ch.isalpha():
-            self.text = ch
-        elif self.text and len(self.text) < 4:
+            # a priority prefix comes first (YA007); a third letter starts over
+            self.text = self.text[:letters] + ch if letters == 1 and \
+                len(self.text) == 1 else ch
+        elif letters and len(self.text) - letters < 3:
             self.text += ch
         self.app.invalidate()
 
@@ -98,10 +101,12 @@ class TicketNumberPad(StaffScreen):
         self.app.invalidate()
 
     def number(self) -> str | None:
-        """'A7' → 'A007'; None until a letter and at least one digit are typed."""
-        if len(self.text) < 2:
+        """'A7' → 'A007', 'YA7' → 'YA007'; None until a letter and a digit are typed."""
+        digits = self.text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        letters = self.text[:len(self.text) - len(digits)]
+        if not letters or not digits:
             return None
-        return f"{self.text[0]}{int(self.text[1:]):03d}"
+        return f"{letters}{int(digits):03d}"
 
     def done(self) -> None:
         if self.number() is not None:

@@ -18,7 +18,8 @@ from devices.sim.idreader_transport import PtyLine, SimLine, TcpLine
 from devices.status import DeviceState
 
 E = TypeVar("E")
-FAST = Timeouts(sam_s=0.25, card_s=0.25, read_s=0.4)
+# Short enough to keep the suite fast, long enough for a loaded CI machine.
+FAST = Timeouts(sam_s=0.5, card_s=0.5, read_s=0.8)
 
 
 class Rig:

@@ -46,7 +46,7 @@ def test_card_status_and_masked_read(sim_process: tuple[str, str], run_kiosk: Ru
     status = run_kiosk("card", "status", "--port", port, "--json", timeout=30)
     assert status.returncode == 0, status.stderr
     data = json.loads(status.stdout)
-    assert data["state"] == "ONLINE" and data["sam_id"].startswith("05.00-")
+    assert (data["state"], data["sam_id"]) == ("ONLINE", "05.01-20101010-000012345-123456789")
     read = run_kiosk("card", "read", "--port", port, "--timeout", "5", timeout=30)
     assert read.returncode == 0, read.stderr
     assert "王*试" in read.stdout and "1101**********002X" in read.stdout

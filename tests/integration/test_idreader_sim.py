@@ -35,7 +35,7 @@ EXPECTED = {
 def test_every_card_type_over_a_pty(tmp_path: Path) -> None:
     with rig(tmp_path) as r:
         assert r.reader.status().state is DeviceState.ONLINE
-        assert r.reader.status().sam_id.startswith("05.00-")
+        assert r.reader.status().sam_id == "05.01-20101010-000012345-123456789"
         for label, (ctype, name, number, valid_to) in EXPECTED.items():
             r.sim.place(label)
             rec = read(r).record
@@ -161,7 +161,7 @@ def test_reply_after_the_hosts_time_out_is_not_taken_for_the_next_reply(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="devices.id_reader")
     with rig(tmp_path) as r:
-        r.sim.inject("late", "read", 0.6)  # read time-out is 0.4 s
+        r.sim.inject("late", "read", 1.0)  # read time-out is 0.8 s
         r.sim.place("resident")
         assert "time-out" in r.next(CardReadFailed).reason
         # The late reply lands while the host waits for a find reply: discarded as stale,
@@ -177,7 +177,7 @@ def test_reply_after_the_hosts_time_out_is_not_taken_for_the_next_reply(
 
 def test_late_find_reply(tmp_path: Path) -> None:
     with rig(tmp_path) as r:
-        r.sim.inject("late", "find", 0.35)  # find time-out is 0.25 s
+        r.sim.inject("late", "find", 0.6)  # find time-out is 0.5 s
         r.sim.place("resident-elder")
         assert read(r).record.name == "王测试"
 
@@ -252,3 +252,46 @@ def test_missing_device_is_no_device_and_silent_port_is_offline(tmp_path: Path) 
 def test_bad_port_url_names_the_port() -> None:
     with pytest.raises(ReaderError, match="nosuch://x"):
         IdReader("nosuch://x").open(poll=False)
+
+
+def test_photo_decoder_plug_in_and_its_failure(tmp_path: Path) -> None:
+    from tests.unit.test_idreader_photo import FakeDecoder
+
+    class BrokenDecoder:  # a fake vendor library that crashes
+        def decode(self, wlt: bytes) -> bytes:
+            raise RuntimeError("vendor library crashed")
+
+    with rig(tmp_path, photo_decoder=FakeDecoder()) as r:
+        r.sim.place("resident")
+        assert read(r).record.photo_image == b"BMWLf\x00"
+    with rig(tmp_path, photo_decoder=BrokenDecoder()) as r:
+        r.sim.place("resident")
+        rec = read(r).record
+        assert rec.photo_image == b"" and len(rec.photo_raw) == 1024
+
+
+def test_simulator_answers_a_bad_host_frame_with_sw3_10(tmp_path: Path) -> None:
+    import socket
+
+    from devices.sim.idcards import sample_cards
+    from devices.sim.idreader import SimReader
+    from devices.sim.idreader_transport import TcpLine
+
+    line = TcpLine(SimReader(sample_cards()))
+    line.start()
+    assert line.ready.wait(2)
+    try:
+        with socket.create_connection(("127.0.0.1", line.port), timeout=2) as sock:
+            sock.sendall(bytes.fromhex("AA AA AA 96 69 00 03 20 01 23"))  # checksum 22 + 1
+            assert sock.recv(64) == bytes.fromhex("AA AA AA 96 69 00 04 00 00 10 14")
+            sock.sendall(bytes.fromhex("AA AA AA 96 69 00 03 20 01 22"))
+            assert sock.recv(64) == bytes.fromhex("AA AA AA 96 69 00 04 00 00 80 84")
+    finally:
+        line.stop()
+
+
+def test_status_change_as_a_device_status_update(tmp_path: Path) -> None:
+    with rig(tmp_path) as r:
+        r.sim.inject("sam-fail")
+        update = r.status(DeviceState.HW_ERROR).as_status_update()
+        assert (update.device, update.state) == ("id_reader", DeviceState.HW_ERROR)

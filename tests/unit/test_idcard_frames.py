@@ -174,3 +174,11 @@ def test_unknown_sw3() -> None:
 
 def test_sam_failures_are_hardware_errors() -> None:
     assert {0x60, 0x66} == {int(s) for s in sw.SAM_FAILURES}
+
+
+def test_sam_id_format() -> None:
+    from devices.id_reader.reader import format_sam_id
+
+    data = bytes.fromhex("05 00 01 00 92 B7 32 01 39 30 00 00 15 CD 5B 07")
+    assert format_sam_id(data) == "05.01-20101010-000012345-123456789"
+    assert format_sam_id(b"\x01\x02") == "0102"

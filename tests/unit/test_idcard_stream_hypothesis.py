@@ -34,7 +34,7 @@ def split(data: bytes, cuts: list[int]) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(edges)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(noise, bodies), max_size=6), noise,
        st.lists(st.integers(min_value=0), max_size=20))
 def test_finds_every_frame_in_noise(parts: list[tuple[bytes, bytes]], tail: bytes,
@@ -48,7 +48,7 @@ def test_finds_every_frame_in_noise(parts: list[tuple[bytes, bytes]], tail: byte
     assert found == frames
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=3000), st.lists(st.integers(min_value=0), max_size=30))
 def test_arbitrary_bytes_never_raise_and_yield_only_valid_frames(
         data: bytes, cuts: list[int]) -> None:
@@ -60,7 +60,7 @@ def test_arbitrary_bytes_never_raise_and_yield_only_valid_frames(
         assert parser.wanted() >= 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(noise, st.integers(min_value=0, max_value=0xFFFF), noise, bodies)
 def test_a_false_preamble_does_not_hide_the_frame_after_it(
         before: bytes, length: int, after: bytes, body: bytes) -> None:
