@@ -266,3 +266,28 @@ def test_every_button_is_a_big_enough_target() -> None:
                         side = app.theme.px_to_mm(min(w.rect.width, w.rect.height))
                         assert side >= least_mm - 0.2, (size, elder, w.label, side)
             app.close()
+
+
+def test_legal_basis_is_folded_until_tapped() -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "sample-catalog.json"
+    app, _ = make_app(catalog_path=sample)
+    code = next(s.code for s in app.catalog.summaries() if app.catalog.get(s.code).legal_basis)
+    app.push(GuideScreen(app, code))
+    app.step(0)
+    view = app.top.view  # type: ignore[attr-defined]
+    content = view.content
+    fold = next(p for p in content.paras if p.tap is not None)
+    assert "展开" in fold.text
+    folded_height = content.content_height()
+    view.offset = float(view.max_offset)
+    app.invalidate()
+    app.step(0)
+    y = view.rect.top + fold.top - int(view.offset) + fold.height // 2
+    assert view.rect.top < y < view.rect.bottom
+    tap(app, view.rect.centerx, y)
+    assert view.content.content_height() > folded_height
+    assert any(app.top.item.legal_basis == p.text  # type: ignore[attr-defined]
+               for p in view.content.paras)
+    app.close()
