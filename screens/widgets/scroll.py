@@ -21,7 +21,7 @@ from screens.widgets.base import Widget
 FRICTION = 0.04         # share of the speed left after one second of gliding
 MIN_SPEED = 40.0        # px/s below which a glide stops
 TILE_MAX_H = 256        # small tiles: one new tile per frame fits well inside 16 ms
-NEW_TILES_PER_FRAME = 2 # a new list fills in over a few frames instead of one long one
+NEW_TILES_PER_FRAME = 1  # a new list fills in over a few frames instead of one long one
 
 
 class ScrollContent(Protocol):
