@@ -77,6 +77,10 @@ class App:
     def open(self, home: Callable[[App], Screen] | None = None) -> None:
         """Open the window (or the whole panel) and show the home screen."""
         os.environ["SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS"] = "0"  # a kiosk never iconifies
+        # Ask SDL not to copy touches into mouse events (or mice into touches) at all; the
+        # InputMapper still drops any copy that comes, so one touch is one tap either way.
+        os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
+        os.environ.setdefault("SDL_MOUSE_TOUCH_EVENTS", "0")
         pygame.display.init()
         pygame.freetype.init()
         pygame.display.set_caption(self.cfg.hall.name)
@@ -88,7 +92,10 @@ class App:
                          else pygame.Surface(self.size).convert())
         self._mapper = InputMapper(self.size, scale)
         pygame.mouse.set_visible(not self.cfg.display.touch)
-        pygame.key.start_text_input()
+        if self.windowed:
+            pygame.key.start_text_input()  # typing on a real keyboard during development
+        else:
+            pygame.key.stop_text_input()   # no IME window over a kiosk
         self.actions.bind(self)
         if home is None:
             from screens.home import HomeScreen
@@ -279,6 +286,9 @@ class App:
         if ev.kind == "down":
             self._gesture.press(ev.t, ev.x, ev.y)
         elif ev.kind == "up" and self._gesture.release(ev.t, ev.x, ev.y):
+            # The press went to whatever is in that corner: release it off-screen so it is
+            # cancelled, not tapped, then open maintenance.
+            self.top.handle(Pointer("up", -1, -1, ev.t))
             self.actions.open_maintenance()
             return True
         return False

@@ -145,6 +145,8 @@ class SearchScreen(Screen):
         if not self.query.strip():
             self._show("", None, [])
         elif self._in_flight is None:
+            if not getattr(self.app.searcher, "ready", True):
+                self.label.text = "正在准备查找，请稍候…"
             self._lookup()
 
     def _lookup(self) -> None:

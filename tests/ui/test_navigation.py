@@ -139,3 +139,23 @@ def test_quit_event_stops_the_loop(ui: tuple[App, FakeClock]) -> None:
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     app.step(0)
     assert not app.running
+
+
+def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
+    from tests.ui.helpers import make_app
+
+    app, clock = make_app((1080, 1920))
+    try:
+        w, h = app.size
+        elder = button(app, "长者模式 / 大字")
+        elder.rect = elder.rect.union((w - 10, h - 10, 10, 10))  # reach into the corner
+        touch_down(app, 5, 5)
+        app.step(0)
+        clock.advance(3.5)
+        touch_up(app, 5, 5)
+        app.step(0)
+        tap(app, w - 5, h - 5)
+        assert isinstance(app.top, MaintenancePlaceholder)
+        assert not app.session.elder_mode and not elder.pressed  # type: ignore[attr-defined]
+    finally:
+        app.close()
