@@ -62,7 +62,9 @@ class App:
         self.running = False
         self.exit_code = 0          # what `kiosk run` returns (maintenance: restart/exit)
         self.frames = 0
+        self.partial_frames = 0     # frames that redrew only a damaged area
         self._dirty = True
+        self._damage: list[pygame.Rect] = []
         self._workers = 0
         self._animating = False
         self._last_tick = clock()
@@ -227,8 +229,13 @@ class App:
         return self._workers > 0
 
     # ---- the loop -----------------------------------------------------------------------------
-    def invalidate(self) -> None:
-        self._dirty = True
+    def invalidate(self, rect: pygame.Rect | None = None) -> None:
+        """Ask for a redraw: of everything (no argument — the safe default), or only of
+        `rect` (a pressed key, a scrolling list), which keeps those frames short."""
+        if rect is None:
+            self._dirty = True
+        elif not self._dirty:
+            self._damage.append(pygame.Rect(rect))
 
     def step(self, wait_ms: int | None = None) -> None:
         """One turn of the loop: wait for input (at most `wait_ms`), handle it, drain the
@@ -246,13 +253,13 @@ class App:
         dt, self._last_tick = min(0.1, now - self._last_tick), now
         self._animating = self.top.update(dt)
         self._check_idle()
-        if self._dirty:
+        if self._dirty or self._damage:
             self.draw()
         self.notifier.ping()
 
     def _wait_ms(self) -> int:
         """Until the next frame while animating (max_fps), else the input poll period."""
-        if self._animating or self._dirty:
+        if self._animating or self._dirty or self._damage:
             frame = 1.0 / self.cfg.display.max_fps
             return max(0, round((frame - (self.clock() - self._last_tick)) * 1000))
         return INPUT_POLL_MS
@@ -324,12 +331,25 @@ class App:
             self.push(IdleWarning(self))
 
     def draw(self) -> None:
+        """Draw the stack from the topmost opaque screen up — all of it, or clipped to the
+        damaged area when only parts asked for a redraw (every draw call outside the clip
+        is skipped by SDL, so the screens need not know)."""
         surface = self.surface
+        partial = self._damage and not self._dirty
+        area = self._damage[0].unionall(self._damage[1:]) if partial else None
+        surface.set_clip(area)
         base = max((i for i, (s, _) in enumerate(self.stack) if s.opaque), default=0)
         for screen, _ in self.stack[base:]:
             screen.draw(surface)
+        surface.set_clip(None)
         if self._window is not None and surface is not self._window:
             pygame.transform.smoothscale(surface, self._window.get_size(), self._window)
-        pygame.display.flip()
+            pygame.display.flip()
+        elif area is None:
+            pygame.display.flip()
+        else:
+            pygame.display.update(area)
         self._dirty = False
+        self._damage = []
         self.frames += 1
+        self.partial_frames += area is not None

@@ -192,7 +192,7 @@ class ScrollView(Widget):
 
     def draw(self, surface: pygame.Surface, theme: Theme) -> None:
         old_clip = surface.get_clip()
-        surface.set_clip(self.rect)
+        surface.set_clip(self.rect.clip(old_clip))  # stay inside the app's damaged area
         off = int(self.offset)
         first = off // self._tile_h
         last = (off + self.rect.height) // self._tile_h
@@ -202,6 +202,9 @@ class ScrollView(Widget):
             if i not in self._tiles:
                 if budget == 0:      # the rest next frame: a frame stays short
                     self._incomplete = True
+                    surface.fill(theme.colors.bg, (self.rect.left, self.rect.top +
+                                                   i * self._tile_h - off, self.rect.width,
+                                                   self._tile_h))
                     continue
                 budget -= 1
             surface.blit(self._tile(i), (self.rect.left, self.rect.top + i * self._tile_h - off))

@@ -19,6 +19,7 @@ from tests.ui.helpers import (
     drag,
     make_app,
     run_frames,
+    settle,
     tap,
     tap_widget,
     touch_down,
@@ -291,3 +292,39 @@ def test_legal_basis_is_folded_until_tapped() -> None:
     assert any(app.top.item.legal_basis == p.text  # type: ignore[attr-defined]
                for p in view.content.paras)
     app.close()
+
+
+def _pixels(app: App) -> bytes:
+    return pygame.image.tobytes(app.surface, "RGB")
+
+
+def _same_as_full_redraw(app: App) -> None:
+    partial = _pixels(app)
+    app.invalidate()
+    app.draw()
+    assert partial == _pixels(app), "a partial redraw left stale pixels"
+
+
+def test_partial_redraws_match_a_full_redraw(ui: tuple[App, FakeClock]) -> None:
+    app, clock = ui
+    app.push(GuideScreen(app, "T-0001"))
+    app.step(0)
+    view = app.top.view  # type: ignore[attr-defined]
+    before = app.partial_frames
+    drag(app, view.rect.centerx, view.rect.bottom - 40, view.rect.top + 40, clock)
+    run_frames(app, clock, 200)          # glide to the bottom: 下一页 greys out
+    assert app.partial_frames > before, "scrolling redraws only the list"
+    assert view.at_bottom
+    _same_as_full_redraw(app)
+    s = _search(app)
+    run_frames(app, clock, 10)            # the list fills in, a tile a frame
+    key = button(app, "Q")
+    touch_down(app, *key.rect.center)
+    app.step(0)                           # pressed key: a partial frame
+    _same_as_full_redraw(app)
+    touch_up(app, *key.rect.center)
+    app.step(0)
+    settle(app)                           # the results arrive and fill in, partially
+    run_frames(app, clock, 10)
+    assert s.query == "q"
+    _same_as_full_redraw(app)
