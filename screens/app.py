@@ -90,7 +90,12 @@ class App:
         win_size = (round(self.size[0] * scale), round(self.size[1] * scale))
         flags = 0 if self.windowed else pygame.FULLSCREEN | pygame.NOFRAME
         self._window = pygame.display.set_mode(win_size, flags)
-        self._surface = (self._window if scale == 1.0
+        got = self._window.get_size()
+        if got != win_size:
+            # Full screen on a panel whose mode differs from [display] width/height: lay out
+            # for the configured size and scale to the real one, rather than cut it off.
+            scale = got[0] / self.size[0]
+        self._surface = (self._window if got == self.size
                          else pygame.Surface(self.size).convert())
         self._mapper = InputMapper(self.size, scale)
         pygame.mouse.set_visible(not self.cfg.display.touch)

@@ -51,6 +51,21 @@ class KioskActions(Actions):
 
         app.run_in_worker(lambda: print_guide(printer, item, app.cfg), printed, failed)
 
+    def forms(self) -> None:
+        from screens.forms_flow import open_forms
+
+        open_forms(self._app, self.terminal)
+
+    def print_forms(self, code: str) -> None:
+        from screens.forms_flow import open_item_forms
+
+        open_item_forms(self._app, self.terminal, code)
+
+    def copy(self) -> None:
+        from screens.copy_flow import open_copy
+
+        open_copy(self._app, self.terminal)
+
     def take_ticket(self) -> None:
         from screens.queue_flow import open_queue
 

@@ -69,7 +69,7 @@ class TicketNumberPad(StaffScreen):
         self.shown_top = header.rect.bottom + t.margin
         top = self.shown_top + fontset(True).line_height(t.huge) + t.margin
         cols = 5
-        key = min(t.mm(24), (w - 2 * t.margin - (cols - 1) * t.gap) // cols)
+        key = min(t.mm(32), (w - 2 * t.margin - (cols - 1) * t.gap) // cols)
         left = (w - (cols * key + (cols - 1) * t.gap)) // 2
         labels = [*self.prefixes, *"1234567890", "清除", "确定"]
         self.widgets = [*header.parts()]
@@ -84,7 +84,7 @@ class TicketNumberPad(StaffScreen):
                 action = partial(self.type, label)
             self.widgets.append(Button(rect, label, action,
                                        style="primary" if label == "确定" else "secondary",
-                                       size=t.title))
+                                       size=t.title if len(label) == 1 else t.body))
 
     def type(self, ch: str) -> None:
         letters = len(self.text) - len(self.text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
