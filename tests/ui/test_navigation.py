@@ -159,3 +159,29 @@ def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
         assert not app.session.elder_mode and not elder.pressed  # type: ignore[attr-defined]
     finally:
         app.close()
+
+
+def test_windowed_development_mode_scales_the_window_and_the_mouse() -> None:
+    import dataclasses
+
+    from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+    from tests.ui.helpers import config
+
+    cfg = config()
+    cfg = dataclasses.replace(cfg, display=dataclasses.replace(cfg.display, scale=0.5,
+                                                               touch=False))
+    cat = catalog_from_file(MINI_CATALOG)
+    app = App(cfg, cat, make_searcher(cat), windowed=True)
+    app.open()
+    try:
+        app.step(0)
+        assert pygame.display.get_surface().get_size() == (540, 960)
+        assert app.surface.get_size() == (1080, 1920)
+        b = button(app, "办事指南查询")
+        x, y = b.rect.centerx // 2, b.rect.centery // 2     # where it shows in the window
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1))
+        app.step(0)
+        assert isinstance(app.top, BrowseScreen)
+    finally:
+        app.close()
