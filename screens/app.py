@@ -36,6 +36,7 @@ from screens.screen import Screen
 from screens.theme import Theme, make_theme
 
 log = logging.getLogger(__name__)
+MAX_HOLD_S = 120.0          # longest a running worker holds off the idle time-out
 INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
 
 
@@ -66,6 +67,7 @@ class App:
         self._dirty = True
         self._damage: list[pygame.Rect] = []
         self._workers = 0
+        self._busy_since = 0.0
         self._animating = False
         self._last_tick = clock()
         self._surface: pygame.Surface | None = None
@@ -204,7 +206,10 @@ class App:
     def run_in_worker(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None] | None = None) -> None:
         """Run `fn` on a worker thread; `on_done(result)` (or `on_error(exc)`) runs back on the
-        UI thread. The UI keeps drawing meanwhile."""
+        UI thread. The UI keeps drawing meanwhile, and the idle timer waits for it (up to
+        MAX_HOLD_S: a hung device must not keep someone's data on screen for ever)."""
+        if not self._workers:
+            self._busy_since = self.clock()
         self._workers += 1
 
         def work() -> None:
@@ -326,6 +331,9 @@ class App:
             return
         if self.top.is_home and len(self.stack) == 1 and self.session.is_blank():
             self.session.touch()  # an untouched attract screen has nothing to time out
+            return
+        if self._workers and self.clock() - self._busy_since < MAX_HOLD_S:
+            self.session.touch()  # a print or a scan is under way: the citizen is waiting
             return
         if state is IdleState.EXPIRED:
             self.end_session()

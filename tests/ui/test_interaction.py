@@ -328,3 +328,23 @@ def test_partial_redraws_match_a_full_redraw(ui: tuple[App, FakeClock]) -> None:
     run_frames(app, clock, 10)
     assert s.query == "q"
     _same_as_full_redraw(app)
+
+
+def test_a_running_job_holds_the_idle_time_out_but_not_for_ever(
+        ui: tuple[App, FakeClock]) -> None:
+    import threading
+
+    from screens.app import MAX_HOLD_S
+
+    app, clock = ui
+    tap_widget(app, button(app, "办事指南查询"))
+    release = threading.Event()
+    app.run_in_worker(lambda: release.wait(10), lambda _: None)
+    clock.advance(app.cfg.session.idle_timeout_s + app.cfg.session.warning_s + 5)
+    app.step(0)
+    assert isinstance(app.top, BrowseScreen), "no time-out while the job runs"
+    clock.advance(MAX_HOLD_S + app.cfg.session.idle_timeout_s + app.cfg.session.warning_s)
+    app.step(0)
+    assert isinstance(app.top, HomeScreen), "a hung job does not keep the visit open"
+    release.set()
+    settle(app)
