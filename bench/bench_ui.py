@@ -14,7 +14,6 @@ import dataclasses
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -48,9 +47,11 @@ def machine() -> dict[str, object]:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory now (VmRSS) or at its highest (VmHWM). Not getrusage's ru_maxrss:
+    Linux carries that over exec from the parent, here the catalog generator."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -255,7 +256,7 @@ def child_run(cfg_path: Path, idle_s: float) -> None:
            "idle_home": measure_idle(app, idle_s), "search": type(
                app.searcher.index()).__name__,  # type: ignore[attr-defined]
            "rss_mb": round(rss_mb(), 1),
-           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+           "peak_rss_mb": round(rss_mb("VmHWM"), 1)}
     app.close()
     print(json.dumps(out))
 

@@ -110,7 +110,11 @@ class BackgroundSearcher:
 
     def _run(self) -> None:
         try:
-            self._index = self._build(self._catalog)
+            index = self._build(self._catalog)
+            warm = getattr(index, "warm", None)
+            if callable(warm):
+                warm()   # anything the index would otherwise build on its first query
+            self._index = index
         except BaseException as exc:  # re-raised on the thread that searches
             self._error = exc
         finally:
@@ -150,6 +154,9 @@ class SubstringSearch:
     def __init__(self, catalog: Catalog) -> None:
         self._rows = [(s, (s.name, *s.aliases, *s.keywords)) for s in catalog.summaries()]
         self._initials: list[tuple[str, ...]] | None = None
+
+    def warm(self) -> None:
+        self._all_initials()
 
     def _all_initials(self) -> list[tuple[str, ...]]:
         """Per row, the initials of each text (one letter per character, so positions in

@@ -36,6 +36,7 @@ from screens.screen import Screen
 from screens.theme import Theme, make_theme
 
 log = logging.getLogger(__name__)
+MAX_HOLD_S = 120.0          # longest a running worker holds off the idle time-out
 INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
 
 
@@ -62,8 +63,11 @@ class App:
         self.running = False
         self.exit_code = 0          # what `kiosk run` returns (maintenance: restart/exit)
         self.frames = 0
+        self.partial_frames = 0     # frames that redrew only a damaged area
         self._dirty = True
+        self._damage: list[pygame.Rect] = []
         self._workers = 0
+        self._busy_since = 0.0
         self._animating = False
         self._last_tick = clock()
         self._surface: pygame.Surface | None = None
@@ -77,6 +81,10 @@ class App:
     def open(self, home: Callable[[App], Screen] | None = None) -> None:
         """Open the window (or the whole panel) and show the home screen."""
         os.environ["SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS"] = "0"  # a kiosk never iconifies
+        # Ask SDL not to copy touches into mouse events (or mice into touches) at all; the
+        # InputMapper still drops any copy that comes, so one touch is one tap either way.
+        os.environ.setdefault("SDL_TOUCH_MOUSE_EVENTS", "0")
+        os.environ.setdefault("SDL_MOUSE_TOUCH_EVENTS", "0")
         pygame.display.init()
         pygame.freetype.init()
         pygame.display.set_caption(self.cfg.hall.name)
@@ -93,7 +101,10 @@ class App:
                          else pygame.Surface(self.size).convert())
         self._mapper = InputMapper(self.size, scale)
         pygame.mouse.set_visible(not self.cfg.display.touch)
-        pygame.key.start_text_input()
+        if self.windowed:
+            pygame.key.start_text_input()  # typing on a real keyboard during development
+        else:
+            pygame.key.stop_text_input()   # no IME window over a kiosk
         self.actions.bind(self)
         if home is None:
             from screens.home import HomeScreen
@@ -195,7 +206,10 @@ class App:
     def run_in_worker(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None] | None = None) -> None:
         """Run `fn` on a worker thread; `on_done(result)` (or `on_error(exc)`) runs back on the
-        UI thread. The UI keeps drawing meanwhile."""
+        UI thread. The UI keeps drawing meanwhile, and the idle timer waits for it (up to
+        MAX_HOLD_S: a hung device must not keep someone's data on screen for ever)."""
+        if not self._workers:
+            self._busy_since = self.clock()
         self._workers += 1
 
         def work() -> None:
@@ -225,8 +239,13 @@ class App:
         return self._workers > 0
 
     # ---- the loop -----------------------------------------------------------------------------
-    def invalidate(self) -> None:
-        self._dirty = True
+    def invalidate(self, rect: pygame.Rect | None = None) -> None:
+        """Ask for a redraw: of everything (no argument — the safe default), or only of
+        `rect` (a pressed key, a scrolling list), which keeps those frames short."""
+        if rect is None:
+            self._dirty = True
+        elif not self._dirty:
+            self._damage.append(pygame.Rect(rect))
 
     def step(self, wait_ms: int | None = None) -> None:
         """One turn of the loop: wait for input (at most `wait_ms`), handle it, drain the
@@ -244,13 +263,13 @@ class App:
         dt, self._last_tick = min(0.1, now - self._last_tick), now
         self._animating = self.top.update(dt)
         self._check_idle()
-        if self._dirty:
+        if self._dirty or self._damage:
             self.draw()
         self.notifier.ping()
 
     def _wait_ms(self) -> int:
         """Until the next frame while animating (max_fps), else the input poll period."""
-        if self._animating or self._dirty:
+        if self._animating or self._dirty or self._damage:
             frame = 1.0 / self.cfg.display.max_fps
             return max(0, round((frame - (self.clock() - self._last_tick)) * 1000))
         return INPUT_POLL_MS
@@ -284,6 +303,9 @@ class App:
         if ev.kind == "down":
             self._gesture.press(ev.t, ev.x, ev.y)
         elif ev.kind == "up" and self._gesture.release(ev.t, ev.x, ev.y):
+            # The press went to whatever is in that corner: release it off-screen so it is
+            # cancelled, not tapped, then open maintenance.
+            self.top.handle(Pointer("up", -1, -1, ev.t))
             self.actions.open_maintenance()
             return True
         return False
@@ -310,6 +332,9 @@ class App:
         if self.top.is_home and len(self.stack) == 1 and self.session.is_blank():
             self.session.touch()  # an untouched attract screen has nothing to time out
             return
+        if self._workers and self.clock() - self._busy_since < MAX_HOLD_S:
+            self.session.touch()  # a print or a scan is under way: the citizen is waiting
+            return
         if state is IdleState.EXPIRED:
             self.end_session()
             return
@@ -319,12 +344,25 @@ class App:
             self.push(IdleWarning(self))
 
     def draw(self) -> None:
+        """Draw the stack from the topmost opaque screen up — all of it, or clipped to the
+        damaged area when only parts asked for a redraw (every draw call outside the clip
+        is skipped by SDL, so the screens need not know)."""
         surface = self.surface
+        partial = self._damage and not self._dirty
+        area = self._damage[0].unionall(self._damage[1:]) if partial else None
+        surface.set_clip(area)
         base = max((i for i, (s, _) in enumerate(self.stack) if s.opaque), default=0)
         for screen, _ in self.stack[base:]:
             screen.draw(surface)
+        surface.set_clip(None)
         if self._window is not None and surface is not self._window:
             pygame.transform.smoothscale(surface, self._window.get_size(), self._window)
-        pygame.display.flip()
+            pygame.display.flip()
+        elif area is None:
+            pygame.display.flip()
+        else:
+            pygame.display.update(area)
         self._dirty = False
+        self._damage = []
         self.frames += 1
+        self.partial_frames += area is not None

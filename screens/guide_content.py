@@ -81,7 +81,8 @@ class GuideContent:
         if it.faq:
             out += self._heading("常见问题")
             for q in it.faq:
-                out += self._card([(f"问：{q.question}", True), (f"答：{q.answer}", False)])
+                out += self._card([(f"问：{q.question}", True), (f"答：{q.answer}", False)],
+                                  muted_from=2)
         if it.legal_basis:
             out += self._basis()
         return out
@@ -116,7 +117,7 @@ class GuideContent:
         for note in (m.required_note, m.paper_spec, m.fill_note):
             if note:
                 lines.append((note, False))
-        return self._card(lines)
+        return self._card(lines, muted_from=2)  # the counts are what citizens check
 
     def _step(self, s: Step) -> list[Para]:
         mark = CIRCLED[s.order - 1] if 0 < s.order <= len(CIRCLED) else f"{s.order}."

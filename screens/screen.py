@@ -66,7 +66,10 @@ class Screen:
         if ev.kind == "up":
             self._captured = None
         if target.handle(ev):
-            self.app.invalidate()
+            if ev.kind == "up":
+                self.app.invalidate()   # a tap may change anything on the screen
+            else:                        # a press or a drag changes only the widget
+                self.app.invalidate(target.rect.inflate(self.theme.mm(2), self.theme.mm(2)))
 
     def handle_key(self, ev: Key) -> None:
         if ev.key == pygame.K_ESCAPE and not self.is_home:
@@ -80,8 +83,7 @@ class Screen:
         for w in self.widgets:
             if w.update(dt):
                 moving = True
-        if moving:
-            self.app.invalidate()
+                self.app.invalidate(w.rect)  # scrolling redraws the list, not the screen
         return moving
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -76,6 +76,7 @@ class SearchScreen(Screen):
         self.result: Any = None
         self.candidates: list[Button] = []
         self._in_flight: str | None = None
+        self._cand_cache: dict[tuple[str, int, int, bool], Button] = {}
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -145,6 +146,8 @@ class SearchScreen(Screen):
         if not self.query.strip():
             self._show("", None, [])
         elif self._in_flight is None:
+            if not getattr(self.app.searcher, "ready", True):
+                self.label.text = "正在准备查找，请稍候…"
             self._lookup()
 
     def _lookup(self) -> None:
@@ -220,10 +223,22 @@ class SearchScreen(Screen):
             bw = max(bw, t.target)
             if x + bw > self.cand_rect.right:
                 break
-            self.candidates.append(Button((x, self.cand_rect.top, bw, self.cand_rect.height),
-                                          word, partial(self.set_query, word),
-                                          style="secondary"))
+            self.candidates.append(self._candidate(word, x, bw))
             x += bw + t.gap
+
+    def _candidate(self, word: str, x: int, width: int) -> Button:
+        """A candidate button, reused while the same word stays in the same place: typing
+        one more letter often keeps the first candidates, and their faces stay rendered."""
+        key = (word, x, width, self.theme.elder)
+        b = self._cand_cache.pop(key, None)
+        if b is None:
+            b = Button((x, self.cand_rect.top, width, self.cand_rect.height), word,
+                       partial(self.set_query, word), style="secondary")
+        b.pressed = False
+        self._cand_cache[key] = b
+        while len(self._cand_cache) > 64:
+            self._cand_cache.pop(next(iter(self._cand_cache)))
+        return b
 
     def _tap(self, row: Row) -> None:
         if isinstance(row.data, Category):

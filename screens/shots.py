@@ -96,7 +96,8 @@ def visit(d: Driver, save: Callable[[str], None]) -> None:
     save("category")
     d.press("‹ 返回")
     d.press("查找：输入名称或拼音首字母")
-    top = d.app.catalog.popular(1)[0]
+    popular = d.app.catalog.popular(20)
+    top = next((s for s in popular if not s.name[0].isascii()), popular[0])
     for ch in _initials(top.name):
         d.press(ch)
     save("search-typing")
@@ -138,6 +139,8 @@ def take_screenshots(cfg: Config, outdir: Path,
             counter = iter(range(1, 100))
 
             def save(step: str, app: App = app, prefix: str = f"{orientation}-{mode}") -> None:
+                for _ in range(6):  # long lists fill in over a few frames
+                    app.step(0)
                 app.draw()
                 path = outdir / f"{prefix}-{next(counter):02d}-{step}.png"  # noqa: B023
                 pygame.image.save(app.surface, str(path))

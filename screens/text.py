@@ -10,7 +10,6 @@ drawn every frame while it scrolls.
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 
 import pygame
@@ -116,20 +115,22 @@ def draw_wrapped(surface: pygame.Surface, fonts: FontSet, text: str, px: int,
 def _draw_line(surface: pygame.Surface, fonts: FontSet, text: str, line: Line, x: int, y: int,
                px: int, color: tuple[int, int, int], spans: list[Span],
                hl: tuple[tuple[int, int, int], tuple[int, int, int]] | None) -> None:
+    """Matched characters get a marker-pen background under the line. When the highlight's
+    text colour is the line's colour (the theme's choice) the whole line is one cached
+    surface drawn over the markers, so a new query re-renders nothing; otherwise the lit
+    pieces are drawn in their own colour."""
+    piece = text[line.start:line.end].rstrip("\n")
     if not spans or hl is None:
-        fonts.draw(surface, x, y, text[line.start:line.end].rstrip("\n"), color, px)
+        fonts.draw(surface, x, y, piece, color, px)
         return
-    cuts = sorted({line.start, line.end, *(max(line.start, min(line.end, v))
-                                           for s in spans for v in s)})
-    cx: float = x
     lh = fonts.line_height(px)
-    for a, b in itertools.pairwise(cuts):
-        piece = text[a:b]
-        lit = any(s <= a and b <= e for s, e in spans)
-        if lit:
-            w = fonts.width(piece, px)
-            pygame.draw.rect(surface, hl[1], (round(cx), y + lh // 10, w, lh - lh // 5),
-                             border_radius=max(2, px // 8))
-            cx = fonts.draw(surface, cx, y, piece, hl[0], px)
-        else:
-            cx = fonts.draw(surface, cx, y, piece, color, px)
+    lit = [(max(s, line.start), min(e, line.end)) for s, e in spans
+           if s < line.end and e > line.start]
+    for s, e in lit:
+        left = x + fonts.width(text[line.start:s], px)
+        pygame.draw.rect(surface, hl[1], (left, y + lh // 10, fonts.width(text[s:e], px),
+                                          lh - lh // 5), border_radius=max(2, px // 8))
+    fonts.draw(surface, x, y, piece, color, px)
+    if hl[0] != color:
+        for s, e in lit:
+            fonts.draw(surface, x + fonts.width(text[line.start:s], px), y, text[s:e], hl[0], px)

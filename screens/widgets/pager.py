@@ -17,6 +17,7 @@ class PageButton(Button):
         super().__init__(rect, label, lambda: view.page(direction), style="secondary")
         self.view = view
         self.direction = direction
+        self._drawn_enabled: bool | None = None
 
     @property
     def enabled(self) -> bool:
@@ -26,6 +27,15 @@ class PageButton(Button):
     @enabled.setter
     def enabled(self, _value: bool) -> None:
         """Ignored: whether paging makes sense follows from the view."""
+
+    def update(self, dt: float) -> bool:
+        """True once when the view reached or left an end: the greyed look must be redrawn
+        (the app redraws only what changed)."""
+        return self.enabled != self._drawn_enabled
+
+    def draw(self, surface: pygame.Surface, theme: Theme) -> None:
+        self._drawn_enabled = self.enabled
+        super().draw(surface, theme)
 
 
 def page_buttons(view: ScrollView, theme: Theme, left: int, top: int, width: int

@@ -21,6 +21,7 @@ from screens.widgets.base import Widget
 FRICTION = 0.04         # share of the speed left after one second of gliding
 MIN_SPEED = 40.0        # px/s below which a glide stops
 TILE_MAX_H = 256        # small tiles: one new tile per frame fits well inside 16 ms
+NEW_TILES_PER_FRAME = 1  # a new list fills in over a few frames instead of one long one
 
 
 class ScrollContent(Protocol):
@@ -51,6 +52,7 @@ class ScrollView(Widget):
         # visible tiles plus one screen ahead and one behind
         self._max_tiles = 3 * (self.rect.height // self._tile_h + 2)
         self._last_offset = 0.0
+        self._incomplete = False
         self._down: tuple[int, float] | None = None   # (y, offset) at the press
         self._samples: list[tuple[float, int]] = []
         self.dragging = False
@@ -64,6 +66,7 @@ class ScrollView(Widget):
     def reset(self, keep_offset: bool = False) -> None:
         """The content changed: forget cached tiles."""
         self._tiles.clear()
+        self._incomplete = False
         if not keep_offset:
             self.offset, self.velocity, self.target = 0.0, 0.0, None
         self.offset = self._clamp(self.offset)
@@ -136,6 +139,8 @@ class ScrollView(Widget):
     # ---- animation ----------------------------------------------------------------------------
     def update(self, dt: float) -> bool:
         moving = self._move(dt)
+        if self._incomplete:
+            return True          # tiles still to draw: ask for another frame
         self._prefetch()
         return moving
 
@@ -187,11 +192,21 @@ class ScrollView(Widget):
 
     def draw(self, surface: pygame.Surface, theme: Theme) -> None:
         old_clip = surface.get_clip()
-        surface.set_clip(self.rect)
+        surface.set_clip(self.rect.clip(old_clip))  # stay inside the app's damaged area
         off = int(self.offset)
         first = off // self._tile_h
         last = (off + self.rect.height) // self._tile_h
+        budget = NEW_TILES_PER_FRAME
+        self._incomplete = False
         for i in range(first, last + 1):
+            if i not in self._tiles:
+                if budget == 0:      # the rest next frame: a frame stays short
+                    self._incomplete = True
+                    surface.fill(theme.colors.bg, (self.rect.left, self.rect.top +
+                                                   i * self._tile_h - off, self.rect.width,
+                                                   self._tile_h))
+                    continue
+                budget -= 1
             surface.blit(self._tile(i), (self.rect.left, self.rect.top + i * self._tile_h - off))
         if self.pressed is not None:
             self._draw_pressed(surface, off)

@@ -19,6 +19,7 @@ from tests.ui.helpers import (
     drag,
     make_app,
     run_frames,
+    settle,
     tap,
     tap_widget,
     touch_down,
@@ -266,3 +267,84 @@ def test_every_button_is_a_big_enough_target() -> None:
                         side = app.theme.px_to_mm(min(w.rect.width, w.rect.height))
                         assert side >= least_mm - 0.2, (size, elder, w.label, side)
             app.close()
+
+
+def test_legal_basis_is_folded_until_tapped() -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "sample-catalog.json"
+    app, _ = make_app(catalog_path=sample)
+    code = next(s.code for s in app.catalog.summaries() if app.catalog.get(s.code).legal_basis)
+    app.push(GuideScreen(app, code))
+    app.step(0)
+    view = app.top.view  # type: ignore[attr-defined]
+    content = view.content
+    fold = next(p for p in content.paras if p.tap is not None)
+    assert "展开" in fold.text
+    folded_height = content.content_height()
+    view.offset = float(view.max_offset)
+    app.invalidate()
+    app.step(0)
+    y = view.rect.top + fold.top - int(view.offset) + fold.height // 2
+    assert view.rect.top < y < view.rect.bottom
+    tap(app, view.rect.centerx, y)
+    assert view.content.content_height() > folded_height
+    assert any(app.top.item.legal_basis == p.text  # type: ignore[attr-defined]
+               for p in view.content.paras)
+    app.close()
+
+
+def _pixels(app: App) -> bytes:
+    return pygame.image.tobytes(app.surface, "RGB")
+
+
+def _same_as_full_redraw(app: App) -> None:
+    partial = _pixels(app)
+    app.invalidate()
+    app.draw()
+    assert partial == _pixels(app), "a partial redraw left stale pixels"
+
+
+def test_partial_redraws_match_a_full_redraw(ui: tuple[App, FakeClock]) -> None:
+    app, clock = ui
+    app.push(GuideScreen(app, "T-0001"))
+    app.step(0)
+    view = app.top.view  # type: ignore[attr-defined]
+    before = app.partial_frames
+    drag(app, view.rect.centerx, view.rect.bottom - 40, view.rect.top + 40, clock)
+    run_frames(app, clock, 200)          # glide to the bottom: 下一页 greys out
+    assert app.partial_frames > before, "scrolling redraws only the list"
+    assert view.at_bottom
+    _same_as_full_redraw(app)
+    s = _search(app)
+    run_frames(app, clock, 10)            # the list fills in, a tile a frame
+    key = button(app, "Q")
+    touch_down(app, *key.rect.center)
+    app.step(0)                           # pressed key: a partial frame
+    _same_as_full_redraw(app)
+    touch_up(app, *key.rect.center)
+    app.step(0)
+    settle(app)                           # the results arrive and fill in, partially
+    run_frames(app, clock, 10)
+    assert s.query == "q"
+    _same_as_full_redraw(app)
+
+
+def test_a_running_job_holds_the_idle_time_out_but_not_for_ever(
+        ui: tuple[App, FakeClock]) -> None:
+    import threading
+
+    from screens.app import MAX_HOLD_S
+
+    app, clock = ui
+    tap_widget(app, button(app, "办事指南查询"))
+    release = threading.Event()
+    app.run_in_worker(lambda: release.wait(10), lambda _: None)
+    clock.advance(app.cfg.session.idle_timeout_s + app.cfg.session.warning_s + 5)
+    app.step(0)
+    assert isinstance(app.top, BrowseScreen), "no time-out while the job runs"
+    clock.advance(MAX_HOLD_S + app.cfg.session.idle_timeout_s + app.cfg.session.warning_s)
+    app.step(0)
+    assert isinstance(app.top, HomeScreen), "a hung job does not keep the visit open"
+    release.set()
+    settle(app)

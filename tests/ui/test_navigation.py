@@ -139,3 +139,49 @@ def test_quit_event_stops_the_loop(ui: tuple[App, FakeClock]) -> None:
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     app.step(0)
     assert not app.running
+
+
+def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
+    from tests.ui.helpers import make_app
+
+    app, clock = make_app((1080, 1920))
+    try:
+        w, h = app.size
+        elder = button(app, "长者模式 / 大字")
+        elder.rect = elder.rect.union((w - 10, h - 10, 10, 10))  # reach into the corner
+        touch_down(app, 5, 5)
+        app.step(0)
+        clock.advance(3.5)
+        touch_up(app, 5, 5)
+        app.step(0)
+        tap(app, w - 5, h - 5)
+        assert isinstance(app.top, MaintenancePlaceholder)
+        assert not app.session.elder_mode and not elder.pressed  # type: ignore[attr-defined]
+    finally:
+        app.close()
+
+
+def test_windowed_development_mode_scales_the_window_and_the_mouse() -> None:
+    import dataclasses
+
+    from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+    from tests.ui.helpers import config
+
+    cfg = config()
+    cfg = dataclasses.replace(cfg, display=dataclasses.replace(cfg.display, scale=0.5,
+                                                               touch=False))
+    cat = catalog_from_file(MINI_CATALOG)
+    app = App(cfg, cat, make_searcher(cat), windowed=True)
+    app.open()
+    try:
+        app.step(0)
+        assert pygame.display.get_surface().get_size() == (540, 960)
+        assert app.surface.get_size() == (1080, 1920)
+        b = button(app, "办事指南查询")
+        x, y = b.rect.centerx // 2, b.rect.centery // 2     # where it shows in the window
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1))
+        app.step(0)
+        assert isinstance(app.top, BrowseScreen)
+    finally:
+        app.close()

@@ -1,0 +1,77 @@
+"""kiosk.lookup: where the UI gets its catalog and search index."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog.catalog import Catalog
+from kiosk.config import load_config
+from kiosk.errors import CatalogError
+from kiosk.lookup import (
+    MINI_CATALOG,
+    BackgroundSearcher,
+    SubstringSearch,
+    catalog_from_file,
+    load_catalog,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_background_searcher_builds_on_a_thread_and_waits_when_asked_early() -> None:
+    cat = catalog_from_file(MINI_CATALOG)
+    gate = threading.Event()
+    built_on: list[str] = []
+
+    def slow_build(c: Catalog) -> SubstringSearch:
+        built_on.append(threading.current_thread().name)
+        gate.wait(5)
+        return SubstringSearch(c)
+
+    bg = BackgroundSearcher(cat, slow_build)
+    assert not bg.ready          # nothing happens before start(): no work in a constructor
+    bg.start()
+    assert not bg.ready
+    threading.Timer(0.05, gate.set).start()
+    result = bg.search("低保", 10)   # waits for the index
+    assert bg.ready and built_on == ["search-index"]
+    assert [h.code for h in result.hits] == ["T-0001"]
+
+
+def test_background_searcher_reports_a_failed_build_plainly() -> None:
+    def broken(c: Catalog) -> SubstringSearch:
+        raise ValueError("bad synonym table")
+
+    bg = BackgroundSearcher(catalog_from_file(MINI_CATALOG), broken).start()
+    with pytest.raises(CatalogError, match="bad synonym table"):
+        bg.complete("d", 5)
+
+
+def test_stand_in_search_matches_text_and_pinyin_initials_with_spans() -> None:
+    s = SubstringSearch(catalog_from_file(MINI_CATALOG))
+    hit = s.search("生活", 5).hits[0]
+    assert hit.name == "最低生活保障审核确认" and hit.matches[0].spans == [(2, 4)]
+    by_initials = s.search("zdsh", 5).hits[0]
+    assert by_initials.code == "T-0001" and by_initials.matches[0].spans == [(0, 4)]
+    assert s.search("", 5).total == 0 and s.search("qqqq", 5).total == 0
+    assert "低保申请" in s.complete("db", 5)
+
+
+def test_load_catalog_uses_the_store_and_falls_back_only_without_a_seed(tmp_path: Path) -> None:
+    cfg = load_config(REPO / "kiosk.toml")
+    seeded = dataclasses.replace(cfg, base_dir=str(REPO), catalog=dataclasses.replace(
+        cfg.catalog, db=str(tmp_path / "a.sqlite"), seed=str(MINI_CATALOG)))
+    assert len(load_catalog(seeded)) == 4
+    unseeded = dataclasses.replace(seeded, catalog=dataclasses.replace(
+        seeded.catalog, db=str(tmp_path / "b.sqlite"), seed=str(tmp_path / "missing.json")))
+    assert len(load_catalog(unseeded)) == 4   # the test catalog, with a warning
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    broken = dataclasses.replace(seeded, catalog=dataclasses.replace(
+        seeded.catalog, db=str(tmp_path / "c.sqlite"), seed=str(bad)))
+    with pytest.raises(CatalogError):
+        load_catalog(broken)
