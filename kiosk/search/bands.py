@@ -1,0 +1,173 @@
+"""Which items a query piece finds, grouped in rank bands, and the best N of those bands.
+
+A band is a score shared by every hit found the same way (exact name, name prefix, pinyin of
+the name …). Higher band wins; inside a band the smaller item id wins (ids are in
+popularity order, see data.py). Working with sets of ids per band keeps the per-query work in
+C (set union/difference) instead of a Python loop over every hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from kiosk.search.data import IndexData
+from kiosk.search.normalize import is_latin
+from kiosk.search.pinyin import Kind, LineMatch
+
+EXACT = 100          # the name (or short name) is the query
+PREFIX = 90          # the name starts with the query
+NAME = 80            # the name contains the query
+ALIAS = 70           # a short name or alias contains it
+SYNONYM = 68         # a colloquial term (低保) whose official phrase the name contains
+KEYWORD = 40
+SYNONYM_PART = 44    # the query contains a colloquial term among other words
+MATERIAL = 30
+DEPARTMENT = 28
+STEP = 26
+
+# Pinyin of the name: (kind, starts the name) → band.
+NAME_PINYIN = {(Kind.FULL, True): 62, (Kind.FULL, False): 60,
+               (Kind.MIXED, True): 57, (Kind.MIXED, False): 55,
+               (Kind.INITIALS, True): 52, (Kind.INITIALS, False): 50}
+# Pinyin of a term (alias, short name, synonym): (kind, the letters spell the whole term).
+TERM_PINYIN = {(Kind.FULL, True): 64, (Kind.FULL, False): 56,
+               (Kind.MIXED, True): 58, (Kind.MIXED, False): 53,
+               (Kind.INITIALS, True): 54, (Kind.INITIALS, False): 48}
+KEYWORD_PINYIN = 38
+
+Bands = dict[int, set[int]]
+
+
+@dataclass
+class Piece:
+    """One normalised piece of a query, with what explaining its hits needs again."""
+
+    text: str
+    latin: bool
+    synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    py_terms: dict[int, LineMatch] = field(default_factory=dict)
+    py_synonym_means: list[str] = field(default_factory=list)
+
+
+def add(bands: Bands, band: int, ids: Iterable[int]) -> None:
+    bands.setdefault(band, set()).update(ids)
+
+
+def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
+    piece = Piece(text, is_latin(text))
+    bands: Bands = {}
+    _name_bands(data, text, bands)
+    for table, band in ((data.short, ALIAS), (data.alias, ALIAS), (data.keyword, KEYWORD),
+                        (data.material, MATERIAL), (data.department, DEPARTMENT),
+                        (data.step, STEP)):
+        tids = table.find(text)
+        if tids:
+            add(bands, band, table.items_of(tids))
+    exact_short = data.short.text_id(text)
+    if exact_short is not None:
+        add(bands, EXACT, data.short.items[exact_short])
+    _synonym_bands(data, piece, bands)
+    if piece.latin:
+        _name_pinyin_bands(data, text, bands)
+        _term_pinyin_bands(data, piece, bands)
+    return piece, bands
+
+
+def _name_bands(data: IndexData, text: str, bands: Bands) -> None:
+    tids = data.name.find(text)
+    if not tids:
+        return
+    texts = data.name.texts
+    exact = [t for t in tids if texts[t] == text]
+    prefix = [t for t in tids if texts[t].startswith(text)]
+    add(bands, NAME, data.name.items_of(tids))
+    if prefix:
+        add(bands, PREFIX, data.name.items_of(prefix))
+    if exact:
+        add(bands, EXACT, data.name.items_of(exact))
+
+
+def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
+    text = piece.text
+    for syn in data.synonyms:
+        if syn.term not in text:
+            continue
+        piece.synonyms.append((syn.term, syn.means))
+        if syn.term == text:
+            add(bands, SYNONYM, syn.items)
+            continue
+        add(bands, SYNONYM_PART, syn.items)
+        for m in syn.means:
+            expanded = text.replace(syn.term, m)
+            add(bands, SYNONYM, data.name.items_of(data.name.find(expanded)))
+            add(bands, SYNONYM, data.alias.items_of(data.alias.find(expanded)))
+
+
+def _name_pinyin_bands(data: IndexData, text: str, bands: Bands) -> None:
+    by_band: dict[int, list[int]] = {}
+    for line, lm in data.name_py.find(text).items():
+        by_band.setdefault(NAME_PINYIN[lm.kind, lm.at_start], []).append(line)
+    for band, lines in by_band.items():
+        add(bands, band, data.name.items_of(lines))
+
+
+def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
+    piece.py_terms = data.terms_py.find(piece.text)
+    for line, lm in piece.py_terms.items():
+        term = data.term_lines[line]
+        whole = lm.at_start and lm.end == len(term)
+        for role, owners in data.term_roles[line]:
+            if role == "keyword":
+                add(bands, KEYWORD_PINYIN, owners)
+                continue
+            add(bands, TERM_PINYIN[lm.kind, whole], owners)
+            if role == "synonym":
+                piece.py_synonym_means.extend(data.synonym_means.get(term, ()))
+
+
+def best_band(bands: Bands) -> dict[int, int]:
+    """item → its highest band (dict.update in C, lowest band first)."""
+    best: dict[int, int] = {}
+    for band in sorted(bands):
+        best.update(dict.fromkeys(bands[band], band))
+    return best
+
+
+def all_of(per_piece: list[Bands]) -> Bands:
+    """Items every piece found (mixed input: 'gl补贴' = 'gl' and '补贴'); a hit ranks by its
+    weakest piece, one below a whole-query hit of that band."""
+    bests = [best_band(b) for b in per_piece]
+    common = set(bests[0]).intersection(*bests[1:])
+    out: Bands = {}
+    for item in common:
+        band = min(b[item] for b in bests) - 1
+        out.setdefault(band, set()).add(item)
+    return out
+
+
+def merge(into: Bands, other: Bands) -> None:
+    for band, ids in other.items():
+        add(into, band, ids)
+
+
+def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:
+    if len(ids) * 32 > n_items:
+        # A big band: walk ids in rank order until k are found (cheaper than sorting it).
+        return list(islice(filter(ids.__contains__, range(n_items)), k))
+    return sorted(ids)[:k]
+
+
+def top(bands: Bands, limit: int, n_items: int) -> tuple[list[tuple[int, int]], int]:
+    """The best `limit` (item, band) pairs and how many items were found in all."""
+    seen: set[int] = set()
+    best: list[tuple[int, int]] = []
+    for band in sorted(bands, reverse=True):
+        ids = bands[band] - seen if seen else bands[band]
+        if not ids:
+            continue
+        if len(best) < limit:
+            best.extend((i, band) for i in _smallest(ids, limit - len(best), n_items))
+        seen |= ids
+    return best, len(seen)

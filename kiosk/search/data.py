@@ -1,0 +1,89 @@
+"""The index's tables, built once from a Catalog and then only read.
+
+Item ids are positions in `items`, which are sorted by the ranking's tie-break (most popular
+first, then shorter name). So within one rank band a smaller id is always the better hit, and
+"best 30 of a band" is "30 smallest ids" — no per-hit scoring or sorting by key at query time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kiosk.catalog.catalog import ItemSummary
+from kiosk.search.normalize import fold
+from kiosk.search.pinyin import PinyinIndex
+from kiosk.search.results import Field
+from kiosk.search.textfield import TextField
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A colloquial term (低保) and the official phrases it stands for (最低生活保障)."""
+
+    term: str                    # normalised
+    means: tuple[str, ...]       # normalised
+    items: frozenset[int]        # items whose name or alias contains one of `means`
+
+
+def rank_order(summaries: Iterable[ItemSummary]) -> list[ItemSummary]:
+    return sorted(summaries, key=lambda s: (-s.popularity, len(s.name), s.name, s.code))
+
+
+def _pairs(items: Sequence[ItemSummary], attr: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for i, s in enumerate(items):
+        value = getattr(s, attr)
+        if isinstance(value, str):
+            out.append((i, value))
+        else:
+            out.extend((i, v) for v in value)
+    return out
+
+
+class IndexData:
+    """Per-field substring tables, pinyin over names and over catalog terms, synonyms."""
+
+    def __init__(self, summaries: Iterable[ItemSummary],
+                 synonyms: Iterable[tuple[str, Sequence[str]]]) -> None:
+        self.items = rank_order(summaries)
+        items = self.items
+        self.name = TextField(_pairs(items, "name"))
+        self.short = TextField(_pairs(items, "short_name"))
+        self.alias = TextField(_pairs(items, "aliases"))
+        self.keyword = TextField(_pairs(items, "keywords") + _pairs(items, "themes")
+                                 + _pairs(items, "life_events"))
+        self.material = TextField(_pairs(items, "materials"))
+        self.department = TextField(_pairs(items, "department"))
+        self.step = TextField(_pairs(items, "steps"))
+        self.name_py = PinyinIndex(self.name.texts)
+        self.synonyms = [self._synonym(t, m) for t, m in synonyms if fold(t)]
+        self._build_terms()
+
+    def _synonym(self, term: str, means: Sequence[str]) -> Synonym:
+        norm = tuple(m for m in (fold(x) for x in means) if m)
+        found: set[int] = set()
+        for m in norm:
+            found |= self.name.items_of(self.name.find(m))
+            found |= self.alias.items_of(self.alias.find(m))
+        return Synonym(fold(term), norm, frozenset(found))
+
+    def _build_terms(self) -> None:
+        """Catalog terms a citizen may spell in pinyin: short names, aliases, synonym terms,
+        keywords. One pinyin index over all of them; each term remembers its roles."""
+        roles: dict[str, list[tuple[Field, frozenset[int]]]] = {}
+        for fld, table in (("short_name", self.short), ("alias", self.alias),
+                           ("keyword", self.keyword)):
+            for text, owners in zip(table.texts, table.items, strict=True):
+                roles.setdefault(text, []).append((fld, frozenset(owners)))
+        self.synonym_means: dict[str, tuple[str, ...]] = {}
+        for syn in self.synonyms:
+            roles.setdefault(syn.term, []).append(("synonym", syn.items))
+            self.synonym_means[syn.term] = self.synonym_means.get(syn.term, ()) + syn.means
+        self.term_lines = list(roles)
+        self.term_roles = [roles[t] for t in self.term_lines]
+        self.term_index = {t: i for i, t in enumerate(self.term_lines)}
+        self.terms_py = PinyinIndex(self.term_lines)
+
+    def __len__(self) -> int:
+        return len(self.items)
