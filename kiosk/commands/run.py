@@ -1,12 +1,14 @@
-"""`kiosk run`: start the kiosk.
+"""`kiosk run`: start the kiosk UI (full screen, or a window with --windowed).
 
-Until the touchscreen UI lands (issue 3) this starts an interactive text search over the
-catalog, so the README's run command is already the command that will start the kiosk.
+kiosk/ never imports pygame at module level: the UI is imported inside the handler, so
+`kiosk --help` and the other commands stay fast and work without a display.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 from typing import Any
 
 from kiosk.commands.common import config_from_args
@@ -20,6 +22,6 @@ def register(sub: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
-    print(f"{cfg.hall.name} — 自助终端")
-    print("The touchscreen UI is not built yet; this is the text console.")
-    return 0
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    ui: Any = importlib.import_module("screens.main")
+    return int(ui.main(cfg, windowed=bool(getattr(args, "windowed", False))))

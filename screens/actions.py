@@ -1,0 +1,53 @@
+"""Hooks the other flows plug into: printing a guide or forms, taking a ticket, copying,
+maintenance. The UI calls these; until a flow exists the citizen gets a polite message
+instead of a dead button. A flow subclasses Actions (or sets attributes) and is passed to
+the App; `self.app` is set when the App starts, so a hook can push screens and run workers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from screens.app import App
+
+NOT_YET = "此功能暂未开放，请到服务窗口咨询工作人员。"
+
+
+class Actions:
+    def __init__(self) -> None:
+        self.app: App | None = None
+
+    def bind(self, app: App) -> None:
+        self.app = app
+
+    def _not_yet(self, title: str) -> None:
+        if self.app is not None:
+            self.app.notice(title, NOT_YET)
+
+    def print_guide(self, code: str) -> None:
+        """Print the guide of item `code` on the receipt printer."""
+        self._not_yet("打印办事指南")
+
+    def print_forms(self, code: str) -> None:
+        """Print the blank forms of item `code` on the A4 printer."""
+        self._not_yet("打印表格")
+
+    def forms(self) -> None:
+        """Home screen 表格打印: pick and print forms."""
+        self._not_yet("表格打印")
+
+    def take_ticket(self) -> None:
+        """Home screen 排队取号."""
+        self._not_yet("排队取号")
+
+    def copy(self) -> None:
+        """Home screen 复印."""
+        self._not_yet("复印")
+
+    def open_maintenance(self) -> None:
+        """The hidden corner gesture was made: ask for the staff PIN (maintenance issue)."""
+        if self.app is not None:
+            from screens.maintenance import MaintenancePlaceholder
+
+            self.app.push(MaintenancePlaceholder(self.app))

@@ -1,0 +1,76 @@
+"""The procedure guide: everything about one item, scrolling smoothly, with 打印办事指南 and
+打印表格 at the bottom (they call the Actions hooks the printing work plugs into)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.errors import ItemNotFound
+from screens.browse import pager
+from screens.chrome import Header
+from screens.guide_content import GuideContent
+from screens.screen import Screen
+from screens.widgets.button import Button
+from screens.widgets.scroll import ScrollView
+
+if TYPE_CHECKING:
+    from screens.app import App
+
+
+class GuideScreen(Screen):
+    def __init__(self, app: App, code: str) -> None:
+        super().__init__(app)
+        self.code = code
+        self.basis_open = False
+        self.missing = False
+        try:
+            self.item = app.catalog.get(code)
+        except ItemNotFound:
+            self.missing = True
+
+    def on_enter(self) -> None:
+        if self.missing:
+            self.app.pop(screen=self)
+            self.app.notice("没有找到这个事项", "这个事项可能已经调整，请重新查找，"
+                                                "或到服务窗口咨询工作人员。")
+            return
+        if self.code not in self.app.session.viewed:
+            self.app.session.viewed.append(self.code)
+        super().on_enter()
+
+    def layout(self) -> None:
+        if self.missing:
+            return
+        t, (w, h) = self.theme, self.app.size
+        header = Header(self.app, "办事指南")
+        y = header.rect.bottom + t.margin
+        pages_top = h - t.margin - t.button_h
+        print_top = pages_top - t.gap - t.big_button_h
+        bw = (w - 2 * t.margin - t.gap) // 2
+        a = self.app.actions
+        self.print_guide = Button((t.margin, print_top, bw, t.big_button_h), "打印办事指南",
+                                  lambda: a.print_guide(self.code), size=t.title,
+                                  sublabel="带走材料清单")
+        self.print_forms = Button((t.margin + bw + t.gap, print_top, bw, t.big_button_h),
+                                  "打印表格", lambda: a.print_forms(self.code), size=t.title,
+                                  sublabel=f"共{len(self.item.forms)}份" if self.item.forms
+                                  else "本事项无需表格")
+        self.print_forms.enabled = bool(self.item.forms)
+        old: ScrollView | None = getattr(self, "view", None)
+        offset = old.offset if old is not None else 0.0
+        width = w - 2 * t.margin
+        self.view = ScrollView((t.margin, y, width, print_top - t.gap - y),
+                               self._content(width), t)
+        self.view.offset = self.view._clamp(offset)
+        self.widgets = [*header.parts(), self.view, self.print_guide, self.print_forms,
+                        *pager(self, self.view, pages_top)]
+
+    def _content(self, width: int) -> GuideContent:
+        return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis)
+
+    def _toggle_basis(self) -> None:
+        self.basis_open = not self.basis_open
+        self.view.set_content(self._content(self.view.rect.width), keep_offset=True)
+        if self.basis_open:
+            self.view.scroll_to(self.view.max_offset)
+        self.app.invalidate()

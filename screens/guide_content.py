@@ -1,0 +1,212 @@
+"""A procedure guide laid out as a column of paragraphs for the guide's ScrollView.
+
+The order is what a citizen needs, as the issue lists it: name; how many visits; where, when,
+phone; materials (original/copy counts, who issues each, required or not); steps; legal and
+promised time limits; fees; which level accepts/reviews/approves; FAQ; the legal basis folded
+away (one tap opens it). Layout happens once per (item, width, theme); drawing is per tile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.catalog.model import REQUIRED_ZH, SOURCE_ZH, Item, Material, Step
+from screens.fonts import fontset
+from screens.text import draw_wrapped, text_height
+from screens.theme import Color, Theme
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass
+class Para:
+    text: str
+    px: int
+    color: Color
+    bold: bool = False
+    indent: int = 0
+    bg: Color | None = None
+    top_pad: int = 0
+    bottom_pad: int = 0
+    tap: Callable[[], None] | None = None
+    top: int = 0
+    height: int = 0
+
+
+class GuideContent:
+    def __init__(self, item: Item, theme: Theme, width: int, basis_open: bool = False,
+                 on_toggle_basis: Callable[[], None] | None = None) -> None:
+        self.item = item
+        self.theme = theme
+        self.width = width
+        self.basis_open = basis_open
+        self.on_toggle_basis = on_toggle_basis
+        self.paras = self._build()
+        y = 0
+        for p in self.paras:
+            p.top = y
+            fonts = fontset(p.bold)
+            p.height = p.top_pad + p.bottom_pad + (
+                text_height(fonts, p.text, p.px, self._text_w(p)) if p.text else 0)
+            y += p.height
+        self._height = y + theme.margin
+
+    def _text_w(self, p: Para) -> int:
+        return self.width - p.indent - (self.theme.mm(4) * 2 if p.bg else 0) - self.theme.mm(3)
+
+    # ---- building -------------------------------------------------------------------------
+    def _build(self) -> list[Para]:
+        it, t = self.item, self.theme
+        c = t.colors
+        out: list[Para] = [Para(it.name, t.title, c.text, bold=True, bottom_pad=t.gap)]
+        badges = [it.visits_zh, f"承诺{it.promised_limit.zh}办结"]
+        out.append(Para("  ·  ".join(b for b in badges if b), t.body, c.accent, bold=True,
+                        bottom_pad=t.gap))
+        out += self._section("在哪里办、什么时候办", [
+            f"办理地点：{it.location}", f"办理时间：{it.hours}", f"咨询电话：{it.consult_phone}"])
+        if it.conditions:
+            out += self._section("申请条件", [f"· {x}" for x in it.conditions])
+        out += self._heading(f"需要带的材料（共{len(it.materials)}项）")
+        for i, m in enumerate(it.materials, 1):
+            out += self._material(i, m)
+        out += self._heading("办理流程")
+        for s in it.steps:
+            out += self._step(s)
+        out += self._limits()
+        out += self._fees()
+        out += self._levels()
+        if it.faq:
+            out += self._heading("常见问题")
+            for q in it.faq:
+                out += self._card([(f"问：{q.question}", True), (f"答：{q.answer}", False)])
+        if it.legal_basis:
+            out += self._basis()
+        return out
+
+    def _heading(self, text: str) -> list[Para]:
+        t = self.theme
+        return [Para(text, t.title, t.colors.primary, bold=True, top_pad=t.margin,
+                     bottom_pad=t.gap)]
+
+    def _section(self, title: str, lines: list[str]) -> list[Para]:
+        return self._heading(title) + self._card([(x, False) for x in lines if x],
+                                                 muted_from=len(lines))
+
+    def _card(self, lines: list[tuple[str, bool]], muted_from: int = 1) -> list[Para]:
+        """Consecutive paragraphs on one white card (padding on the first and last)."""
+        t = self.theme
+        pad = t.mm(3)
+        out = []
+        for i, (text, bold) in enumerate(lines):
+            color = t.colors.text if i < muted_from or bold else t.colors.muted
+            out.append(Para(text, t.body if i < muted_from else t.small, color, bold=bold,
+                            bg=t.colors.surface, top_pad=pad if i == 0 else 0,
+                            bottom_pad=pad if i == len(lines) - 1 else t.mm(1)))
+        out.append(Para("", t.small, t.colors.text, bottom_pad=t.gap))  # space between cards
+        return out
+
+    def _material(self, i: int, m: Material) -> list[Para]:
+        req = REQUIRED_ZH.get(m.required, m.required)
+        lines = [(f"{i}. {m.name}（{req}）", True), (m.counts_zh, False)]
+        source = SOURCE_ZH.get(m.source, m.source)
+        lines.append((f"来源：{source}" + (f"（{m.source_note}）" if m.source_note else ""), False))
+        for note in (m.required_note, m.paper_spec, m.fill_note):
+            if note:
+                lines.append((note, False))
+        return self._card(lines)
+
+    def _step(self, s: Step) -> list[Para]:
+        mark = CIRCLED[s.order - 1] if 0 < s.order <= len(CIRCLED) else f"{s.order}."
+        details = [x for x in (s.actor, s.level.zh if s.level else "",
+                               f"时限：{s.time_limit.zh}" if s.time_limit else "") if x]
+        lines = [(f"{mark} {s.name}", True)]
+        if details:
+            lines.append(("，".join(details), False))
+        if s.description:
+            lines.append((s.description, False))
+        return self._card(lines)
+
+    def _limits(self) -> list[Para]:
+        it = self.item
+        promised = it.promised_limit.zh + (f"（{it.promised_limit.note}）"
+                                           if it.promised_limit.note else "")
+        return self._section("办理时限", [f"法定办结时限：{it.legal_limit.zh}",
+                                      f"承诺办结时限：{promised}"])
+
+    def _fees(self) -> list[Para]:
+        fees = self.item.fees
+        if not fees.charged:
+            return self._section("收费", ["不收费"])
+        lines = []
+        for f in fees.items:
+            lines.append(f"{f.name}：{f.standard}" + ("（可减免）" if f.reducible else ""))
+        return self._section("收费", lines or ["收费，标准请咨询窗口"])
+
+    def _levels(self) -> list[Para]:
+        lv = self.item.levels
+        lines = [f"受理：{lv.accept.zh}"]
+        if lv.review:
+            lines.append(f"审核：{lv.review.zh}")
+        if lv.approve:
+            lines.append(f"审批：{lv.approve.zh}")
+        return self._section("由哪一级办理", lines)
+
+    def _basis(self) -> list[Para]:
+        t = self.theme
+        label = "设定依据（点此收起 ▲）" if self.basis_open else "设定依据（点此展开 ▼）"
+        out = [Para(label, t.title, t.colors.primary, bold=True, top_pad=t.margin,
+                    bottom_pad=t.gap, tap=self.on_toggle_basis)]
+        if self.basis_open:
+            out += self._card([(self.item.legal_basis, False)], muted_from=1)
+        return out
+
+    # ---- ScrollContent --------------------------------------------------------------------
+    def content_height(self) -> int:
+        return self._height
+
+    def _index_at(self, y: int) -> int | None:
+        lo, hi = 0, len(self.paras) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            p = self.paras[mid]
+            if y < p.top:
+                hi = mid - 1
+            elif y >= p.top + p.height:
+                lo = mid + 1
+            else:
+                return mid
+        return None
+
+    def row_at(self, y: int) -> tuple[int, int] | None:
+        i = self._index_at(y)
+        if i is None or self.paras[i].tap is None:
+            return None
+        return (self.paras[i].top, self.paras[i].height)
+
+    def tap(self, x: int, y: int) -> None:
+        i = self._index_at(y)
+        if i is not None and (fn := self.paras[i].tap) is not None:
+            fn()
+
+    def draw_content(self, surface: pygame.Surface, top: int, pressed: int | None) -> None:
+        bottom = top + surface.get_height()
+        start = self._index_at(max(0, top)) or 0
+        for p in self.paras[start:]:
+            if p.top >= bottom:
+                break
+            self._draw_para(surface, p, p.top - top, pressed == p.top)
+
+    def _draw_para(self, surface: pygame.Surface, p: Para, y: int, pressed: bool) -> None:
+        t = self.theme
+        inset = t.mm(4) if p.bg else 0
+        bg = t.colors.pressed if pressed else p.bg
+        if bg is not None:
+            pygame.draw.rect(surface, bg, (p.indent, y, self.width - p.indent - t.mm(3),
+                                           p.height))
+        if p.text:
+            draw_wrapped(surface, fontset(p.bold), p.text, p.px,
+                         pygame.Rect(p.indent + inset, y + p.top_pad, self._text_w(p),
+                                     p.height), p.color)

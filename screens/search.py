@@ -1,0 +1,196 @@
+"""Search: an on-screen keyboard, results on every key with the matched characters lit,
+candidate words the catalog knows for the initials typed so far, and — when nothing is
+found — the popular items and the categories, so a citizen is never left at a dead end."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.catalog.catalog import Category
+from kiosk.errors import ItemNotFound
+from screens.browse import CategoryScreen, item_rows, open_guide, visits_label
+from screens.chrome import Header
+from screens.fonts import fontset
+from screens.screen import Screen
+from screens.text import draw_wrapped
+from screens.widgets.base import Widget
+from screens.widgets.button import Button
+from screens.widgets.keyboard import keyboard_height, make_keyboard
+from screens.widgets.listview import Row, RowList
+from screens.widgets.scroll import ScrollView
+
+if TYPE_CHECKING:
+    from screens.app import App
+    from screens.theme import Theme
+
+MAX_QUERY = 24
+HINT = "请输入事项名称的拼音首字母，如“低保”输入 DB"
+
+
+class QueryField(Widget):
+    """The typed text, or a hint when empty."""
+
+    def __init__(self, rect: pygame.Rect | tuple[int, int, int, int]) -> None:
+        super().__init__(rect)
+        self.text = ""
+        self.note = ""
+
+    def draw(self, surface: pygame.Surface, theme: Theme) -> None:
+        c = theme.colors
+        pygame.draw.rect(surface, c.surface, self.rect, border_radius=theme.radius)
+        pygame.draw.rect(surface, c.primary, self.rect, width=max(2, theme.mm(0.6)),
+                         border_radius=theme.radius)
+        inner = self.rect.inflate(-2 * theme.mm(3), 0)
+        if self.text:
+            px, color, text, fonts = theme.title, c.text, self.text.upper() + " |", fontset(True)
+        else:
+            px, color, text, fonts = theme.small, c.muted, HINT, fontset()
+        lh = fonts.line_height(px)
+        draw_wrapped(surface, fonts, text, px,
+                     pygame.Rect(inner.left, self.rect.centery - lh // 2, inner.width, lh),
+                     color, max_lines=1)
+        if self.note:
+            nw = fontset().width(self.note, theme.small)
+            fontset().draw(surface, inner.right - nw,
+                           self.rect.centery - fontset().line_height(theme.small) // 2,
+                           self.note, c.muted, theme.small)
+
+
+class Label(Widget):
+    def __init__(self, rect: pygame.Rect | tuple[int, int, int, int], text: str = "") -> None:
+        super().__init__(rect)
+        self.text = text
+
+    def draw(self, surface: pygame.Surface, theme: Theme) -> None:
+        draw_wrapped(surface, fontset(True), self.text, theme.body, self.rect,
+                     theme.colors.text, max_lines=2)
+
+
+class SearchScreen(Screen):
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.query = app.session.query
+        self.result: Any = None
+        self.candidates: list[Button] = []
+
+    def layout(self) -> None:
+        t, (w, h) = self.theme, self.app.size
+        self.header = Header(self.app, "查找办事指南")
+        top = self.header.rect.bottom + t.margin
+        kb_h = keyboard_height(t)
+        if t.landscape:
+            split = w * 11 // 20
+            left = pygame.Rect(t.margin, top, split - 2 * t.margin, h - top - t.margin)
+            right = pygame.Rect(split, top, w - split - t.margin, h - top - t.margin)
+            self.field = QueryField((right.left, right.top, right.width, t.button_h))
+            self.cand_rect = pygame.Rect(right.left, self.field.rect.bottom + t.gap,
+                                         right.width, t.button_h)
+            kb = pygame.Rect(right.left, right.bottom - kb_h, right.width, kb_h)
+            list_rect = left
+        else:
+            self.field = QueryField((t.margin, top, w - 2 * t.margin, t.button_h))
+            kb = pygame.Rect(t.margin, h - t.margin - kb_h, w - 2 * t.margin, kb_h)
+            self.cand_rect = pygame.Rect(t.margin, kb.top - t.gap - t.button_h,
+                                         w - 2 * t.margin, t.button_h)
+            list_top = self.field.rect.bottom + t.gap
+            list_rect = pygame.Rect(t.margin, list_top, w - 2 * t.margin,
+                                    self.cand_rect.top - t.gap - list_top)
+        lh = fontset(True).line_height(t.body)
+        self.label = Label((list_rect.left, list_rect.top, list_rect.width, lh))
+        self.view = ScrollView((list_rect.left, list_rect.top + lh + t.gap, list_rect.width,
+                                list_rect.height - lh - t.gap),
+                               RowList([], t, self._tap), t)
+        self.keys = make_keyboard(kb, t, self.type_char, self.backspace, self.clear)
+        self.refresh()
+
+    def _rebuild_widgets(self) -> None:
+        self.widgets = [*self.header.parts(), self.field, self.label, self.view,
+                        *self.candidates, *self.keys]
+
+    # ---- typing ----------------------------------------------------------------------------
+    def type_char(self, ch: str) -> None:
+        if len(self.query) < MAX_QUERY:
+            self.set_query(self.query + ch)
+
+    def backspace(self) -> None:
+        self.set_query(self.query[:-1])
+
+    def clear(self) -> None:
+        self.set_query("")
+
+    def set_query(self, text: str) -> None:
+        self.query = text
+        self.app.session.query = text
+        self.refresh()
+
+    def handle_key(self, ev: Any) -> None:
+        if ev.text and (ev.text.isalnum() or not ev.text.isascii()):
+            self.set_query((self.query + ev.text.lower())[:MAX_QUERY])
+        elif ev.key == pygame.K_BACKSPACE:
+            self.backspace()
+        else:
+            super().handle_key(ev)
+
+    # ---- results ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Search again and rebuild the list and the candidate bar (runs on every key)."""
+        q = self.query
+        self.field.text = q
+        limit = self.app.cfg.search.limit
+        self.result = self.app.searcher.search(q, limit) if q.strip() else None
+        hits = list(self.result.hits) if self.result is not None else []
+        if hits:
+            total = self.result.total
+            self.label.text = (f"找到 {total} 项" + (f"，先列出最相关的 {len(hits)} 项"
+                                                  if total > len(hits) else ""))
+            rows = [self._hit_row(hit) for hit in hits]
+        else:
+            self.label.text = (f"没有找到“{q.upper()}”，您可以看看大家常办的事项和分类："
+                               if q.strip() else "大家常办的事项：")
+            rows = self._fallback_rows()
+        self.view.set_content(RowList(rows, self.theme, self._tap))
+        self._candidates(q)
+        self._rebuild_widgets()
+        self.app.invalidate()
+
+    def _hit_row(self, hit: Any) -> Row:
+        spans: list[tuple[int, int]] = [
+            (int(s[0]), int(s[1])) for m in hit.matches
+            if m.field == "name" and m.text == hit.name for s in m.spans]
+        try:
+            s = self.app.catalog.summary(hit.code)
+            sub, right = s.department, visits_label(s)
+        except ItemNotFound:
+            sub, right = "", ""
+        return Row(hit.name, sub, right, hit.code, spans)
+
+    def _fallback_rows(self) -> list[Row]:
+        cat = self.app.catalog
+        rows = item_rows(cat.popular(self.app.cfg.search.popular))
+        for c in cat.categories("life_event") + cat.categories("theme"):
+            rows.append(Row(f"分类：{c.name}", "查看这一类的全部事项", f"{c.count}项", c))
+        return rows
+
+    def _candidates(self, q: str) -> None:
+        t = self.theme
+        words = self.app.searcher.complete(q, 8) if q.strip() else []
+        self.candidates = []
+        x = self.cand_rect.left
+        for word in words:
+            bw = fontset(True).width(word, t.body) + 2 * t.mm(4)
+            bw = max(bw, t.target)
+            if x + bw > self.cand_rect.right:
+                break
+            self.candidates.append(Button((x, self.cand_rect.top, bw, self.cand_rect.height),
+                                          word, partial(self.set_query, word),
+                                          style="secondary"))
+            x += bw + t.gap
+
+    def _tap(self, row: Row) -> None:
+        if isinstance(row.data, Category):
+            self.app.push(CategoryScreen(self.app, row.data.kind, row.data.name))
+        else:
+            open_guide(self.app, row.data)
