@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "kiosk.commands.demo",
     "kiosk.commands.sim",
     "kiosk.commands.admin",
+    "kiosk.commands.search",
 ]
 
 

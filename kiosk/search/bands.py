@@ -14,7 +14,7 @@ from itertools import islice
 
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import is_latin
-from kiosk.search.pinyin import Kind, LineMatch
+from kiosk.search.pinyin import Kind
 
 EXACT = 100          # the name (or short name) is the query
 PREFIX = 90          # the name starts with the query
@@ -47,7 +47,7 @@ class Piece:
     text: str
     latin: bool
     synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    py_terms: dict[int, LineMatch] = field(default_factory=dict)
+    py_terms: set[int] = field(default_factory=set)
     py_synonym_means: list[str] = field(default_factory=list)
 
 
@@ -106,25 +106,22 @@ def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
 
 
 def _name_pinyin_bands(data: IndexData, text: str, bands: Bands) -> None:
-    by_band: dict[int, list[int]] = {}
-    for line, lm in data.name_py.find(text).items():
-        by_band.setdefault(NAME_PINYIN[lm.kind, lm.at_start], []).append(line)
-    for band, lines in by_band.items():
-        add(bands, band, data.name.items_of(lines))
+    for hit, lines in data.name_py.find(text).items():
+        add(bands, NAME_PINYIN[hit.kind, hit.at_start], data.name.items_of(lines))
 
 
 def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
-    piece.py_terms = data.terms_py.find(piece.text)
-    for line, lm in piece.py_terms.items():
-        term = data.term_lines[line]
-        whole = lm.at_start and lm.end == len(term)
-        for role, owners in data.term_roles[line]:
-            if role == "keyword":
-                add(bands, KEYWORD_PINYIN, owners)
-                continue
-            add(bands, TERM_PINYIN[lm.kind, whole], owners)
-            if role == "synonym":
-                piece.py_synonym_means.extend(data.synonym_means.get(term, ()))
+    for hit, lines in data.terms_py.find(piece.text).items():
+        piece.py_terms |= lines
+        for line in lines:
+            term = data.term_lines[line]
+            for role, owners in data.term_roles[line]:
+                if role == "keyword":
+                    add(bands, KEYWORD_PINYIN, owners)
+                    continue
+                add(bands, TERM_PINYIN[hit.kind, hit.whole], owners)
+                if role == "synonym":
+                    piece.py_synonym_means.extend(data.synonym_means.get(term, ()))
 
 
 def best_band(bands: Bands) -> dict[int, int]:

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.normalize import fold, normalize_query
-from kiosk.search.pinyin import Kind, PinyinIndex, segmentations
+from kiosk.search.pinyin import Kind
+from kiosk.search.pyindex import LineHit, PinyinIndex
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _TRAILING_LATIN = re.compile(r"[a-z]+$")
@@ -76,16 +77,20 @@ class Completer:
         return self._by_prefix(text, limit)
 
     def _by_pinyin(self, letters: str, limit: int) -> list[str]:
-        found = self._py.find(letters, anchored=True)
-        single = len(segmentations(letters)) == 1 and len(letters) == 1
+        best: dict[int, LineHit] = {}
+        for hit, lines in self._py.find(letters, anchored=True).items():
+            for line in lines:
+                old = best.get(line)
+                if old is None or hit > old:
+                    best[line] = hit
+        single = len(letters) == 1
         ranked = []
-        for line, lm in found.items():
+        for line, hit in best.items():
             word = self._words[line]
-            whole = lm.end == len(word)
             # One letter says little: offer words before single characters. Longer input:
             # words the letters spell completely first (gl → 高龄 before 高龄津贴).
-            first = (len(word) == 1) if single else (not whole)
-            ranked.append((first, -int(lm.kind == Kind.FULL), -self._weights[word], len(word),
+            first = (len(word) == 1) if single else (not hit.whole)
+            ranked.append((first, -int(hit.kind == Kind.FULL), -self._weights[word], len(word),
                            word))
         ranked.sort()
         return [r[-1] for r in ranked[:limit]]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.normalize import fold
-from kiosk.search.pinyin import PinyinIndex
+from kiosk.search.pyindex import PinyinIndex
 from kiosk.search.results import Field
 from kiosk.search.textfield import TextField
 

@@ -7,31 +7,31 @@ band lookup says *that* an item matched; this says *where*, by matching again in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.bands import Piece
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import fold
-from kiosk.search.pinyin import Kind, LineMatch, match_line
+from kiosk.search.pinyin import Kind, match_line
 from kiosk.search.results import FIELD_ORDER, Field, Match, merge_spans, occurrences
 
 Found = dict[tuple[Field, str], list[tuple[int, int]]]
 
 
-def _texts(s: ItemSummary) -> Iterable[tuple[Field, str]]:
-    yield "name", s.name
+@lru_cache(maxsize=4096)
+def _texts(s: ItemSummary) -> tuple[tuple[Field, str, str], ...]:
+    """(field, text, normalised text) of every searchable text of an item."""
+    out: list[tuple[Field, str]] = [("name", s.name)]
     if s.short_name:
-        yield "short_name", s.short_name
-    for a in s.aliases:
-        yield "alias", a
-    for k in (*s.keywords, *s.themes, *s.life_events):
-        yield "keyword", k
-    for m in s.materials:
-        yield "material", m
+        out.append(("short_name", s.short_name))
+    out += [("alias", a) for a in s.aliases]
+    out += [("keyword", k) for k in (*s.keywords, *s.themes, *s.life_events)]
+    out += [("material", m) for m in s.materials]
     if s.department:
-        yield "department", s.department
-    for st in s.steps:
-        yield "step", st
+        out.append(("department", s.department))
+    out += [("step", st) for st in s.steps]
+    return tuple((f, t, fold(t)) for f, t in out)
 
 
 def _note(found: Found, fld: Field, text: str, spans: list[tuple[int, int]]) -> None:
@@ -40,8 +40,10 @@ def _note(found: Found, fld: Field, text: str, spans: list[tuple[int, int]]) -> 
 
 
 def _literal(s: ItemSummary, piece: Piece, found: Found) -> None:
-    for fld, text in _texts(s):
-        _note(found, fld, text, occurrences(fold(text), piece.text))
+    q = piece.text
+    for fld, text, norm in _texts(s):
+        if q in norm:
+            _note(found, fld, text, occurrences(norm, q))
 
 
 def _synonyms(s: ItemSummary, means: Iterable[str], found: Found) -> None:
@@ -62,10 +64,11 @@ def _pinyin(data: IndexData, s: ItemSummary, piece: Piece, found: Found) -> None
     terms += [("keyword", k) for k in (*s.keywords, *s.themes, *s.life_events)]
     for fld, text in terms:
         line = data.term_index.get(fold(text))
-        tm: LineMatch | None = piece.py_terms.get(line) if line is not None else None
-        if tm is not None:
-            _note(found, fld, text, [(tm.start, tm.end)])
-    _synonyms(s, piece.py_synonym_means, found)
+        if line is not None and line in piece.py_terms:
+            tm = match_line(fold(text), piece.text)
+            if tm is not None:
+                _note(found, fld, text, [(tm.start, tm.end)])
+    _synonyms(s, dict.fromkeys(piece.py_synonym_means), found)
 
 
 def matches_for(data: IndexData, s: ItemSummary, pieces: Iterable[Piece]) -> list[Match]:

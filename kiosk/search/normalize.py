@@ -35,8 +35,10 @@ def fold_char(ch: str) -> str:
     return low if len(low) == 1 else folded
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
-    """Length-preserving search form of a catalog text: fold_char on every character."""
+    """Length-preserving search form of a catalog text: fold_char on every character.
+    Cached: catalogs repeat the same material and step names thousands of times."""
     if text.isascii():
         return text.lower()
     return "".join([fold_char(c) for c in text])

@@ -1,11 +1,8 @@
-"""Pinyin and initials matching over a list of Chinese texts ("lines").
+"""Pinyin readings, query segmentation and matching letters against one text.
 
-How it stays fast: every character position of all lines (joined with a separator) is one bit
-in a Python big integer per initial letter: bit p of `bits["g"]` is set when some reading of
-the character at p starts with g. A query is segmented into syllable tokens ("gaol" → gao|l,
-"gljt" → g|l|j|t); positions where the tokens' initial letters follow each other come from
-shifting and AND-ing those integers (C speed, a few microseconds for 10,000 names), and only
-those candidate positions are checked against the full readings. Polyphones (行 xing/hang,
+A query is segmented into syllable tokens ("gaol" → gao|l, "gljt" → g|l|j|t, "gaolingjt" →
+gao|ling|j|t); each token matches a character when one of its readings is that syllable (or,
+for an initial or the last token, begins with it). Polyphones (行 xing/hang,
 长 chang/zhang, 重, 乐, 传 …) are handled by indexing every reading pypinyin knows
 (heteronym=True), so 银行 matches yinhang and 长期 changqi.
 """
@@ -13,8 +10,7 @@ those candidate positions are checked against the full readings. Polyphones (行
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -53,8 +49,7 @@ _INITIAL_PAIRS = frozenset(("zh", "ch", "sh"))
 MAX_SEGMENTATIONS = 32
 SEP = "\x00"
 
-_NONZERO = re.compile(rb"[^\x00]")
-_BITS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
+_ONE = re.compile("1")
 
 
 class Kind(IntEnum):
@@ -115,156 +110,61 @@ def segmentations(q: str) -> tuple[tuple[tuple[str, ...], Kind], ...]:
     return tuple(out)
 
 
-def _token_ok(token: str, ch: str, last: bool) -> bool:
+def exact_token(token: str, last: bool) -> bool:
+    """A full syllable before the last token must be a whole reading; the last token (and
+    any initial) only has to begin one."""
+    return not last and token in SYLLABLES
+
+
+@lru_cache(maxsize=1 << 16)
+def token_ok(token: str, exact: bool, ch: str) -> bool:
     rs = readings(ch)
-    if not last and token in SYLLABLES:
+    if exact:
         return token in rs
     return any(r.startswith(token) for r in rs)
 
 
-def _seg_at(text: str, p: int, seg: tuple[str, ...]) -> bool:
+def seg_at(text: str, p: int, seg: tuple[str, ...]) -> bool:
     last = len(seg) - 1
-    return all(_token_ok(tok, text[p + k], k == last) for k, tok in enumerate(seg))
+    return all(token_ok(tok, exact_token(tok, k == last), text[p + k])
+               for k, tok in enumerate(seg))
 
 
 def bit_positions(b: int) -> list[int]:
     """Indexes of the set bits of a non-negative integer, ascending."""
     if not b:
         return []
-    data = b.to_bytes((b.bit_length() + 7) // 8, "little")
-    out: list[int] = []
-    for m in _NONZERO.finditer(data):
-        i = m.start()
-        base = i * 8
-        out.extend(base + k for k in _BITS[data[i]])
-    return out
+    return [m.start() for m in _ONE.finditer(bin(b)[:1:-1])]
+
+
+def bits_from_positions(positions: Iterable[int], size: int) -> int:
+    marks = bytearray(b"0") * max(size, 1)
+    for p in positions:
+        marks[p] = 49
+    marks.reverse()
+    return int(marks, 2)
 
 
 @dataclass(frozen=True)
 class LineMatch:
-    """Best pinyin match in one line: its kind, where it starts and ends (characters)."""
+    """A pinyin match in one line: its kind and the characters [start, end) it covers."""
 
     kind: Kind
     start: int
     end: int
 
-    @property
-    def at_start(self) -> bool:
-        return self.start == 0
-
 
 def match_line(text: str, q: str) -> LineMatch | None:
-    """The best match of letters `q` in one normalised text (for highlighting one hit)."""
+    """The best match of letters `q` in one normalised text (for highlighting one hit):
+    best kind first, then earliest."""
     best: LineMatch | None = None
-    for seg, kind in segmentations(q):
+    for seg, kind in sorted(segmentations(q), key=lambda sk: -sk[1]):
+        if best is not None and kind < best.kind:
+            break
         for p in range(len(text) - len(seg) + 1):
-            if _seg_at(text, p, seg):
-                cand = LineMatch(kind, p, p + len(seg))
-                if best is None or (cand.kind, -cand.start) > (best.kind, -best.start):
-                    best = cand
+            if best is not None and p >= best.start:
+                break
+            if seg_at(text, p, seg):
+                best = LineMatch(kind, p, p + len(seg))
                 break
     return best
-
-
-class PinyinIndex:
-    """Pinyin/initials lookup over normalised lines (distinct names, terms …)."""
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = list(lines)
-        self._starts: list[int] = []
-        pos = 0
-        for line in self.lines:
-            self._starts.append(pos)
-            pos += len(line) + 1
-        self._size = pos
-        self._buf = SEP.join(self.lines) + SEP
-        self._bits = self._letter_bits()
-        heads = bytearray(b"0" * max(self._size, 1))
-        for s, line in zip(self._starts, self.lines, strict=True):
-            if line:
-                heads[s] = 49
-        self._heads = int(bytes(heads[::-1]), 2)
-        self._letter_cache: dict[tuple[str, bool], dict[int, LineMatch]] = {}
-
-    def _letter_bits(self) -> dict[str, int]:
-        """bits[letter]: positions whose character has a reading starting with letter.
-        Characters are first coded as one byte per initials-set (in groups of 255 sets), so
-        each letter then costs one bytes.translate and one int() parse."""
-        chars = sorted(set(self._buf) - {SEP})
-        sets: dict[frozenset[str], int] = {}
-        char_set: dict[str, int] = {}
-        for c in chars:
-            ini = frozenset(r[0] for r in readings(c))
-            if ini:
-                char_set[c] = sets.setdefault(ini, len(sets))
-        by_id = list(sets)
-        bits: dict[str, int] = {}
-        for g in range(0, len(by_id), 255):
-            table = {ord(c): chr(sid - g + 1) if g <= sid < g + 255 else "\x00"
-                     for c, sid in char_set.items()}
-            table.update({ord(c): "\x00" for c in chars if c not in char_set})
-            table[ord(SEP)] = "\x00"
-            coded = self._buf.translate(table).encode("latin-1")[::-1]
-            group = by_id[g:g + 255]
-            for letter in set().union(*group):
-                marks = bytes(49 if 0 < k <= len(group) and letter in group[k - 1] else 48
-                              for k in range(256))
-                bits[letter] = bits.get(letter, 0) | int(coded.translate(marks), 2)
-        return bits
-
-    def line_of(self, pos: int) -> int:
-        return bisect_right(self._starts, pos) - 1
-
-    def _candidates(self, key: str, anchored: bool) -> int:
-        b = self._bits.get(key[0], 0)
-        for k, letter in enumerate(key[1:], 1):
-            if not b:
-                break
-            b &= self._bits.get(letter, 0) >> k
-        return b & self._heads if anchored else b
-
-    def _single_letter(self, q: str, anchored: bool) -> dict[int, LineMatch]:
-        """One letter matches a huge share of lines: computed once per letter, then kept."""
-        key = (q, anchored)
-        cached = self._letter_cache.get(key)
-        if cached is None:
-            heads = self._bits.get(q, 0) & self._heads
-            cached = {self.line_of(p): LineMatch(Kind.INITIALS, 0, 1)
-                      for p in bit_positions(heads)}
-            if not anchored:
-                for p in bit_positions(self._bits.get(q, 0) & ~self._heads):
-                    line = self.line_of(p)
-                    if line not in cached:
-                        s = p - self._starts[line]
-                        cached[line] = LineMatch(Kind.INITIALS, s, s + 1)
-            self._letter_cache[key] = cached
-        return cached
-
-    def find(self, q: str, anchored: bool = False) -> dict[int, LineMatch]:
-        """Lines matching letters `q` (normalised, a-z), each with its best match."""
-        if len(q) == 1:
-            return self._single_letter(q, anchored)
-        by_key: dict[str, list[tuple[tuple[str, ...], Kind]]] = {}
-        for seg, kind in segmentations(q):
-            by_key.setdefault("".join(t[0] for t in seg), []).append((seg, kind))
-        found: dict[int, LineMatch] = {}
-        for key, segs in by_key.items():
-            segs.sort(key=lambda sk: -sk[1])
-            for p in bit_positions(self._candidates(key, anchored)):
-                self._take(found, p, segs)
-        return found
-
-    def _take(self, found: dict[int, LineMatch], p: int,
-              segs: list[tuple[tuple[str, ...], Kind]]) -> None:
-        for seg, kind in segs:
-            if _seg_at(self._buf, p, seg):
-                line = self.line_of(p)
-                start = p - self._starts[line]
-                cand = LineMatch(kind, start, start + len(seg))
-                old = found.get(line)
-                if old is None or (cand.kind, -cand.start) > (old.kind, -old.start):
-                    found[line] = cand
-                return
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.lines)
