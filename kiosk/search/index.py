@@ -69,6 +69,11 @@ class SearchIndex:
                 self._cache.popitem(last=False)
         return result
 
+    def clear_cache(self) -> None:
+        """Forget cached results (benchmarks measure cold queries)."""
+        with self._lock:
+            self._cache.clear()
+
     def _search(self, query: str, limit: int) -> SearchResult:
         whole = normalize_query(query)
         if not whole:
