@@ -15,6 +15,7 @@ from itertools import islice
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import is_latin
 from kiosk.search.pinyin import Kind
+from kiosk.search.pyindex import Found
 
 EXACT = 100          # the name (or short name) is the query
 PREFIX = 90          # the name starts with the query
@@ -47,7 +48,8 @@ class Piece:
     text: str
     latin: bool
     synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    py_terms: set[int] = field(default_factory=set)
+    names_found: Found | None = None      # pinyin lookup over names (where it matched)
+    terms_found: Found | None = None      # … over aliases, short names, synonym terms
     py_synonym_means: list[str] = field(default_factory=list)
 
 
@@ -70,7 +72,7 @@ def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
         add(bands, EXACT, data.short.items[exact_short])
     _synonym_bands(data, piece, bands)
     if piece.latin:
-        _name_pinyin_bands(data, text, bands)
+        _name_pinyin_bands(data, piece, bands)
         _term_pinyin_bands(data, piece, bands)
     return piece, bands
 
@@ -79,14 +81,11 @@ def _name_bands(data: IndexData, text: str, bands: Bands) -> None:
     tids = data.name.find(text)
     if not tids:
         return
-    texts = data.name.texts
-    exact = [t for t in tids if texts[t] == text]
-    prefix = [t for t in tids if texts[t].startswith(text)]
     add(bands, NAME, data.name.items_of(tids))
-    if prefix:
-        add(bands, PREFIX, data.name.items_of(prefix))
-    if exact:
-        add(bands, EXACT, data.name.items_of(exact))
+    add(bands, PREFIX, data.name.items_of(data.name.starting_with(text)))
+    exact = data.name.text_id(text)
+    if exact is not None:
+        add(bands, EXACT, data.name.items[exact])
 
 
 def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
@@ -105,14 +104,15 @@ def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
             add(bands, SYNONYM, data.alias.items_of(data.alias.find(expanded)))
 
 
-def _name_pinyin_bands(data: IndexData, text: str, bands: Bands) -> None:
-    for hit, lines in data.name_py.find(text).items():
+def _name_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
+    piece.names_found = data.name_py.find(piece.text)
+    for hit, lines in piece.names_found.groups.items():
         add(bands, NAME_PINYIN[hit.kind, hit.at_start], data.name.items_of(lines))
 
 
 def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
-    for hit, lines in data.terms_py.find(piece.text).items():
-        piece.py_terms |= lines
+    piece.terms_found = found = data.terms_py.find(piece.text)
+    for hit, lines in found.groups.items():
         for line in lines:
             term = data.term_lines[line]
             for role, owners in data.term_roles[line]:
@@ -124,23 +124,22 @@ def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
                     piece.py_synonym_means.extend(data.synonym_means.get(term, ()))
 
 
-def best_band(bands: Bands) -> dict[int, int]:
-    """item → its highest band (dict.update in C, lowest band first)."""
-    best: dict[int, int] = {}
-    for band in sorted(bands):
-        best.update(dict.fromkeys(bands[band], band))
-    return best
-
-
 def all_of(per_piece: list[Bands]) -> Bands:
     """Items every piece found (mixed input: 'gl补贴' = 'gl' and '补贴'); a hit ranks by its
-    weakest piece, one below a whole-query hit of that band."""
-    bests = [best_band(b) for b in per_piece]
-    common = set(bests[0]).intersection(*bests[1:])
+    weakest piece, one below a whole-query hit of that band. Walks the band levels from the
+    top with set operations: at level v, the items whose every piece reached v."""
+    levels = sorted(set().union(*[b.keys() for b in per_piece]), reverse=True)
+    reached: list[set[int]] = [set() for _ in per_piece]
+    assigned: set[int] = set()
     out: Bands = {}
-    for item in common:
-        band = min(b[item] for b in bests) - 1
-        out.setdefault(band, set()).add(item)
+    for v in levels:
+        for i, b in enumerate(per_piece):
+            if v in b:
+                reached[i] |= b[v]
+        now = set.intersection(*reached) - assigned
+        if now:
+            out[v - 1] = now
+            assigned |= now
     return out
 
 

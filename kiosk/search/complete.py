@@ -78,7 +78,7 @@ class Completer:
 
     def _by_pinyin(self, letters: str, limit: int) -> list[str]:
         best: dict[int, LineHit] = {}
-        for hit, lines in self._py.find(letters, anchored=True).items():
+        for hit, lines in self._py.find(letters, anchored=True).groups.items():
             for line in lines:
                 old = best.get(line)
                 if old is None or hit > old:

@@ -13,10 +13,11 @@ from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.bands import Piece
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import fold
-from kiosk.search.pinyin import Kind, match_line
+from kiosk.search.pinyin import Kind
+from kiosk.search.pyindex import Found
 from kiosk.search.results import FIELD_ORDER, Field, Match, merge_spans, occurrences
 
-Found = dict[tuple[Field, str], list[tuple[int, int]]]
+Spans = dict[tuple[Field, str], list[tuple[int, int]]]
 
 
 @lru_cache(maxsize=4096)
@@ -34,19 +35,19 @@ def _texts(s: ItemSummary) -> tuple[tuple[Field, str, str], ...]:
     return tuple((f, t, fold(t)) for f, t in out)
 
 
-def _note(found: Found, fld: Field, text: str, spans: list[tuple[int, int]]) -> None:
+def _note(found: Spans, fld: Field, text: str, spans: list[tuple[int, int]]) -> None:
     if spans:
         found.setdefault((fld, text), []).extend(spans)
 
 
-def _literal(s: ItemSummary, piece: Piece, found: Found) -> None:
+def _literal(s: ItemSummary, piece: Piece, found: Spans) -> None:
     q = piece.text
     for fld, text, norm in _texts(s):
         if q in norm:
             _note(found, fld, text, occurrences(norm, q))
 
 
-def _synonyms(s: ItemSummary, means: Iterable[str], found: Found) -> None:
+def _synonyms(s: ItemSummary, means: Iterable[str], found: Spans) -> None:
     name = fold(s.name)
     for m in means:
         _note(found, "synonym", s.name, occurrences(name, m))
@@ -54,25 +55,28 @@ def _synonyms(s: ItemSummary, means: Iterable[str], found: Found) -> None:
             _note(found, "synonym", a, occurrences(fold(a), m))
 
 
-def _pinyin(data: IndexData, s: ItemSummary, piece: Piece, found: Found) -> None:
-    lm = match_line(fold(s.name), piece.text)
-    if lm is not None:
-        fld: Field = "initials" if lm.kind == Kind.INITIALS else "pinyin"
-        _note(found, fld, s.name, [(lm.start, lm.end)])
-    terms: list[tuple[Field, str]] = [("short_name", s.short_name)] if s.short_name else []
-    terms += [("alias", a) for a in s.aliases]
-    terms += [("keyword", k) for k in (*s.keywords, *s.themes, *s.life_events)]
-    for fld, text in terms:
-        line = data.term_index.get(fold(text))
-        if line is not None and line in piece.py_terms:
-            tm = match_line(fold(text), piece.text)
-            if tm is not None:
-                _note(found, fld, text, [(tm.start, tm.end)])
+def _span(found: Found | None, line: int | None, text: str) -> tuple[Kind, int, int] | None:
+    if found is None or line is None:
+        return None
+    return found.span_in(line, text)
+
+
+def _pinyin(data: IndexData, s: ItemSummary, piece: Piece, found: Spans) -> None:
+    name = fold(s.name)
+    sp = _span(piece.names_found, data.name.text_id(name), name)
+    if sp is not None:
+        fld: Field = "initials" if sp[0] == Kind.INITIALS else "pinyin"
+        _note(found, fld, s.name, [(sp[1], sp[2])])
+    for fld, text, norm in _texts(s):
+        if fld in ("short_name", "alias", "keyword"):
+            tsp = _span(piece.terms_found, data.term_index.get(norm), norm)
+            if tsp is not None:
+                _note(found, fld, text, [(tsp[1], tsp[2])])
     _synonyms(s, dict.fromkeys(piece.py_synonym_means), found)
 
 
 def matches_for(data: IndexData, s: ItemSummary, pieces: Iterable[Piece]) -> list[Match]:
-    found: Found = {}
+    found: Spans = {}
     for piece in pieces:
         _literal(s, piece, found)
         _synonyms(s, (m for _, means in piece.synonyms for m in means), found)

@@ -82,6 +82,20 @@ def _token_kind(seg: tuple[str, ...]) -> Kind:
     return Kind.MIXED
 
 
+def _absorbs(prev: str, letter: str) -> bool:
+    """deng|ji, not den|g|ji: a letter that continues the syllable before it is not read as
+    the initial of a new character (as pinyin input methods do)."""
+    return prev in SYLLABLES and prev + letter in PREFIXES
+
+
+def _initial_ok(piece: str, i: int, acc: list[str], initials_started: bool) -> bool:
+    if piece in _INITIAL_PAIRS:
+        return True
+    if len(piece) != 1 or not (piece in _CONSONANTS or i == 0):
+        return False
+    return initials_started or not acc or not _absorbs(acc[-1], piece)
+
+
 @lru_cache(maxsize=1024)
 def segmentations(q: str) -> tuple[tuple[tuple[str, ...], Kind], ...]:
     """Ways to read `q` as tokens: full syllables, then initials, the last token any syllable
@@ -92,17 +106,17 @@ def segmentations(q: str) -> tuple[tuple[tuple[str, ...], Kind], ...]:
         if len(out) >= MAX_SEGMENTATIONS:
             return
         rest = q[i:]
-        if rest in PREFIXES:
+        if rest in PREFIXES and not (acc and len(rest) == 1 and _absorbs(acc[-1], rest)):
             seg = (*acc, rest)
             out.append((seg, _token_kind(seg)))
         for j in range(min(len(q), i + 6), i, -1):
             piece = q[i:j]
             if j == len(q):
                 continue
-            if piece in SYLLABLES and not initials_started:
+            if piece in SYLLABLES and not initials_started and \
+                    not (len(piece) == 1 and acc and _absorbs(acc[-1], piece)):
                 walk(j, [*acc, piece], False)
-            elif (len(piece) == 1 and (piece in _CONSONANTS or i == 0)) or \
-                    piece in _INITIAL_PAIRS:
+            elif _initial_ok(piece, i, acc, initials_started):
                 walk(j, [*acc, piece], True)
 
     if q and q.isascii() and q.isalpha():
@@ -138,11 +152,11 @@ def bit_positions(b: int) -> list[int]:
 
 
 def bits_from_positions(positions: Iterable[int], size: int) -> int:
-    marks = bytearray(b"0") * max(size, 1)
+    """An integer with exactly these bits set (cost in positions, not in size)."""
+    packed = bytearray((size >> 3) + 1)
     for p in positions:
-        marks[p] = 49
-    marks.reverse()
-    return int(marks, 2)
+        packed[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(packed, "little")
 
 
 @dataclass(frozen=True)

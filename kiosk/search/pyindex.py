@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from itertools import repeat
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.search.pinyin import (
     Kind,
@@ -47,10 +48,12 @@ class PinyinIndex:
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = list(lines)
         self._starts: list[int] = []
+        self._owner = array("I")            # position → line (faster than bisect per hit)
         pos = 0
-        for line in self.lines:
+        for lid, line in enumerate(self.lines):
             self._starts.append(pos)
             pos += len(line) + 1
+            self._owner.extend(repeat(lid, len(line) + 1))
         self._size = pos
         self._buf = SEP.join(self.lines) + SEP
         self._char_pos: dict[str, array[int]] = {}
@@ -66,6 +69,8 @@ class PinyinIndex:
         self._max_bits = max(32, TOKEN_CACHE_BYTES // max(self._size // 8, 1))
         self._heads = bits_from_positions((s for s, ln in zip(self._starts, self.lines,
                                                               strict=True) if ln), self._size)
+        for letter in "abcdefghjklmnopqrstwxyz":   # the commonest tokens: ready before use
+            self._token_bits(letter, False)
 
     def _index_chars(self) -> None:
         for lid, line in enumerate(self.lines):
@@ -117,31 +122,30 @@ class PinyinIndex:
     def line_of(self, pos: int) -> int:
         return bisect_right(self._starts, pos) - 1
 
-    def find(self, q: str, anchored: bool = False) -> dict[LineHit, set[int]]:
-        """Lines matching letters `q` (normalised a-z), grouped by how they matched; a line
-        may appear under several groups (callers keep its best). `anchored`: only matches
-        that begin the line (word completion)."""
-        found: dict[LineHit, set[int]] = {}
+    def find(self, q: str, anchored: bool = False) -> Found:
+        """Lines matching letters `q` (normalised a-z), grouped by how they matched.
+        `anchored`: only matches that begin the line (word completion)."""
+        found = Found()
         for seg, kind in segmentations(q):
             if len(seg) == 1:
                 self._one_token(seg[0], kind, anchored, found)
             else:
                 self._tokens(seg, kind, anchored, found)
-        return {h: lines for h, lines in found.items() if lines}
+        found.groups = {h: lines for h, lines in found.groups.items() if lines}
+        return found
 
-    def _one_token(self, token: str, kind: Kind, anchored: bool,
-                   found: dict[LineHit, set[int]]) -> None:
+    def _one_token(self, token: str, kind: Kind, anchored: bool, found: Found) -> None:
         chars = self.chars_for(token, False)
+        found.one_token.append((kind, frozenset(chars)))
         heads: set[int] = set().union(*[self._first_lines.get(c, ()) for c in chars])
         single = {lid for lid in heads if len(self.lines[lid]) == 1}
-        found.setdefault(LineHit(kind, True, True), set()).update(single)
-        found.setdefault(LineHit(kind, True, False), set()).update(heads - single)
+        found.add(LineHit(kind, True, True), single)
+        found.add(LineHit(kind, True, False), heads - single)
         if not anchored:
             others: set[int] = set().union(*[self._char_lines[c] for c in chars])
-            found.setdefault(LineHit(kind, False, False), set()).update(others - heads)
+            found.add(LineHit(kind, False, False), others - heads)
 
-    def _tokens(self, seg: tuple[str, ...], kind: Kind, anchored: bool,
-                found: dict[LineHit, set[int]]) -> None:
+    def _tokens(self, seg: tuple[str, ...], kind: Kind, anchored: bool, found: Found) -> None:
         last = len(seg) - 1
         b = -1
         for k, tok in enumerate(seg):
@@ -151,19 +155,52 @@ class PinyinIndex:
         if anchored:
             b &= self._heads
         starts = self._starts
+        owner = self._owner
         lines = self.lines
+        spans = found.spans
         n = len(seg)
         mid: set[int] = set()
         head: set[int] = set()
         whole: set[int] = set()
         for p in bit_positions(b):
-            lid = bisect_right(starts, p) - 1
-            if p != starts[lid]:
+            lid = owner[p]
+            off = p - starts[lid]
+            if off:
                 mid.add(lid)
             elif n == len(lines[lid]):
                 whole.add(lid)
             else:
                 head.add(lid)
-        for hit, group in ((LineHit(kind, False, False), mid), (LineHit(kind, True, False), head),
-                           (LineHit(kind, True, True), whole)):
-            found.setdefault(hit, set()).update(group)
+            if lid not in spans or kind > spans[lid][0]:
+                spans[lid] = (kind, off, off + n)
+        found.add(LineHit(kind, False, False), mid)
+        found.add(LineHit(kind, True, False), head)
+        found.add(LineHit(kind, True, True), whole)
+
+
+@dataclass
+class Found:
+    """What a pinyin lookup found: lines grouped by how they matched (a line may be in
+    several groups; callers keep its best), and where, for highlighting."""
+
+    groups: dict[LineHit, set[int]] = field(default_factory=dict)
+    spans: dict[int, tuple[Kind, int, int]] = field(default_factory=dict)
+    one_token: list[tuple[Kind, frozenset[str]]] = field(default_factory=list)
+
+    def add(self, hit: LineHit, lines: set[int]) -> None:
+        if lines:
+            self.groups.setdefault(hit, set()).update(lines)
+
+    def lines(self) -> set[int]:
+        return set().union(*self.groups.values())
+
+    def span_in(self, line: int, text: str) -> tuple[Kind, int, int] | None:
+        """Best (kind, start, end) of the match in this line (`text` is the line)."""
+        best = self.spans.get(line)
+        for kind, chars in self.one_token:
+            if best is not None and kind < best[0]:
+                continue
+            at = next((i for i, c in enumerate(text) if c in chars), -1)
+            if at >= 0 and (best is None or (kind, -at) > (best[0], -best[1])):
+                best = (kind, at, at + 1)
+        return best

@@ -10,12 +10,9 @@ joined buffer, which is C speed.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 
 from kiosk.search.normalize import fold
-
-SEP = "\x00"
 
 
 class TextField:
@@ -29,14 +26,10 @@ class TextField:
         self.texts: list[str] = list(owners)
         self.items: list[tuple[int, ...]] = [tuple(sorted(set(v))) for v in owners.values()]
         self._index = {t: i for i, t in enumerate(self.texts)}
-        self._starts: list[int] = []
-        pos = 0
-        for t in self.texts:
-            self._starts.append(pos)
-            pos += len(t) + 1
-        self._buf = SEP.join(self.texts)
         self._chars: dict[str, list[int]] = {}
+        self._first: dict[str, list[int]] = {}
         for tid, t in enumerate(self.texts):
+            self._first.setdefault(t[0], []).append(tid)
             for c in set(t):
                 self._chars.setdefault(c, []).append(tid)
 
@@ -48,23 +41,28 @@ class TextField:
         return self._index.get(text)
 
     def find(self, q: str) -> list[int]:
-        """Ids of the distinct texts containing normalised `q`, ascending."""
-        if not q or SEP in q:
+        """Ids of the distinct texts containing normalised `q`, ascending. Candidates are
+        the texts holding q's rarest character; `in` (C) checks each."""
+        if not q:
             return []
         if len(q) == 1:
             return self._chars.get(q, [])
-        out: list[int] = []
-        starts = self._starts
-        n = len(starts)
-        buf = self._buf
-        pos = buf.find(q)
-        while pos >= 0:
-            tid = bisect_right(starts, pos) - 1
-            out.append(tid)
-            if tid + 1 >= n:
-                break
-            pos = buf.find(q, starts[tid + 1])
-        return out
+        shortest: list[int] | None = None
+        for c in set(q):
+            posting = self._chars.get(c)
+            if posting is None:
+                return []
+            if shortest is None or len(posting) < len(shortest):
+                shortest = posting
+        texts = self.texts
+        return [t for t in shortest or () if q in texts[t]]
+
+    def starting_with(self, q: str) -> list[int]:
+        """Ids of the distinct texts that begin with normalised `q`."""
+        if not q:
+            return []
+        texts = self.texts
+        return [t for t in self._first.get(q[0], ()) if texts[t].startswith(q)]
 
     def items_of(self, tids: Iterable[int]) -> set[int]:
         """Every item carrying any of these texts."""
