@@ -40,7 +40,8 @@ def _curated(items: Iterable[ItemSummary], synonym_terms: Iterable[str]) -> Coun
 
 
 def _mined(items: list[ItemSummary]) -> Counter[str]:
-    """Characters and 2–4-character runs of names, counted over items."""
+    """Characters and 2–4-character runs of names, counted over items (3–4-character runs
+    only when they recur: one-off runs are mostly two words cut in half)."""
     per_name: Counter[str] = Counter(fold(s.name) for s in items)
     grams: Counter[str] = Counter()
     for name, n in per_name.most_common(NGRAM_NAMES):
@@ -50,7 +51,7 @@ def _mined(items: list[ItemSummary]) -> Counter[str]:
                 seen.update(run[i:i + size] for i in range(len(run) - size + 1))
         for g in seen:
             grams[g] += n
-    return Counter({g: c for g, c in grams.items() if c >= MIN_NGRAM_COUNT or len(g) == 1})
+    return Counter({g: c for g, c in grams.items() if c >= MIN_NGRAM_COUNT or len(g) <= 2})
 
 
 class Completer:

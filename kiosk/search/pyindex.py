@@ -171,7 +171,10 @@ class PinyinIndex:
                 whole.add(lid)
             else:
                 head.add(lid)
-            if lid not in spans or kind > spans[lid][0]:
+            old = spans.get(lid)
+            # Better kind wins; then the reading covering more characters (zdsh: 最低生活
+            # as four initials rather than 最低生 with sh for 生).
+            if old is None or (kind, n) > (old[0], old[2] - old[1]):
                 spans[lid] = (kind, off, off + n)
         found.add(LineHit(kind, False, False), mid)
         found.add(LineHit(kind, True, False), head)
