@@ -72,8 +72,9 @@ class IndexData:
         """Catalog terms a citizen may spell in pinyin: short names, aliases, synonym terms,
         keywords. One pinyin index over all of them; each term remembers its roles."""
         roles: dict[str, list[tuple[Field, frozenset[int]]]] = {}
-        for fld, table in (("short_name", self.short), ("alias", self.alias),
-                           ("keyword", self.keyword)):
+        tables: tuple[tuple[Field, TextField], ...] = (
+            ("short_name", self.short), ("alias", self.alias), ("keyword", self.keyword))
+        for fld, table in tables:
             for text, owners in zip(table.texts, table.items, strict=True):
                 roles.setdefault(text, []).append((fld, frozenset(owners)))
         self.synonym_means: dict[str, tuple[str, ...]] = {}

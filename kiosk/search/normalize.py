@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Typed variants folded onto what catalogs write. 〇 is folded onto 零 so 二〇二六 and 二零二六 meet.
+# Typed variants folded onto what catalogs write; 〇 onto 零 so 二〇二六 and 二零二六 meet.
 _EXTRA = {"〇": "零", "ü": "v", "Ü": "v", "　": " "}
 
 # What a citizen may type between words: removed from a query before matching.

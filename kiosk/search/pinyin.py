@@ -19,7 +19,7 @@ from pypinyin import Style, pinyin
 
 # Toneless syllables (pypinyin's spelling: ü as v). Interjections m/n/ng/hm/hng are left out
 # of query segmentation: they would split ordinary input into nonsense.
-SYLLABLES = frozenset("""
+_SYLLABLE_TEXT = """
 a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang
 cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan
 chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di
@@ -39,7 +39,8 @@ tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xia
 xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan
 zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua
 zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
-""".split())
+"""
+SYLLABLES = frozenset(_SYLLABLE_TEXT.split())
 
 PREFIXES = frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
 # Letters that begin a syllable. Vowels only count as an initial at the start of a query:

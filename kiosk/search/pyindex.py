@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from itertools import repeat
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from kiosk.search.pinyin import (
     Kind,
