@@ -59,6 +59,8 @@ class IndexData:
         self.name_py = PinyinIndex(self.name.texts)
         self.synonyms = [self._synonym(t, m) for t, m in synonyms if fold(t)]
         self._build_terms()
+        # item → its texts for highlighting (explain.py); filled as hits are shown.
+        self.explain_cache: dict[int, tuple[tuple[tuple[Field, str, str], ...], str]] = {}
 
     def _synonym(self, term: str, means: Sequence[str]) -> Synonym:
         norm = tuple(m for m in (fold(x) for x in means) if m)

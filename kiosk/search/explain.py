@@ -7,7 +7,6 @@ band lookup says *that* an item matched; this says *where*, by matching again in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.bands import Piece
@@ -18,11 +17,13 @@ from kiosk.search.pyindex import Found
 from kiosk.search.results import FIELD_ORDER, Field, Match, merge_spans, occurrences
 
 Spans = dict[tuple[Field, str], list[tuple[int, int]]]
+Texts = tuple[tuple[Field, str, str], ...]
+EXPLAIN_CACHE = 4096
 
 
-@lru_cache(maxsize=4096)
 def _texts(s: ItemSummary) -> tuple[tuple[Field, str, str], ...]:
-    """(field, text, normalised text) of every searchable text of an item."""
+    """(field, text, normalised text) of every searchable text of an item (fold is
+    cached, so this is cheap even for the same material in every item)."""
     out: list[tuple[Field, str]] = [("name", s.name)]
     if s.short_name:
         out.append(("short_name", s.short_name))
@@ -40,9 +41,11 @@ def _note(found: Spans, fld: Field, text: str, spans: list[tuple[int, int]]) -> 
         found.setdefault((fld, text), []).extend(spans)
 
 
-def _literal(s: ItemSummary, piece: Piece, found: Spans) -> None:
+def _literal(texts: Texts, joined: str, piece: Piece, found: Spans) -> None:
     q = piece.text
-    for fld, text, norm in _texts(s):
+    if q not in joined:
+        return
+    for fld, text, norm in texts:
         if q in norm:
             _note(found, fld, text, occurrences(norm, q))
 
@@ -61,13 +64,14 @@ def _span(found: Found | None, line: int | None, text: str) -> tuple[Kind, int, 
     return found.span_in(line, text)
 
 
-def _pinyin(data: IndexData, s: ItemSummary, piece: Piece, found: Spans) -> None:
+def _pinyin(data: IndexData, s: ItemSummary, texts: Texts, piece: Piece,
+            found: Spans) -> None:
     name = fold(s.name)
     sp = _span(piece.names_found, data.name.text_id(name), name)
     if sp is not None:
         fld: Field = "initials" if sp[0] == Kind.INITIALS else "pinyin"
         _note(found, fld, s.name, [(sp[1], sp[2])])
-    for fld, text, norm in _texts(s):
+    for fld, text, norm in texts:
         if fld in ("short_name", "alias", "keyword"):
             tsp = _span(piece.terms_found, data.term_index.get(norm), norm)
             if tsp is not None:
@@ -75,13 +79,31 @@ def _pinyin(data: IndexData, s: ItemSummary, piece: Piece, found: Spans) -> None
     _synonyms(s, dict.fromkeys(piece.py_synonym_means), found)
 
 
-def matches_for(data: IndexData, s: ItemSummary, pieces: Iterable[Piece]) -> list[Match]:
+def _item_texts(data: IndexData, item: int) -> tuple[Texts, str]:
+    """An item's texts and all of them joined (one `in` rules out a piece), kept for the
+    items shown recently: typing refines a query, so the same hits come back keystroke
+    after keystroke."""
+    cache = data.explain_cache
+    got = cache.get(item)
+    if got is None:
+        texts = _texts(data.items[item])
+        got = (texts, "\x00".join(norm for _, _, norm in texts))
+        if len(cache) >= EXPLAIN_CACHE:
+            cache.clear()
+        cache[item] = got
+    return got
+
+
+def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]) -> list[Match]:
+    """What matched in item `item` (an id of data.items), fields in FIELD_ORDER."""
+    s = data.items[item]
     found: Spans = {}
+    texts, joined = _item_texts(data, item)
     for piece in pieces:
-        _literal(s, piece, found)
+        _literal(texts, joined, piece, found)
         _synonyms(s, (m for _, means in piece.synonyms for m in means), found)
         if piece.latin:
-            _pinyin(data, s, piece, found)
+            _pinyin(data, s, texts, piece, found)
     order = {f: i for i, f in enumerate(FIELD_ORDER)}
     keys = sorted(found, key=lambda k: order[k[0]])
     return [Match(fld, text, merge_spans(found[fld, text])) for fld, text in keys]

@@ -93,7 +93,7 @@ class SearchIndex:
 
     def _hit(self, item: int, band: int, pieces: list[B.Piece]) -> Hit:
         s = self._data.items[item]
-        return Hit(s.code, s.name, float(band), matches_for(self._data, s, pieces))
+        return Hit(s.code, s.name, float(band), matches_for(self._data, item, pieces))
 
     def _suggest(self, message: str) -> Suggestions:
         return Suggestions(message, list(self._popular), list(self._categories))

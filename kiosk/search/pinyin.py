@@ -51,6 +51,7 @@ MAX_SEGMENTATIONS = 32
 SEP = "\x00"
 
 _ONE = re.compile("1")
+_START = re.Match.start
 
 
 class Kind(IntEnum):
@@ -149,7 +150,7 @@ def bit_positions(b: int) -> list[int]:
     """Indexes of the set bits of a non-negative integer, ascending."""
     if not b:
         return []
-    return [m.start() for m in _ONE.finditer(bin(b)[:1:-1])]
+    return list(map(_START, _ONE.finditer(bin(b)[:1:-1])))
 
 
 def bits_from_positions(positions: Iterable[int], size: int) -> int:

@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from threading import Lock
 
 from kiosk.search.pinyin import (
     Kind,
@@ -66,6 +67,7 @@ class PinyinIndex:
                 self._by_reading.setdefault(r, []).append(c)
         self._charsets: dict[tuple[str, bool], tuple[str, ...]] = {}
         self._bits: OrderedDict[tuple[str, bool], int] = OrderedDict()
+        self._lock = Lock()                  # searches may come from several threads
         self._max_bits = max(32, TOKEN_CACHE_BYTES // max(self._size // 8, 1))
         self._heads = bits_from_positions((s for s, ln in zip(self._starts, self.lines,
                                                               strict=True) if ln), self._size)
@@ -108,15 +110,17 @@ class PinyinIndex:
 
     def _token_bits(self, token: str, exact: bool) -> int:
         key = (token, exact)
-        b = self._bits.get(key)
-        if b is not None:
-            self._bits.move_to_end(key)
-            return b
+        with self._lock:
+            b = self._bits.get(key)
+            if b is not None:
+                self._bits.move_to_end(key)
+                return b
         chars = self.chars_for(token, exact)
         b = bits_from_positions((p for c in chars for p in self._char_pos[c]), self._size)
-        self._bits[key] = b
-        while len(self._bits) > self._max_bits:
-            self._bits.popitem(last=False)
+        with self._lock:
+            self._bits[key] = b
+            while len(self._bits) > self._max_bits:
+                self._bits.popitem(last=False)
         return b
 
     def line_of(self, pos: int) -> int:
@@ -125,7 +129,7 @@ class PinyinIndex:
     def find(self, q: str, anchored: bool = False) -> Found:
         """Lines matching letters `q` (normalised a-z), grouped by how they matched.
         `anchored`: only matches that begin the line (word completion)."""
-        found = Found()
+        found = Found(starts=self._starts)
         for seg, kind in segmentations(q):
             if len(seg) == 1:
                 self._one_token(seg[0], kind, anchored, found)
@@ -154,30 +158,14 @@ class PinyinIndex:
                 return
         if anchored:
             b &= self._heads
-        starts = self._starts
-        owner = self._owner
-        lines = self.lines
-        spans = found.spans
         n = len(seg)
-        mid: set[int] = set()
-        head: set[int] = set()
-        whole: set[int] = set()
-        for p in bit_positions(b):
-            lid = owner[p]
-            off = p - starts[lid]
-            if off:
-                mid.add(lid)
-            elif n == len(lines[lid]):
-                whole.add(lid)
-            else:
-                head.add(lid)
-            old = spans.get(lid)
-            # Better kind wins; then the reading covering more characters (zdsh: 最低生活
-            # as four initials rather than 最低生 with sh for 生).
-            if old is None or (kind, n) > (old[0], old[2] - old[1]):
-                spans[lid] = (kind, off, off + n)
-        found.add(LineHit(kind, False, False), mid)
-        found.add(LineHit(kind, True, False), head)
+        found.segs.append((kind, n, b))
+        # Positions → lines with map() over the position→line array: no Python-level loop.
+        lids = set(map(self._owner.__getitem__, bit_positions(b)))
+        head = set(map(self._owner.__getitem__, bit_positions(b & self._heads)))
+        whole = {lid for lid in head if len(self.lines[lid]) == n}
+        found.add(LineHit(kind, False, False), lids - head)
+        found.add(LineHit(kind, True, False), head - whole)
         found.add(LineHit(kind, True, True), whole)
 
 
@@ -187,7 +175,8 @@ class Found:
     several groups; callers keep its best), and where, for highlighting."""
 
     groups: dict[LineHit, set[int]] = field(default_factory=dict)
-    spans: dict[int, tuple[Kind, int, int]] = field(default_factory=dict)
+    starts: Sequence[int] = ()
+    segs: list[tuple[Kind, int, int]] = field(default_factory=list)   # kind, tokens, bits
     one_token: list[tuple[Kind, frozenset[str]]] = field(default_factory=list)
 
     def add(self, hit: LineHit, lines: set[int]) -> None:
@@ -198,12 +187,28 @@ class Found:
         return set().union(*self.groups.values())
 
     def span_in(self, line: int, text: str) -> tuple[Kind, int, int] | None:
-        """Best (kind, start, end) of the match in this line (`text` is the line)."""
-        best = self.spans.get(line)
+        """Best (kind, start, end) of the match in this line (`text` is the line): better
+        kind, then the reading covering more characters (zdsh: 最低生活 as four initials,
+        not 最低生 with sh for 生), then the earliest."""
+        best: tuple[Kind, int, int] | None = None
+        start = self.starts[line]
+        window_mask = (1 << len(text)) - 1
+        for kind, n, bits in self.segs:
+            window = (bits >> start) & window_mask
+            if window:
+                off = (window & -window).bit_length() - 1
+                best = _better(best, (kind, off, off + n))
         for kind, chars in self.one_token:
-            if best is not None and kind < best[0]:
-                continue
             at = next((i for i, c in enumerate(text) if c in chars), -1)
-            if at >= 0 and (best is None or (kind, -at) > (best[0], -best[1])):
-                best = (kind, at, at + 1)
+            if at >= 0:
+                best = _better(best, (kind, at, at + 1))
         return best
+
+
+def _better(old: tuple[Kind, int, int] | None,
+            new: tuple[Kind, int, int]) -> tuple[Kind, int, int]:
+    if old is None:
+        return new
+    key_old = (old[0], old[2] - old[1], -old[1])
+    key_new = (new[0], new[2] - new[1], -new[1])
+    return new if key_new > key_old else old
