@@ -3,8 +3,9 @@ synthetic catalogs of 10,847 items (one county-level city's village catalog) and
 
 Query classes: 1 character, 2 characters, 3–4 characters, full pinyin, initials, mixed
 (initials + characters, digits + characters). Every query is run cold (result cache cleared)
-3 times, the median kept, timed on the wall clock and on the thread's CPU clock (the CPU figure is what the search
-costs; the wall figure also shows what other processes on the machine took). `keystrokes`
+3 times, the median kept, timed on the wall clock and on the thread's CPU clock (the CPU
+figure is what the search costs; the wall figure also shows what other processes on the
+machine took). `keystrokes`
 types pinyin/initials letter by letter as the on-screen keyboard does, with the index's
 result cache left on, as in the kiosk. Prints one JSON object.
 
