@@ -25,7 +25,14 @@ COMMAND_MODULES = [
     "kiosk.commands.demo",
     "kiosk.commands.sim",
     "kiosk.commands.admin",
+    "kiosk.commands.catalog",
+    "kiosk.commands.show",
     "kiosk.commands.search",
+    "kiosk.commands.print_cmd",
+    "kiosk.commands.card",
+    "kiosk.commands.ticket",
+    "kiosk.commands.copy",
+    "kiosk.commands.doctor",
 ]
 
 

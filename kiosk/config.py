@@ -127,6 +127,14 @@ class IdReaderConfig:
                         "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.")
     baudrate: int = setting(115200, "Line speed.", choices=(9600, 19200, 38400, 57600, 115200))
     poll_interval_s: float = setting(0.5, "Seconds between card polls.", min=0.05, max=10.0)
+    read_fingerprint: bool = setting(False, "Use the 30 10 read (text, photo and fingerprint "
+                                     "data) instead of 30 01; the kiosk never needs it.")
+    photo_decoder: str = setting("", "WLT photo decoder plug-in as package.module:factory "
+                                 "(a licensed vendor library); empty: photos stay undecoded.",
+                                 pattern=r"([\w.]+:\w+)?")
+    sim_control: str = setting("", "Control channel of the simulated reader, for the demo's "
+                               "\"place a card\" button in development mode: tcp://HOST:PORT; "
+                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?")
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,10 @@ class DocumentPrinterConfig:
     queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.")
     max_copies: int = setting(5, "Most copies a citizen may print of one form or copy.",
                               min=1, max=50)
+    server: str = setting("", "CUPS server: '' for the system's (CUPS_SERVER, then "
+                              "/run/cups/cups.sock), a socket path, or host:port.")
+    job_timeout_s: float = setting(120.0, "Seconds a job may take before it is cancelled and "
+                                          "the citizen told.", min=5.0, max=3600.0)
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,19 @@ class ScannerConfig:
                                   "test backend.")
     resolution_dpi: int = setting(300, "Scan resolution.", min=75, max=1200)
     mode: str = setting("Color", "Colour mode.", choices=("Color", "Gray", "Lineart"))
+    card_area_mm: list[float] = setting(
+        doc="Where one side of an ID card lies on the glass, in mm: [left, top, width, height] "
+            "(the corner guide; the card is 85.6 x 54 mm and is printed at that size).",
+        factory=lambda: [0.0, 0.0, 85.6, 54.0], min=0.0, max=500.0)
+    page_area_mm: list[float] = setting(
+        doc="Area scanned for one document page, in mm: [left, top, width, height] (A4 is "
+            "210 x 297); printed at true size on A4.",
+        factory=lambda: [0.0, 0.0, 210.0, 297.0], min=0.0, max=500.0)
+    options: list[str] = setting(
+        doc="Extra scanimage options for this device, e.g. ['--source=Flatbed'] or, for SANE's "
+            "test backend, ['--test-picture=Color pattern'].", factory=list)
+    timeout_s: float = setting(120.0, "Seconds a scan may take before it is abandoned.",
+                               min=5.0, max=600.0)
 
 
 @dataclass(frozen=True)
@@ -183,8 +208,12 @@ class QueueConfig:
                                 min=50, max=120)
     priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
                                          "own prefix.", choices=("flag", "prefix"))
-    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix'.",
+    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix' "
+                                        "(put before the service letter: YA001).",
                                    pattern=r"[A-Z]")
+    secret_file: str = setting("var/queue-secret.key",
+                               "Per-installation secret keying the hash of ID numbers (for "
+                               "per-person limits); created with mode 0600 on first use.")
 
 
 @dataclass(frozen=True)
@@ -260,6 +289,11 @@ def _cross_checks(cfg: Config) -> list[str]:
             if start >= end:
                 problems.append(f'services[{i}].hours[{j}]: expected start before end, '
                                 f'got "{span}"')
+    for key in ("card_area_mm", "page_area_mm"):
+        area = getattr(cfg.scanner, key)
+        if len(area) != 4 or area[2] <= 0 or area[3] <= 0:
+            problems.append(f"scanner.{key}: expected [left, top, width, height] with a "
+                            f"positive width and height, got {area}")
     if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
         problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
                         f"service prefix; choose a letter no service uses")

@@ -58,6 +58,7 @@ class App:
         self.stack: list[tuple[Screen, Callable[[Any], None] | None]] = []
         self.theme: Theme = make_theme(cfg.display, self.session.elder_mode, self.size)
         self.running = False
+        self.exit_code = 0          # what `kiosk run` returns (maintenance: restart/exit)
         self.frames = 0
         self._dirty = True
         self._workers = 0

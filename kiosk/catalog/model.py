@@ -240,9 +240,12 @@ class Item:
 
     @property
     def visits_zh(self) -> str:
-        """'最多跑一次' style wording citizens know."""
+        """'最多跑一次' style wording citizens know. Zero visits is not always online: the
+        village applies for the household, or staff come to the door (光荣牌, 地力补贴)."""
         v = self.channels.visits
-        return "全程网办，零跑动" if v == 0 else f"最多跑{_ZH_DIGITS.get(v, str(v))}次"
+        if v == 0:
+            return "全程网办，零跑动" if self.channels.online else "零跑动"
+        return f"最多跑{_ZH_DIGITS.get(v, str(v))}次"
 
     def form(self, form_id: str) -> Form | None:
         return next((f for f in self.forms if f.id == form_id), None)

@@ -33,7 +33,10 @@ def sim_commands(cfg: Config) -> list[list[str]]:
     if cfg.id_reader.enabled and reader.scheme == "socket" and reader.hostname in (
         "127.0.0.1", "localhost"
     ):
-        cmds.append(["sim", "idreader", "--listen", f"tcp://{reader.hostname}:{reader.port}"])
+        cmd = ["sim", "idreader", "--listen", f"tcp://{reader.hostname}:{reader.port}"]
+        if cfg.id_reader.sim_control:
+            cmd += ["--control", cfg.id_reader.sim_control]
+        cmds.append(cmd)
     return cmds
 
 

@@ -23,5 +23,5 @@ def register(sub: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    ui: Any = importlib.import_module("screens.main")
-    return int(ui.main(cfg, windowed=bool(getattr(args, "windowed", False))))
+    boot: Any = importlib.import_module("screens.boot")
+    return int(boot.run_kiosk(cfg, windowed=bool(getattr(args, "windowed", False))))

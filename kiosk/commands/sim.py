@@ -8,7 +8,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SIM_MODULES: list[str] = []
+SIM_MODULES: list[str] = [
+    "kiosk.commands.sim_printer",
+    "kiosk.commands.sim_idreader",
+]
 
 
 def register(sub: Any) -> None:

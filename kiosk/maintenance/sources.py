@@ -1,32 +1,161 @@
 """Where status and doctor get their facts: the device probes, the catalog and the queue.
 This is the one module that knows every subsystem, so status.py and doctor.py stay small.
 
-Integration state: device probes and the queue are wired as their subsystems land."""
+The probes here open a device for a moment; they are for `kiosk status` and `kiosk doctor`
+when the kiosk is not running (a running kiosk owns its devices and reports through its
+snapshot instead)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
+from devices.status import CoverState, DeviceState, PaperState
 from kiosk.config import Config
-from kiosk.maintenance.doctor import CheckFn
-from kiosk.maintenance.status import Probe, StatusReport, collect
+from kiosk.maintenance.doctor import Check, CheckFn
+from kiosk.maintenance.status import DeviceReport, Probe, StatusReport, collect, plain_words
+
+
+def probe_receipt_printer(cfg: Config) -> DeviceReport:
+    from kiosk.receipts.service import open_receipt_printer
+
+    printer = open_receipt_printer(cfg)
+    try:
+        st = printer.status()
+        last = printer.last_status()
+    finally:
+        printer.close()
+    event = st.event or ("COVER_OPEN" if last is not None and last.cover == CoverState.OPEN
+                         else "")
+    words = plain_words(st.state, st.paper, event)
+    err = "" if st.state == DeviceState.ONLINE and st.paper not in (
+        PaperState.OUT, PaperState.JAMMED) else words
+    return DeviceReport.of("receipt_printer", st.state, st.paper, err,
+                           f"{cfg.receipt_printer.url} {event} {st.detail}".strip(),
+                           event=event)
+
+
+def probe_id_reader(cfg: Config) -> DeviceReport:
+    from devices.id_reader.reader import IdReader
+
+    r = cfg.id_reader
+    if not r.enabled:
+        return DeviceReport.disabled("id_reader")
+    reader = IdReader(r.port, r.baudrate, r.poll_interval_s)
+    try:
+        reader.open(poll=False)
+        st = reader.status()
+    finally:
+        reader.close()
+    err = "" if st.state == DeviceState.ONLINE else DeviceReport.of("x", st.state).words
+    return DeviceReport.of("id_reader", st.state, last_error=err,
+                           detail=f"{r.port} SAM {st.sam_id}" if st.sam_id
+                           else f"{r.port} {st.detail}")
+
+
+def probe_document_printer(cfg: Config) -> DeviceReport:
+    from kiosk.devices_a4 import document_printer
+
+    if not cfg.document_printer.enabled:
+        return DeviceReport.disabled("document_printer")
+    printer = document_printer(cfg).open()
+    try:
+        st = printer.status()
+    finally:
+        printer.close()
+    up = st.update()
+    return DeviceReport.of("document_printer", up.state, up.paper, st.citizen_message,
+                           f"{st.queue} {st.state} {' '.join(st.reasons)}".strip())
+
+
+def probe_scanner(cfg: Config) -> DeviceReport:
+    if not cfg.scanner.enabled:
+        return DeviceReport.disabled("scanner")
+    if shutil.which("scanimage") is None:
+        return DeviceReport.of("scanner", DeviceState.NO_DEVICE, last_error="未安装扫描软件",
+                               detail="scanimage not found")
+    try:
+        res = subprocess.run(["scanimage", "-L"], capture_output=True, text=True, timeout=30,
+                             check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return DeviceReport.of("scanner", DeviceState.HW_ERROR, last_error="扫描仪没有响应",
+                               detail=str(exc))
+    device = cfg.scanner.device
+    if f"`{device}" in res.stdout or f"'{device}" in res.stdout:
+        return DeviceReport.of("scanner", DeviceState.ONLINE, detail=device)
+    return DeviceReport.of("scanner", DeviceState.NO_DEVICE, last_error="未找到扫描仪",
+                           detail=f"{device} not in scanimage -L")
 
 
 def device_probes(cfg: Config) -> dict[str, Probe]:
-    return {}
+    return {"receipt_printer": probe_receipt_printer,
+            "document_printer": probe_document_printer,
+            "scanner": probe_scanner,
+            "id_reader": probe_id_reader}
 
 
 def catalog_info(cfg: Config) -> dict[str, Any]:
-    return {}
+    """The current catalog's version and size, read without importing anything."""
+    from kiosk.catalog.store import CatalogStore
+
+    path = cfg.path(cfg.catalog.db)
+    if not path.exists():
+        return {"version": "", "items": 0, "note": "尚未导入目录"}
+    store = CatalogStore(path).open()
+    try:
+        cur = store.stats().get("current")
+    finally:
+        store.close()
+    if not cur:
+        return {"version": "", "items": 0, "note": "尚未导入目录"}
+    return {"version": cur["catalog_version"], "published": cur["published"],
+            "items": cur["items"], "imported_at": cur["imported_at"]}
 
 
 def tickets_today(cfg: Config) -> list[dict[str, Any]]:
-    return []
+    from kiosk.queue.report import tickets_today as today
+
+    return today(cfg)
 
 
 def collect_status(cfg: Config, use_snapshot: bool = True) -> StatusReport:
     return collect(cfg, device_probes(cfg), catalog_info, tickets_today, use_snapshot)
 
 
+def _as_check(name: str, probe: Probe) -> CheckFn:
+    def check(cfg: Config) -> Check:
+        rep = probe(cfg)
+        if not rep.enabled:
+            return Check(name, True, rep.words, skipped=True)
+        if rep.state == DeviceState.ONLINE.value:
+            return Check(name, True, f"可以连接（{rep.detail}）")
+        return Check(name, False, f"{rep.words}（{rep.detail}）", _FIXES.get(rep.device, ""))
+
+    check.__doc__ = name
+    return check
+
+
+_FIXES = {
+    "receipt_printer": "检查凭条打印机的电源和数据线；核对 kiosk.toml 的 receipt_printer.url",
+    "id_reader": "检查身份证阅读器的电源和串口线；核对 kiosk.toml 的 id_reader.port "
+                 "（可用 kiosk card status --port URL 试连）",
+}
+
+
+def check_catalog(cfg: Config) -> Check:
+    """办事指南目录"""
+    info = catalog_info(cfg)
+    if info.get("items"):
+        return Check("办事指南目录", True, f"版本 {info['version']}，{info['items']} 项")
+    seed = cfg.path(cfg.catalog.seed) if cfg.catalog.seed else None
+    if seed is not None and Path(seed).exists():
+        return Check("办事指南目录", True, f"尚未导入；首次启动时将导入 {seed}")
+    return Check("办事指南目录", False, "没有已导入的目录，也没有可导入的种子目录",
+                 "用 kiosk catalog import FILE 导入县里发布的目录")
+
+
 def doctor_checks() -> list[CheckFn]:
-    return []
+    return [check_catalog, _as_check("凭条打印机", probe_receipt_printer),
+            _as_check("身份证阅读器", probe_id_reader)]

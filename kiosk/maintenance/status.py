@@ -46,10 +46,17 @@ _PAPER_ZH = {
 }
 
 
-def plain_words(state: DeviceState, paper: PaperState = PaperState.UNKNOWN) -> str:
-    """The device's state as hall staff say it (not XFS names)."""
-    if state == DeviceState.ONLINE and paper in _PAPER_ZH:
-        return _PAPER_ZH[paper]
+def plain_words(state: DeviceState, paper: PaperState = PaperState.UNKNOWN,
+                event: str = "") -> str:
+    """The device's state as hall staff say it (not XFS names). Paper trouble is named first:
+    a printer without paper also reports itself in error, but "装纸" is what staff must do."""
+    if state not in (DeviceState.OFFLINE, DeviceState.POWER_OFF, DeviceState.NO_DEVICE):
+        if paper in (PaperState.OUT, PaperState.JAMMED):
+            return _PAPER_ZH[paper]
+        if "COVER_OPEN" in event:
+            return "纸仓盖没有关好，请关好"
+        if state == DeviceState.ONLINE and paper == PaperState.LOW:
+            return _PAPER_ZH[paper]
     return _STATE_ZH[state]
 
 
@@ -80,8 +87,8 @@ class DeviceReport:
 
     @classmethod
     def of(cls, device: str, state: DeviceState, paper: PaperState = PaperState.UNKNOWN,
-           last_error: str = "", detail: str = "") -> DeviceReport:
-        return cls(device, True, state.value, paper.value, plain_words(state, paper),
+           last_error: str = "", detail: str = "", event: str = "") -> DeviceReport:
+        return cls(device, True, state.value, paper.value, plain_words(state, paper, event),
                    last_error, detail, time.time())
 
 

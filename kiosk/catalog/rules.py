@@ -1,0 +1,167 @@
+"""The catalog rules a JSON Schema cannot express: unique codes, steps numbered 1..n, themes
+and life events that exist in the catalog's categories, material forms that exist in the
+item, a promised time limit within the legal one.
+
+Each check tolerates a malformed document (the schema layer reports the shape problems), so
+one run reports everything at once. Problems are (path parts, message) pairs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The (index, entry) pairs of a list that are objects; anything else yields nothing."""
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def _category_names(doc: dict[str, Any], kind: str) -> set[str] | None:
+    cats = doc.get("categories")
+    if not isinstance(cats, dict) or not isinstance(cats.get(kind), list):
+        return None
+    return {c["name"] for _, c in _dicts(cats[kind]) if isinstance(c.get("name"), str)}
+
+
+def _duplicate_categories(doc: dict[str, Any]) -> list[Problem]:
+    out: list[Problem] = []
+    cats = doc.get("categories")
+    if not isinstance(cats, dict):
+        return out
+    for kind, label in (("themes", "theme"), ("life_events", "life event")):
+        seen: dict[str, int] = {}
+        for i, c in _dicts(cats.get(kind)):
+            name = c.get("name")
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                out.append((("categories", kind, i, "name"),
+                            f"duplicate {label} \"{name}\", already at "
+                            f"categories.{kind}[{seen[name]}]"))
+            else:
+                seen[name] = i
+    return out
+
+
+def _unique_codes(items: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, item in items:
+        code = item.get("code")
+        if not isinstance(code, str):
+            continue
+        if code in seen:
+            out.append((("items", i, "code"),
+                        f"duplicate code \"{code}\", already used by items[{seen[code]}]"))
+        else:
+            seen[code] = i
+    return out
+
+
+def _step_orders(i: int, item: dict[str, Any]) -> list[Problem]:
+    steps = _dicts(item.get("steps"))
+    orders = [s.get("order") for _, s in steps]
+    if not steps or not all(isinstance(o, int) and not isinstance(o, bool) for o in orders):
+        return []
+    if sorted(orders) == list(range(1, len(orders) + 1)):  # type: ignore[type-var]
+        return []
+    got = ", ".join(str(o) for o in orders)
+    want = ", ".join(str(n) for n in range(1, len(orders) + 1))
+    return [(("items", i, "steps"),
+             f"step orders must be {want} (each once, no gaps), got {got}")]
+
+
+def _category_refs(i: int, item: dict[str, Any], themes: set[str] | None,
+                   events: set[str] | None) -> list[Problem]:
+    out: list[Problem] = []
+    for key, known, label in (("themes", themes, "theme"),
+                              ("life_events", events, "life event")):
+        refs = item.get(key)
+        if known is None or not isinstance(refs, list):
+            continue
+        for j, name in enumerate(refs):
+            if isinstance(name, str) and name not in known:
+                out.append((("items", i, key, j),
+                            f"unknown {label} \"{name}\": add it to categories.{key} "
+                            "or fix the spelling"))
+    return out
+
+
+def _form_ids(i: int, item: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+    """{form id: kind} of the item, and problems for repeated ids."""
+    kinds: dict[str, str] = {}
+    out: list[Problem] = []
+    for j, form in _dicts(item.get("forms")):
+        fid = form.get("id")
+        if not isinstance(fid, str):
+            continue
+        if fid in kinds:
+            out.append((("items", i, "forms", j, "id"),
+                        f"duplicate form id \"{fid}\" in this item"))
+        kinds[fid] = str(form.get("kind", ""))
+    return kinds, out
+
+
+def _form_refs(i: int, item: dict[str, Any]) -> list[Problem]:
+    kinds, out = _form_ids(i, item)
+    for j, mat in _dicts(item.get("materials")):
+        for key, want in (("blank_form", "blank"), ("sample_form", "sample")):
+            ref = mat.get(key)
+            if not isinstance(ref, str) or not ref:
+                continue
+            path = ("items", i, "materials", j, key)
+            if ref not in kinds:
+                out.append((path, f"no form with id \"{ref}\" in this item's forms"))
+            elif kinds[ref] and kinds[ref] != want:
+                out.append((path, f"form \"{ref}\" is a {kinds[ref]} form, expected a {want} "
+                                  "form"))
+    return out
+
+
+_UNIT_WORDS = {"working_days": "working days", "natural_days": "natural days",
+               "hours": "hours", "minutes": "minutes", "months": "months"}
+
+
+def _limits(i: int, item: dict[str, Any]) -> list[Problem]:
+    legal, promised = item.get("legal_limit"), item.get("promised_limit")
+    if not isinstance(legal, dict) or not isinstance(promised, dict):
+        return []
+    lv, pv, unit = legal.get("value"), promised.get("value"), legal.get("unit")
+    if unit != promised.get("unit") or not isinstance(lv, int) or not isinstance(pv, int):
+        return []
+    if lv <= 0 or pv <= lv:    # a legal limit of 0 means "none set" in many county exports
+        return []
+    words = _UNIT_WORDS.get(str(unit), str(unit))
+    return [(("items", i, "promised_limit", "value"),
+             f"promised {pv} {words} is longer than the legal limit of {lv} {words}")]
+
+
+def _fees(i: int, item: dict[str, Any]) -> list[Problem]:
+    fees = item.get("fees")
+    if isinstance(fees, dict) and fees.get("charged") is False and fees.get("items"):
+        return [(("items", i, "fees", "items"),
+                 "fee items are listed but fees.charged is false")]
+    return []
+
+
+def semantic_problems(doc: Any) -> list[Problem]:
+    """Problems across fields and items, in document order."""
+    if not isinstance(doc, dict):
+        return []
+    items = _dicts(doc.get("items"))
+    themes, events = _category_names(doc, "themes"), _category_names(doc, "life_events")
+    out = _duplicate_categories(doc)
+    per_item: list[Problem] = []
+    for i, item in items:
+        per_item += _step_orders(i, item)
+        per_item += _category_refs(i, item, themes, events)
+        per_item += _form_refs(i, item)
+        per_item += _limits(i, item)
+        per_item += _fees(i, item)
+    per_item += _unique_codes(items)
+    per_item.sort(key=lambda p: p[0][1])    # by item index; stable within one item
+    return out + per_item

@@ -1,0 +1,350 @@
+"""The SQLite catalog store: imported catalog versions, one of them current.
+
+Import is atomic. A new version is written completely inside ONE transaction, and the row that
+says which version is current changes in that same transaction, so it takes effect only at
+COMMIT. A bad file is refused before the store is touched; a crash or an exception half-way
+rolls the whole transaction back (SQLite's journal), leaving the previous catalog current.
+
+Versions kept: the current one and the one before it (`rollback()` swaps them). Older ones
+are deleted by the import that makes them two steps old — a running kiosk that loaded version
+N keeps working after one more import, since N is then still stored as the previous version.
+
+Layout and why:
+- `summaries`: one narrow row per item (code, name, lists joined by U+001F). Startup reads only
+  this table, so a 10,847-item catalog loads its summaries in one short SELECT.
+- `bodies`: the item's full JSON, keyed like the summary row, read one item at a time when a
+  citizen opens a guide. Kept apart so the startup scan never touches the big rows.
+- `versions`: one row per imported catalog, with the document's metadata as JSON.
+- `state`: which version is current and which is previous.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from kiosk.catalog.catalog import Catalog, ItemSummary
+from kiosk.catalog.model import meta_from_dict
+from kiosk.catalog.validate import validate_document
+from kiosk.errors import CatalogError, CatalogValidationError
+
+SCHEMA_VERSION = 1
+SEP = "\x1f"    # unit separator: never in a name, so lists need no JSON decode at startup
+
+_DDL = """
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    catalog_version TEXT NOT NULL,
+    published TEXT NOT NULL,
+    publisher TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    item_count INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    meta TEXT NOT NULL
+);
+CREATE TABLE summaries (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    short_name TEXT NOT NULL,
+    department TEXT NOT NULL,
+    themes TEXT NOT NULL,
+    life_events TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    materials TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    popularity INTEGER NOT NULL,
+    visits INTEGER NOT NULL,
+    UNIQUE (version_id, code)
+);
+CREATE INDEX summaries_by_version ON summaries (version_id);
+CREATE TABLE bodies (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE state (
+    key TEXT PRIMARY KEY,
+    version_id INTEGER
+);
+"""
+
+_SUMMARY_COLUMNS = ("code, name, short_name, department, themes, life_events, aliases, keywords, "
+                    "materials, steps, popularity, visits")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: the new current version and the one it replaced."""
+
+    version_id: int
+    catalog_version: str
+    items: int
+    seconds: float
+    previous_version: str | None
+    dropped_versions: int
+
+
+def _joined(values: Any) -> str:
+    return SEP.join(values) if values else ""
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(SEP)) if text else ()
+
+
+def _summary_row(version_id: int, s: ItemSummary) -> tuple[Any, ...]:
+    return (version_id, s.code, s.name, s.short_name, s.department, _joined(s.themes),
+            _joined(s.life_events), _joined(s.aliases), _joined(s.keywords),
+            _joined(s.materials), _joined(s.steps), s.popularity, s.visits)
+
+
+def _summary(row: tuple[Any, ...]) -> ItemSummary:
+    return ItemSummary(row[0], row[1], row[2], row[3], _split(row[4]), _split(row[5]),
+                       _split(row[6]), _split(row[7]), _split(row[8]), _split(row[9]),
+                       row[10], row[11])
+
+
+def _fingerprint(doc: dict[str, Any]) -> str:
+    """A digest of the document, so stats can tell whether two imports were the same file."""
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class CatalogStore:
+    """One SQLite file. Thread-safe: one connection guarded by a lock (the UI reads items from
+    a worker thread while the main thread may ask for stats)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._lock = Lock()
+
+    # ---- life cycle --------------------------------------------------------------------
+
+    def open(self) -> CatalogStore:
+        """Open (creating the file and tables if new). Raises CatalogError for a file that is
+        not a catalog store or was made by a newer kiosk."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=10.0)
+        try:
+            self._prepare(db)
+        except sqlite3.DatabaseError as e:
+            db.close()
+            raise CatalogError(f"{self.path}: not a usable catalog store ({e})") from e
+        except CatalogError:
+            db.close()
+            raise
+        self._db = db
+        return self
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")     # readers keep going during an import
+        db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: atomic, durable at checkpoint
+        found = db.execute("PRAGMA user_version").fetchone()[0]
+        if found == SCHEMA_VERSION:
+            return
+        if found > SCHEMA_VERSION:
+            raise CatalogError(f"{self.path}: catalog store format {found} is newer than this "
+                               f"kiosk understands ({SCHEMA_VERSION}); update the kiosk")
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise CatalogError(f"{self.path}: this SQLite file is not a catalog store")
+        db.executescript(f"BEGIN; {_DDL} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> CatalogStore:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise CatalogError(f"{self.path}: the catalog store is not open")
+        return self._db
+
+    # ---- import ------------------------------------------------------------------------
+
+    def import_document(self, doc: dict[str, Any], source: str = "",
+                        progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Validate `doc` and make it the current catalog, atomically. `progress(n)` is called
+        after every 500th item written (and may raise to abort: nothing is kept then)."""
+        problems = validate_document(doc)
+        if problems:
+            raise CatalogValidationError(problems, source=source or "catalog")
+        start = time.perf_counter()
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version_id, previous, dropped = self._write(db, doc, source, progress)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return ImportReport(version_id, doc["catalog_version"], len(doc["items"]),
+                            time.perf_counter() - start, previous, dropped)
+
+    def _write(self, db: sqlite3.Connection, doc: dict[str, Any], source: str,
+               progress: Callable[[int], None] | None) -> tuple[int, str | None, int]:
+        meta = {k: v for k, v in doc.items() if k != "items"}
+        cur = db.execute(
+            "INSERT INTO versions (catalog_version, published, publisher, imported_at, "
+            "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc["catalog_version"], doc["published"], doc["publisher"],
+             datetime.now(UTC).isoformat(timespec="seconds"), len(doc["items"]), source,
+             _fingerprint(doc), json.dumps(meta, ensure_ascii=False)))
+        version_id = int(cur.lastrowid or 0)
+        self._write_items(db, version_id, doc["items"], progress)
+        old = self._state(db, "current")
+        previous = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
+                              (old,)).fetchone() if old is not None else None
+        dropped = self._drop_except(db, {version_id, old})
+        self._set_state(db, current=version_id, previous=old)
+        return version_id, previous[0] if previous else None, dropped
+
+    def _write_items(self, db: sqlite3.Connection, version_id: int,
+                     items: list[dict[str, Any]], progress: Callable[[int], None] | None) -> None:
+        insert_summary = (f"INSERT INTO summaries (version_id, {_SUMMARY_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for n, item in enumerate(items, 1):
+            cur = db.execute(insert_summary, _summary_row(version_id, ItemSummary.from_dict(item)))
+            db.execute("INSERT INTO bodies (id, body) VALUES (?, ?)",
+                       (cur.lastrowid, json.dumps(item, ensure_ascii=False)))
+            if progress is not None and n % 500 == 0:
+                progress(n)
+
+    @staticmethod
+    def _state(db: sqlite3.Connection, key: str) -> int | None:
+        row = db.execute("SELECT version_id FROM state WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    @staticmethod
+    def _set_state(db: sqlite3.Connection, current: int, previous: int | None) -> None:
+        db.executemany("INSERT OR REPLACE INTO state (key, version_id) VALUES (?, ?)",
+                       [("current", current), ("previous", previous)])
+
+    @staticmethod
+    def _drop_except(db: sqlite3.Connection, keep: set[int | None]) -> int:
+        ids = [r[0] for r in db.execute("SELECT id FROM versions") if r[0] not in keep]
+        for vid in ids:
+            db.execute("DELETE FROM bodies WHERE id IN "
+                       "(SELECT id FROM summaries WHERE version_id = ?)", (vid,))
+            db.execute("DELETE FROM summaries WHERE version_id = ?", (vid,))
+            db.execute("DELETE FROM versions WHERE id = ?", (vid,))
+        return len(ids)
+
+    def rollback(self) -> str:
+        """Make the previous catalog current again (and the current one previous); returns the
+        catalog_version now current. Raises CatalogError when there is nothing to go back to."""
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                current, previous = self._state(db, "current"), self._state(db, "previous")
+                if previous is None or current is None:
+                    raise CatalogError(f"{self.path}: no previous catalog version to roll "
+                                       "back to")
+                self._set_state(db, current=previous, previous=current)
+                version = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
+                                     (previous,)).fetchone()[0]
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return str(version)
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def current_version_id(self) -> int | None:
+        """Cheap check a long-running kiosk can poll to notice an import by another process."""
+        with self._lock:
+            return self._state(self._conn, "current")
+
+    def current(self) -> Catalog | None:
+        """The current catalog (summaries in memory, items read on demand), or None when
+        nothing was imported yet."""
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN")          # one snapshot: meta and summaries of one version
+            try:
+                version_id = self._state(db, "current")
+                if version_id is None:
+                    return None
+                meta_json = db.execute("SELECT meta FROM versions WHERE id = ?",
+                                       (version_id,)).fetchone()[0]
+                rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM summaries "
+                                  "WHERE version_id = ? ORDER BY id", (version_id,)).fetchall()
+            finally:
+                db.execute("COMMIT")
+        summaries = [_summary(r) for r in rows]
+        return Catalog(meta_from_dict(json.loads(meta_json)), summaries,
+                       lambda code: self.load_item(version_id, code))
+
+    def load_item(self, version_id: int, code: str) -> dict[str, Any]:
+        """One item's full JSON from a given version."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT b.body FROM summaries s JOIN bodies b ON b.id = s.id "
+                "WHERE s.version_id = ? AND s.code = ?", (version_id, code)).fetchone()
+        if row is None:
+            raise CatalogError(f"{self.path}: item {code!r} of catalog version id {version_id} "
+                               "is no longer stored (two newer catalogs were imported since "
+                               "this one was loaded); restart the kiosk")
+        item: dict[str, Any] = json.loads(row[0])
+        return item
+
+    def iter_items(self, version_id: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of a version (default: current), in catalog order — for export and
+        checks; not for the UI."""
+        with self._lock:
+            vid = version_id if version_id is not None else self._state(self._conn, "current")
+            rows = self._conn.execute(
+                "SELECT b.body FROM summaries s JOIN bodies b ON b.id = s.id "
+                "WHERE s.version_id = ? ORDER BY s.id", (vid,)).fetchall()
+        for (body,) in rows:
+            yield json.loads(body)
+
+    def stats(self) -> dict[str, Any]:
+        """What is stored: the current and previous versions, counts, file size."""
+        with self._lock:
+            db = self._conn
+            wal = self.path.with_name(self.path.name + "-wal")
+            out: dict[str, Any] = {
+                "db": str(self.path), "schema_version": SCHEMA_VERSION,
+                "file_bytes": self.path.stat().st_size + (wal.stat().st_size if wal.exists()
+                                                          else 0)}
+            for key in ("current", "previous"):
+                vid = self._state(db, key)
+                out[key] = self._version_stats(db, vid) if vid is not None else None
+        return out
+
+    @staticmethod
+    def _version_stats(db: sqlite3.Connection, vid: int) -> dict[str, Any]:
+        row = db.execute("SELECT catalog_version, published, publisher, imported_at, "
+                         "item_count, source, sha256 FROM versions WHERE id = ?",
+                         (vid,)).fetchone()
+        depts = db.execute("SELECT department, count(*) FROM summaries WHERE version_id = ? "
+                           "GROUP BY department ORDER BY count(*) DESC, department",
+                           (vid,)).fetchall()
+        return {"version_id": vid, "catalog_version": row[0], "published": row[1],
+                "publisher": row[2], "imported_at": row[3], "items": row[4], "source": row[5],
+                "sha256": row[6], "departments": dict(depts)}

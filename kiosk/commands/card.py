@@ -1,0 +1,109 @@
+"""`kiosk card read|status`: talk to the ID card reader from a terminal (for engineers).
+
+Output is masked like everywhere else; `--reveal` shows the full record for an engineer
+testing with their own card, and is never the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from kiosk.commands.common import config_from_args, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("card", help="ID card reader: read a card, show the reader's status")
+    csub = p.add_subparsers(dest="card_command", metavar="ACTION", required=True)
+    r = csub.add_parser("read", help="wait for a card and print it (masked)")
+    _port_args(r)
+    r.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                   help="seconds to wait for a card (default 30)")
+    r.add_argument("--json", action="store_true", help="print JSON")
+    r.add_argument("--reveal", action="store_true",
+                   help="print the full record, unmasked (engineer testing only)")
+    r.set_defaults(handler=_read)
+    s = csub.add_parser("status", help="print the reader's status and SAM id")
+    _port_args(s)
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(handler=_status)
+
+
+def _port_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", metavar="URL",
+                   help="pyserial URL (default: id_reader.port from kiosk.toml)")
+    p.add_argument("--baudrate", type=int, help="line speed (default: id_reader.baudrate)")
+
+
+def _reader(args: argparse.Namespace) -> Any:
+    from devices.id_reader.photo import load_decoder
+    from devices.id_reader.reader import IdReader
+
+    cfg = config_from_args(args).id_reader
+    return IdReader(args.port or cfg.port, args.baudrate or cfg.baudrate,
+                    poll_interval_s=cfg.poll_interval_s,
+                    read_fingerprint=cfg.read_fingerprint,
+                    photo_decoder=load_decoder(cfg.photo_decoder))
+
+
+def _status(args: argparse.Namespace) -> int:
+    from devices.status import DeviceState
+
+    reader = _reader(args)
+    reader.open(poll=False)
+    try:
+        st = reader.status()
+    finally:
+        reader.close()
+    if args.json:
+        print_json({"port": reader.port, "state": st.state.value, "detail": st.detail,
+                    "sam_id": st.sam_id})
+    else:
+        print(f"port:   {reader.port}\nstate:  {st.state.value}\ndetail: {st.detail}\n"
+              f"SAM id: {st.sam_id or '-'}")
+    return 0 if st.state is DeviceState.ONLINE else 3
+
+
+def _read(args: argparse.Namespace) -> int:
+    import sys
+
+    from devices.status import DeviceState
+
+    reader = _reader(args)
+    reader.open(poll=False)
+    try:
+        st = reader.status()
+        if st.state is not DeviceState.ONLINE:
+            print(f"kiosk: ID reader on {reader.port} is {st.state.value}: {st.detail}",
+                  file=sys.stderr)
+            return 3
+        print(f"waiting up to {args.timeout:g} s for a card on {reader.port} …",
+              file=sys.stderr)
+        record = reader.read_once(args.timeout)
+    finally:
+        reader.close()
+    if record is None:
+        print(f"kiosk: no card within {args.timeout:g} s", file=sys.stderr)
+        return 1
+    _print_record(record, args.json, args.reveal)
+    return 0
+
+
+def _print_record(record: Any, as_json: bool, reveal: bool) -> None:
+    from devices.id_reader.record import CARD_TYPE_NAMES
+
+    if reveal:
+        data = {k: v for k, v in dataclasses.asdict(record).items()
+                if not isinstance(v, bytes)}
+        data["photo_bytes"] = len(record.photo_raw)
+        data["fingerprint_bytes"] = len(record.fingerprint_raw)
+    else:
+        data = record.masked_dict()
+    if as_json:
+        print_json(data)
+        return
+    print(f"card type: {CARD_TYPE_NAMES[record.card_type]} ({record.card_type.value})")
+    for key, value in data.items():
+        if key != "card_type" and value not in ("", None):
+            print(f"{key}: {value}")

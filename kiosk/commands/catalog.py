@@ -1,0 +1,152 @@
+"""`kiosk catalog validate|import|stats|rollback|generate`: the procedure catalog's life cycle.
+
+Exit codes (kiosk/cli.py): 0 ok, 1 the file has problems, 2 usage/config (e.g. no such file),
+3 store failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.commands.common import config_from_args, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("catalog", help="validate, import, inspect or generate a procedure catalog")
+    csub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+
+    val = csub.add_parser("validate", help="check a catalog file; list every problem (exit 1)")
+    val.add_argument("file", metavar="FILE")
+    val.add_argument("--json", action="store_true", help="problems as JSON")
+    val.set_defaults(handler=_validate)
+
+    imp = csub.add_parser("import", help="make a catalog file the current catalog (atomic)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--json", action="store_true", help="the import report as JSON")
+    imp.set_defaults(handler=_import)
+
+    st = csub.add_parser("stats", help="what the catalog store holds")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(handler=_stats)
+
+    rb = csub.add_parser("rollback", help="make the previously imported catalog current again")
+    rb.set_defaults(handler=_rollback)
+
+    gen = csub.add_parser("generate", help="write a synthetic, schema-valid catalog (scale tests)")
+    gen.add_argument("--items", type=int, required=True, metavar="N", help="number of items")
+    gen.add_argument("--out", required=True, metavar="FILE", help="JSON file to write")
+    gen.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file)")
+    gen.set_defaults(handler=_generate)
+
+
+def _file_arg(name: str) -> Path | None:
+    path = Path(name)
+    if not path.is_file():
+        print(f"kiosk: no such catalog file: {path}", file=sys.stderr)
+        return None
+    return path
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kiosk.catalog.validate import check_file
+
+    path = _file_arg(args.file)
+    if path is None:
+        return 2
+    doc, problems = check_file(path)
+    items = len(doc.get("items", [])) if isinstance(doc, dict) else 0
+    if args.json:
+        print_json({"file": str(path), "valid": not problems, "items": items,
+                    "problems": problems})
+    elif problems:
+        for p in problems:
+            print(p)
+        print(f"{path}: {len(problems)} problem(s); nothing was imported", file=sys.stderr)
+    else:
+        print(f"{path}: OK, {items} items, catalog version {doc['catalog_version']}")
+    return 1 if problems else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kiosk.catalog.store import CatalogStore
+    from kiosk.catalog.validate import load_document
+    from kiosk.errors import CatalogValidationError
+
+    cfg = config_from_args(args)
+    path = _file_arg(args.file)
+    if path is None:
+        return 2
+    try:
+        doc = load_document(path)
+    except CatalogValidationError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(f"{path}: {len(e.problems)} problem(s); the current catalog is unchanged",
+              file=sys.stderr)
+        return 1
+    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+        r = store.import_document(doc, source=str(path))
+    if args.json:
+        print_json({"version_id": r.version_id, "catalog_version": r.catalog_version,
+                    "items": r.items, "seconds": round(r.seconds, 3),
+                    "previous_version": r.previous_version, "db": str(store.path)})
+    else:
+        before = f" (replacing {r.previous_version})" if r.previous_version else ""
+        print(f"imported {r.items} items, catalog version {r.catalog_version}{before}, "
+              f"in {r.seconds:.1f} s into {store.path}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from kiosk.catalog.store import CatalogStore
+
+    cfg = config_from_args(args)
+    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+        stats = store.stats()
+    if args.json:
+        print_json(stats)
+        return 0
+    print(f"store: {stats['db']} ({stats['file_bytes'] / 1e6:.1f} MB)")
+    for key in ("current", "previous"):
+        v = stats[key]
+        if v is None:
+            print(f"{key}: (none)")
+            continue
+        print(f"{key}: {v['catalog_version']} published {v['published']} by {v['publisher']}, "
+              f"{v['items']} items, imported {v['imported_at']} from {v['source'] or '?'}")
+        for dept, n in list(v["departments"].items())[:10]:
+            print(f"    {dept}: {n}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from kiosk.catalog.store import CatalogStore
+    from kiosk.errors import CatalogError
+
+    cfg = config_from_args(args)
+    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+        try:
+            version = store.rollback()
+        except CatalogError as e:
+            print(f"kiosk: {e}", file=sys.stderr)
+            return 1
+    print(f"catalog version {version} is current again")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from kiosk.catalog.generate import write_file
+
+    if args.items < 0:
+        print(f"kiosk: --items must be ≥ 0, got {args.items}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    start = time.perf_counter()
+    write_file(out, args.items, args.seed)
+    print(f"wrote {args.items} items to {out} in {time.perf_counter() - start:.1f} s "
+          f"(seed {args.seed})")
+    return 0

@@ -1,0 +1,80 @@
+"""`kiosk print …`: print on the terminal's printers from the command line (field checks,
+the demo). This module owns the `print` group and its receipt subcommands; other modules add
+theirs by being listed in PRINT_MODULES and exposing `register(print_subparsers)`.
+
+Exit codes: 0 printed, 3 the printer refused or failed (the outcome is printed as JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from typing import Any
+
+from kiosk.commands.common import config_from_args, print_json
+
+# e.g. "kiosk.commands.print_form" for `kiosk print form` (A4).
+PRINT_MODULES: list[str] = ["kiosk.commands.print_form"]
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("print", help="print a guide or a test page on the receipt printer")
+    psub = p.add_subparsers(dest="print_command", metavar="WHAT", required=True)
+    g = psub.add_parser("guide", help="print the procedure guide of one item (e.g. T-0001)")
+    g.add_argument("code", help="the item's code in the catalog")
+    g.add_argument("--printer", metavar="URL",
+                   help="receipt printer URL (default: [receipt_printer] url in kiosk.toml)")
+    g.set_defaults(handler=_guide)
+    t = psub.add_parser("test", help="print the receipt printer's test page")
+    t.add_argument("--printer", metavar="URL",
+                   help="receipt printer URL (default: [receipt_printer] url in kiosk.toml)")
+    t.set_defaults(handler=_test)
+    for name in PRINT_MODULES:
+        importlib.import_module(name).register(psub)
+
+
+def load_item(cfg: Any, code: str) -> Any:
+    """The catalog item `code`: from the catalog store when it provides open_catalog(cfg),
+    else straight from the seed catalog JSON. Raises ItemNotFound / CatalogError."""
+    from kiosk.catalog import catalog as catalog_mod
+    from kiosk.errors import CatalogError
+
+    opener = getattr(catalog_mod, "open_catalog", None)
+    if opener is not None:
+        return opener(cfg).get(code)
+    seed = cfg.path(cfg.catalog.seed)
+    try:
+        doc = json.loads(seed.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"catalog.seed: cannot read {seed}: {exc}") from exc
+    return catalog_mod.Catalog.from_document(doc).get(code)
+
+
+def _report(outcome: Any) -> int:
+    print_json({"ok": outcome.ok, "cause": outcome.cause, "message": outcome.citizen_message,
+                "bytes_sent": outcome.bytes_sent, "job_id": outcome.job_id})
+    return 0 if outcome.ok else 3
+
+
+def _guide(args: argparse.Namespace) -> int:
+    from kiosk.receipts.service import open_receipt_printer, print_guide
+
+    cfg = config_from_args(args)
+    item = load_item(cfg, args.code)
+    printer = open_receipt_printer(cfg, args.printer)
+    try:
+        return _report(print_guide(printer, item, cfg))
+    finally:
+        printer.close()
+
+
+def _test(args: argparse.Namespace) -> int:
+    from kiosk.receipts.service import open_receipt_printer, print_test_page
+
+    cfg = config_from_args(args)
+    printer = open_receipt_printer(cfg, args.printer)
+    try:
+        return _report(print_test_page(printer, cfg))
+    finally:
+        printer.close()

@@ -1,0 +1,1 @@
+"""Copies on A4: ID card copy pages and document copies, from scans to PDF."""

@@ -1,0 +1,57 @@
+"""Every line the queue says to a citizen, in one place: plain, polite Simplified Chinese."""
+
+from __future__ import annotations
+
+from kiosk.config import ServiceConfig
+from kiosk.queue.model import Priority, Refusal, Ticket
+
+GENERIC = "抱歉，暂时无法取号，请联系大厅工作人员。"
+BUSY = "正在为您出票，请稍候。"
+TAKE_SLIP = "请取走您的号票。"
+FULL_NOTE = "今日号已取完"
+PAUSED_NOTE = "今日暂停取号"
+
+
+def hours_text(svc: ServiceConfig) -> str:
+    return "、".join(svc.hours)
+
+
+def closed_note(svc: ServiceConfig, override: bool | None) -> str:
+    if override is False:
+        return PAUSED_NOTE
+    return f"办理时间 {hours_text(svc)}"
+
+
+def needs_card(svc: ServiceConfig) -> str:
+    return f"办理{svc.name}需要身份证，请将身份证放在感应区后再取号。"
+
+
+def refusal(reason: Refusal, svc: ServiceConfig, paused: bool = False) -> str:
+    n = svc.name
+    if paused:
+        return f"{n}今天暂停取号，请咨询大厅工作人员。"
+    texts = {
+        Refusal.CLOSED: f"{n}现在不能取号（办理时间 {hours_text(svc)}），请在办理时间内再来。",
+        Refusal.DAILY_LIMIT: f"{n}今天的号已经取完了，请明天再来，或咨询大厅工作人员。",
+        Refusal.NUMBERS_EXHAUSTED: f"{n}今天的号已经取完了，请明天再来，或咨询大厅工作人员。",
+        Refusal.PERSON_WAITING: f"您已经取过{n}的号，还在等候中，请留意叫号。",
+        Refusal.PERSON_DAILY_LIMIT: f"您今天取{n}的号已达到上限（{svc.per_person_daily_limit}"
+                                    f"次），如有需要请咨询大厅工作人员。",
+        Refusal.NEEDS_CARD: needs_card(svc),
+    }
+    return texts.get(reason, GENERIC)
+
+
+def print_failed(printer_message: str, voided: bool = True) -> str:
+    head = printer_message or "打印机暂时无法出票。"
+    tail = ("这次取号没有成功，号码已作废，请联系大厅工作人员。" if voided
+            else "这次没有打印出来，请联系大厅工作人员。")
+    return f"{head}{tail}"
+
+
+def priority_label(ticket: Ticket) -> str:
+    if ticket.priority is Priority.AGE:
+        return "老年人优先"
+    if ticket.priority is Priority.DECLARED:
+        return f"{ticket.declared}优先（待工作人员核验）"
+    return ""

@@ -1,0 +1,58 @@
+"""The core's way to the receipt printer: config → driver, and one call per kind of slip.
+Every call returns the job's JobOutcome; none raises for a printer fault."""
+
+from __future__ import annotations
+
+import queue
+from datetime import datetime
+
+from devices.outcome import JobOutcome
+from devices.receipt_printer.escpos_render import ProfileSpec
+from devices.receipt_printer.printer import ReceiptPrinter
+from devices.status import StatusUpdate
+from kiosk.catalog.model import Item
+from kiosk.config import Config, PrinterProfile
+from kiosk.errors import ConfigError
+from kiosk.receipts.guide import guide_receipt
+from kiosk.receipts.testpage import test_page
+from kiosk.receipts.ticket import TicketSlip
+from kiosk.receipts.ticket_layout import ticket_receipt
+
+
+def profile_spec(profile: PrinterProfile) -> ProfileSpec:
+    """kiosk.toml's [printer_profiles.X] as the driver's ProfileSpec (devices/ can't import
+    kiosk/, so the conversion lives on this side)."""
+    return ProfileSpec(paper_mm=profile.paper_mm, text_mode=profile.text_mode, qr=profile.qr,
+                       cut=profile.cut, feed_before_cut=profile.feed_before_cut)
+
+
+def open_receipt_printer(cfg: Config, url: str | None = None,
+                         events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
+    """The configured receipt printer (or the one at `url`), opened. An absent printer is
+    OFFLINE, not an error; a malformed URL raises ConfigError naming it."""
+    printer = ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
+                             cfg.receipt_printer.timeout_s, events)
+    try:
+        printer.open()
+    except ValueError as exc:
+        key = "--printer" if url else "receipt_printer.url"
+        raise ConfigError([f"{key}: {exc}"]) from None
+    return printer
+
+
+def print_guide(printer: ReceiptPrinter, item: Item, cfg: Config,
+                now: datetime | None = None) -> JobOutcome:
+    doc = guide_receipt(item, now or datetime.now(), cfg.hall.name, printer.profile.cols)
+    return printer.print_document(doc)
+
+
+def print_ticket(printer: ReceiptPrinter, slip: TicketSlip) -> JobOutcome:
+    """Print a queue ticket. The queue marks the ticket issued only if the outcome is ok."""
+    return printer.print_document(ticket_receipt(slip, printer.profile.cols))
+
+
+def print_test_page(printer: ReceiptPrinter, cfg: Config,
+                    now: datetime | None = None) -> JobOutcome:
+    doc = test_page(cfg.receipt_printer.profile, printer.profile, cfg.hall.name,
+                    now or datetime.now())
+    return printer.print_document(doc)

@@ -1,0 +1,165 @@
+"""This terminal's devices and services, opened from kiosk.toml and shared by every flow
+(guide printing, tickets, forms, copies) and by maintenance mode.
+
+Opening never fails for a device: a printer that is off is OFFLINE and is retried by its
+driver; the kiosk still starts and says plainly what is unavailable. Device threads put
+their events on one queue; a pump thread keeps the last known state of every device (for
+maintenance mode and var/status.json) and hands each event on to the UI (`notify`).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from devices.document_printer.cups import CupsPrinter
+from devices.id_reader.events import ReaderStatusChanged
+from devices.id_reader.reader import IdReader
+from devices.outcome import JobOutcome
+from devices.receipt_printer.printer import ReceiptPrinter
+from devices.status import DeviceState, PaperState, StatusUpdate
+from kiosk.config import Config
+from kiosk.maintenance.status import DeviceReport, write_snapshot
+from kiosk.queue.service import QueueService
+from kiosk.queue.sqlite_store import SqliteQueueStore
+from kiosk.receipts.service import open_receipt_printer, print_ticket
+from kiosk.receipts.ticket import TicketSlip
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_EVERY_S = 30.0
+A4_POLL_S = 15.0
+
+
+class Terminal:
+    def __init__(self, cfg: Config, notify: Callable[[object], None] | None = None) -> None:
+        self.cfg = cfg
+        self.notify = notify
+        self.events: queue.Queue[Any] = queue.Queue()
+        self.receipt: ReceiptPrinter | None = None
+        self.reader: IdReader | None = None
+        self.a4: CupsPrinter | None = None
+        self.queue: QueueService | None = None
+        self.started_at = time.time()
+        self._reports: dict[str, DeviceReport] = {}
+        self._errors: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._pump: threading.Thread | None = None
+
+    # ---- life cycle ---------------------------------------------------------------------------
+    def open(self) -> None:
+        for name, opener in (("receipt_printer", self._open_receipt),
+                             ("id_reader", self._open_reader),
+                             ("document_printer", self._open_a4),
+                             ("queue", self._open_queue)):
+            try:
+                opener()
+            except Exception as exc:  # one device's trouble must not keep the kiosk down
+                log.error("%s could not be opened: %s: %s", name, type(exc).__name__, exc)
+                self._set(DeviceReport.of(name, DeviceState.HW_ERROR, last_error="无法打开",
+                                          detail=f"{type(exc).__name__}: {exc}"))
+        if not self.cfg.scanner.enabled:
+            self._set(DeviceReport.disabled("scanner"))
+        self._pump = threading.Thread(target=self._run_pump, name="terminal-events",
+                                      daemon=True)
+        self._pump.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._pump is not None:
+            self._pump.join(timeout=5)
+        for closer in (self.reader, self.receipt, self.a4, self.queue):
+            if closer is not None:
+                try:
+                    closer.close()
+                except Exception as exc:  # closing is best effort on the way out
+                    log.warning("close failed: %s: %s", type(exc).__name__, exc)
+
+    def _open_receipt(self) -> None:
+        self.receipt = open_receipt_printer(self.cfg, events=self.events)
+        self.receipt.start_monitor()
+
+    def _open_reader(self) -> None:
+        r = self.cfg.id_reader
+        if not r.enabled:
+            self._set(DeviceReport.disabled("id_reader"))
+            return
+        self.reader = IdReader(r.port, r.baudrate, r.poll_interval_s, self.events)
+        self.reader.open(poll=True)
+
+    def _open_a4(self) -> None:
+        from kiosk.devices_a4 import document_printer
+
+        if not self.cfg.document_printer.enabled:
+            self._set(DeviceReport.disabled("document_printer"))
+            return
+        self.a4 = document_printer(self.cfg, events=self.events).open()
+        self.events.put(self.a4.status().update())
+
+    def _open_queue(self) -> None:
+        store = SqliteQueueStore(self.cfg.path(self.cfg.queue.db))
+        self.queue = QueueService(self.cfg, store, self.print_ticket)
+        self.queue.open()
+
+    def print_ticket(self, slip: TicketSlip) -> JobOutcome:
+        if self.receipt is None:
+            return JobOutcome(False, "receipt printer not open", "打印机暂时无法使用。")
+        return print_ticket(self.receipt, slip)
+
+    # ---- device state -------------------------------------------------------------------------
+    def reports(self) -> list[DeviceReport]:
+        order = ("receipt_printer", "document_printer", "scanner", "id_reader")
+        with self._lock:
+            known = dict(self._reports)
+        return [known[n] for n in order if n in known]
+
+    def _set(self, report: DeviceReport) -> None:
+        with self._lock:
+            self._reports[report.device] = report
+
+    def note(self, event: object) -> None:
+        """Fold one device event into the last known state."""
+        if isinstance(event, StatusUpdate):
+            trouble = event.state != DeviceState.ONLINE or event.paper in (
+                PaperState.OUT, PaperState.JAMMED)
+            if trouble:
+                self._errors[event.device] = DeviceReport.of(
+                    event.device, event.state, event.paper, event=event.event).words
+            self._set(DeviceReport.of(event.device, event.state, event.paper,
+                                      self._errors.get(event.device, ""),
+                                      event.event or event.detail, event=event.event))
+        elif isinstance(event, ReaderStatusChanged):
+            if event.state != DeviceState.ONLINE:
+                self._errors["id_reader"] = DeviceReport.of("id_reader", event.state).words
+            self._set(DeviceReport.of("id_reader", event.state,
+                                      last_error=self._errors.get("id_reader", ""),
+                                      detail=f"SAM {event.sam_id}" if event.sam_id
+                                      else event.detail))
+
+    def _run_pump(self) -> None:
+        next_snapshot = 0.0
+        next_a4 = time.monotonic() + A4_POLL_S
+        while not self._stop.is_set():
+            try:
+                event = self.events.get(timeout=1.0)
+            except queue.Empty:
+                event = None
+            if event is not None:
+                self.note(event)
+                if self.notify is not None:
+                    self.notify(event)
+            now = time.monotonic()
+            if self.a4 is not None and now >= next_a4:
+                next_a4 = now + A4_POLL_S
+                self.events.put(self.a4.status().update())
+            if now >= next_snapshot:
+                next_snapshot = now + SNAPSHOT_EVERY_S
+                try:
+                    write_snapshot(self.cfg, self.started_at, self.reports())
+                except OSError as exc:
+                    log.warning("status snapshot not written: %s", exc)

@@ -1,0 +1,82 @@
+"""The real Actions of a terminal: what the home and guide buttons do with this kiosk's
+devices (through kiosk.terminal.Terminal). Each flow runs its device work on a worker and
+shows a Busy card meanwhile, so the screen answers a tap at once and never freezes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from devices.outcome import JobOutcome
+from kiosk.maintenance.terminal_backend import TerminalBackend
+from kiosk.receipts.service import print_guide
+from kiosk.terminal import Terminal
+from screens.actions import Actions
+from screens.busy import Busy
+
+if TYPE_CHECKING:
+    from screens.app import App
+
+
+class KioskActions(Actions):
+    def __init__(self, terminal: Terminal) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    @property
+    def _app(self) -> App:
+        assert self.app is not None, "Actions used before the App bound them"
+        return self.app
+
+    def print_guide(self, code: str) -> None:
+        app = self._app
+        printer = self.terminal.receipt
+        if printer is None:
+            app.notice("暂时不能打印", "凭条打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+            return
+        item = app.catalog.get(code)
+        busy = Busy(app, "正在打印办事指南", "请稍候，打印好后请从出纸口取走。")
+        app.push(busy)
+
+        def printed(outcome: JobOutcome) -> None:
+            app.pop(screen=busy)
+            if outcome.ok:
+                app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
+            else:
+                app.notice("没有打印出来", f"{outcome.citizen_message}请到服务窗口咨询，"
+                                          "给您添麻烦了。")
+
+        def failed(exc: BaseException) -> None:
+            app.pop(screen=busy)
+            app.notice("没有打印出来", "打印机出了点问题，请到服务窗口咨询，给您添麻烦了。")
+
+        app.run_in_worker(lambda: print_guide(printer, item, app.cfg), printed, failed)
+
+    def take_ticket(self) -> None:
+        from screens.queue_flow import open_queue
+
+        open_queue(self._app, self.terminal)
+
+    def open_maintenance(self) -> None:
+        from screens.maint.entry import open_maintenance
+
+        app = self._app
+        open_maintenance(app, lambda: TerminalBackend(self.terminal, self._catalog_changed))
+
+    def _catalog_changed(self) -> None:
+        """Called from a worker after an import: reload on the UI thread."""
+        self._app.post(self._reload_catalog)
+
+    def _reload_catalog(self) -> None:
+        app = self._app
+
+        def load() -> Any:
+            from kiosk.lookup import load_catalog, make_searcher
+
+            catalog = load_catalog(app.cfg)
+            return catalog, make_searcher(catalog)
+
+        def swap(pair: Any) -> None:
+            app.catalog, app.searcher = pair
+            app.invalidate()
+
+        app.run_in_worker(load, swap)

@@ -1,0 +1,1 @@
+"""Maintenance mode for hall staff: PIN entry, the status panel, staff actions."""

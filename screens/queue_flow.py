@@ -1,0 +1,229 @@
+"""排队取号: services (people waiting and the expected wait; closed ones greyed with their
+hours) → ID card where the service needs it → confirm → printing → "请取走您的号票" with the
+number very large → back home by itself.
+
+The number counts only if the ticket came out (QueueService.take prints inside its own
+transaction rules); this flow only shows what happened, and locks the button while issuing.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.queue.identity import CardInfo
+from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
+from kiosk.terminal import Terminal
+from screens.busy import Busy
+from screens.card_prompt import CardPrompt
+from screens.chrome import Header
+from screens.dialog import Confirm, Dialog
+from screens.fonts import fontset
+from screens.screen import Screen
+from screens.text import draw_wrapped
+from screens.widgets.button import Button
+
+if TYPE_CHECKING:
+    from screens.app import App
+
+SHOW_TICKET_S = 20.0
+
+
+def card_info(record: Any) -> CardInfo:
+    return CardInfo(id_number=record.id_number, birth_date=record.birth,
+                    masked_name=record.masked_name)
+
+
+def service_sublabel(s: ServiceStatus) -> str:
+    if not s.available:
+        return s.note or f"办理时间 {s.hours_text}"
+    card = "，需带身份证" if s.requires_id else ""
+    return f"等候 {s.waiting} 人，{s.wait_text}{card}"
+
+
+class ServicesScreen(Screen):
+    def __init__(self, app: App, terminal: Terminal) -> None:
+        super().__init__(app)
+        self.terminal = terminal
+        self.statuses: list[ServiceStatus] | None = None
+        self.declared = ""
+        self.issuing = False
+
+    def on_enter(self) -> None:
+        super().on_enter()
+        self.reload()
+
+    def on_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        q = self.terminal.queue
+        if q is None:
+            self.statuses = []
+            self.layout()
+            return
+        self.app.run_in_worker(q.overview, self._loaded)
+
+    def _loaded(self, statuses: list[ServiceStatus]) -> None:
+        self.statuses = statuses
+        self.layout()
+        self.app.invalidate()
+
+    def layout(self) -> None:
+        t, (w, h) = self.theme, self.app.size
+        header = Header(self.app, "排队取号")
+        self.widgets = [*header.parts()]
+        self.text_top = header.rect.bottom + t.margin
+        y = self.text_top + fontset().line_height(t.body) + t.margin
+        for s in self.statuses or []:
+            b = Button((t.margin, y, w - 2 * t.margin, t.big_button_h), f"{s.prefix}  {s.name}",
+                       partial(self.choose, s), style="primary" if s.available else "secondary",
+                       size=t.title, sublabel=service_sublabel(s))
+            b.enabled = s.available and not self.issuing
+            self.widgets.append(b)
+            y += t.big_button_h + t.gap
+        label = (f"已选：{self.declared}优先（取号后请向工作人员出示证件）" if self.declared
+                 else "需要优先照顾？（残疾人、军人、孕妇）")
+        self.priority = Button((t.margin, h - t.margin - t.button_h, w - 2 * t.margin,
+                                t.button_h), label, self.ask_priority, style="secondary")
+        self.priority.selected = bool(self.declared)
+        self.widgets.append(self.priority)
+
+    def ask_priority(self) -> None:
+        options = [(p, p) for p in DECLARED_PRIORITIES] + [("不需要", "")]
+        self.app.push(Dialog(self.app, "优先照顾", "请选择您的情况。取号后请向工作人员出示"
+                             "相关证件，由工作人员核验。", [(a, b) for a, b in options]),
+                      on_result=self._priority_chosen)
+
+    def _priority_chosen(self, value: Any) -> None:
+        if value is not None:
+            self.declared = str(value)
+            self.layout()
+            self.app.invalidate()
+
+    # ---- the flow ---------------------------------------------------------------------------
+    def choose(self, s: ServiceStatus) -> None:
+        if self.issuing:
+            return
+        card = self.app.session.card
+        if s.requires_id and card is None:
+            reader = self.terminal.reader
+            ok = reader is not None and reader.status().state.value == "ONLINE"
+            self.app.push(CardPrompt(self.app, f"{s.name} 取号", ok),
+                          on_result=partial(self._card_read, s))
+            return
+        self.confirm(s)
+
+    def _card_read(self, s: ServiceStatus, record: Any) -> None:
+        if record is None:
+            self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
+                                            "或到服务窗口咨询工作人员。")
+            return
+        self.app.session.card = record   # wiped with the visit
+        self.confirm(s)
+
+    def confirm(self, s: ServiceStatus) -> None:
+        card = self.app.session.card
+        who = f"\n持证人：{card.masked_name}" if card is not None and s.requires_id else ""
+        pri = f"\n优先：{self.declared}（待工作人员核验）" if self.declared else ""
+        text = (f"业务：{s.prefix} {s.name}\n前面等候：{s.waiting} 人，{s.wait_text}"
+                f"{who}{pri}")
+        self.app.push(Confirm(self.app, "确认取号", text, yes="确认取号"),
+                      on_result=partial(self._confirmed, s))
+
+    def _confirmed(self, s: ServiceStatus, yes: Any) -> None:
+        if not yes or self.issuing or self.terminal.queue is None:
+            return
+        self.issuing = True
+        self.layout()
+        busy = Busy(self.app, "正在打印号票", "请稍候…")
+        self.app.push(busy)
+        card = self.app.session.card
+        info = card_info(card) if (card is not None and s.requires_id) else None
+        q = self.terminal.queue
+        declared = self.declared
+
+        def done(result: IssueResult) -> None:
+            self.issuing = False
+            self.app.pop(screen=busy)
+            self.layout()
+            self._issued(s, result)
+
+        def failed(exc: BaseException) -> None:
+            self.issuing = False
+            self.app.pop(screen=busy)
+            self.layout()
+            self.app.notice("取号没有成功", "抱歉，暂时无法取号，请联系大厅工作人员。")
+
+        self.app.run_in_worker(lambda: q.take(s.prefix, info, declared), done, failed)
+
+    def _issued(self, s: ServiceStatus, result: IssueResult) -> None:
+        if result.status is IssueStatus.BUSY:
+            return   # a second tap while the first prints: the first one's result shows
+        if not result.ok or result.ticket is None:
+            self.app.notice("取号没有成功", result.citizen_message)
+            self.reload()
+            return
+        self.app.push(TicketTaken(self.app, s, result))
+
+
+class TicketTaken(Screen):
+    """The number, very large; then home by itself with the visit wiped."""
+
+    def __init__(self, app: App, s: ServiceStatus, result: IssueResult) -> None:
+        super().__init__(app)
+        assert result.ticket is not None
+        self.service = s
+        self.ticket = result.ticket
+        self.slip = result.slip
+        self.shown_at = app.clock()
+
+    def layout(self) -> None:
+        t, (w, h) = self.theme, self.app.size
+        self.done = Button((t.margin, h - t.margin - t.big_button_h, w - 2 * t.margin,
+                            t.big_button_h), "完成", self.app.end_session, size=t.title)
+        self.widgets = [self.done]
+
+    def update(self, dt: float) -> bool:
+        if self.app.clock() - self.shown_at >= SHOW_TICKET_S:
+            self.app.end_session()
+            return False
+        return super().update(dt)
+
+    def lines(self) -> list[str]:
+        s, tk = self.service, self.ticket
+        out = [f"{s.name}", f"前面还有 {tk.people_ahead} 人"]
+        if self.slip is not None:
+            out[1] += f"，{self.slip.wait_text}"
+            if self.slip.priority:
+                out.append(self.slip.priority)
+        if s.where:
+            out.append(f"请到{s.where}等候叫号")
+        out.append("请保管好号票，过号请到窗口咨询。")
+        return out
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t, (w, _h) = self.theme, self.app.size
+        surface.fill(t.colors.bg)
+        y = t.margin * 2
+        y += draw_wrapped(surface, fontset(True), "请取走您的号票", t.title,
+                          pygame.Rect(t.margin, y, w - 2 * t.margin, t.title * 2),
+                          t.colors.text, center=True) + t.margin
+        big = min(t.mm(70), w // 4)
+        y += draw_wrapped(surface, fontset(True), self.ticket.number, big,
+                          pygame.Rect(t.margin, y, w - 2 * t.margin, big * 2),
+                          t.colors.accent, max_lines=1, center=True) + t.margin
+        for line in self.lines():
+            y += draw_wrapped(surface, fontset(), line, t.body,
+                              pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 3),
+                              t.colors.text, center=True) + t.gap
+        self.draw_widgets(surface)
+
+
+def open_queue(app: App, terminal: Terminal) -> None:
+    if terminal.queue is None:
+        app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+        return
+    app.push(ServicesScreen(app, terminal))

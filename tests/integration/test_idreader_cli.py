@@ -1,0 +1,86 @@
+"""`kiosk sim idreader`, `kiosk sim idreader-ctl` and `kiosk card read|status` as real
+processes on a real pty, plus the demo's simulator command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from devices.sim.idreader_control import send_control
+from kiosk.commands.demo import sim_commands
+from kiosk.config import load_config
+from tests.conftest import REPO
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def sim_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A `kiosk sim idreader --pty` child: (link path, control URL)."""
+    link = tmp_path / "ttyID"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "idreader", "--pty", "--link", str(link),
+         "--control", "tcp://127.0.0.1:0", "--place", "resident-elder"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+    assert proc.stdout is not None
+    first, second = proc.stdout.readline(), proc.stdout.readline()
+    assert first == f"idreader: {link}\n"
+    assert second.startswith("control: tcp://127.0.0.1:")
+    try:
+        yield str(link), second.split()[1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        assert not link.exists()  # the simulator cleans up its link on SIGTERM
+
+
+def test_card_status_and_masked_read(sim_process: tuple[str, str], run_kiosk: Run) -> None:
+    port, _ = sim_process
+    status = run_kiosk("card", "status", "--port", port, "--json", timeout=30)
+    assert status.returncode == 0, status.stderr
+    data = json.loads(status.stdout)
+    assert (data["state"], data["sam_id"]) == ("ONLINE", "05.01-20101010-000012345-123456789")
+    read = run_kiosk("card", "read", "--port", port, "--timeout", "5", timeout=30)
+    assert read.returncode == 0, read.stderr
+    assert "王*试" in read.stdout and "1101**********002X" in read.stdout
+    assert "王测试" not in read.stdout + read.stderr
+    assert "11010519491231002X" not in read.stdout + read.stderr
+
+
+def test_control_channel_and_reveal(sim_process: tuple[str, str], run_kiosk: Run) -> None:
+    port, control = sim_process
+    assert send_control(control, "list").startswith("ok 0:resident-elder 1:resident ")
+    ctl = run_kiosk("sim", "idreader-ctl", control, "place", "hmt-permit", timeout=30)
+    assert (ctl.returncode, ctl.stdout) == (0, "ok placed hmt-permit\n")
+    read = run_kiosk("card", "read", "--port", port, "--timeout", "5", "--json", "--reveal",
+                     timeout=30)
+    assert read.returncode == 0, read.stderr
+    data = json.loads(read.stdout)
+    assert (data["name"], data["id_number"], data["pass_number"]) == (
+        "陈示例", "810000199002150021", "H12345678")
+    assert data["photo_bytes"] == 1024
+    assert send_control(control, "fault bogus").startswith("error unknown fault 'bogus'")
+    assert send_control(control, "place nobody").startswith("error no card 'nobody'")
+    assert send_control(control, "remove") == "ok removed"
+    none = run_kiosk("card", "read", "--port", port, "--timeout", "0.3", timeout=30)
+    assert none.returncode == 1 and "no card within 0.3 s" in none.stderr
+
+
+def test_status_of_a_missing_reader(tmp_path: Path, run_kiosk: Run) -> None:
+    result = run_kiosk("card", "status", "--port", str(tmp_path / "nothing"), timeout=30)
+    assert result.returncode == 3
+    assert "NO_DEVICE" in result.stdout and "nothing" in result.stdout
+
+
+def test_demo_starts_the_simulated_reader_with_its_control_channel(repo: Path) -> None:
+    cmds = sim_commands(load_config(repo / "kiosk.toml"))
+    reader = [c for c in cmds if c[:2] == ["sim", "idreader"]]
+    assert reader == [["sim", "idreader", "--listen", "tcp://127.0.0.1:9201",
+                       "--control", "tcp://127.0.0.1:9202"]]

@@ -1,0 +1,170 @@
+"""The SQLite store on real files: import, read back, versions, rollback, atomicity when the
+file is bad or an exception interrupts the import between items."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.catalog.generate import generate_document
+from kiosk.catalog.model import to_dict
+from kiosk.catalog.store import CatalogStore
+from kiosk.errors import CatalogError, CatalogValidationError
+
+MINI = Path(__file__).parent.parent / "data" / "mini-catalog.json"
+
+
+def _mini() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(MINI.read_text(encoding="utf-8"))
+    return doc
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    s = CatalogStore(tmp_path / "var" / "catalog.sqlite").open()
+    yield s
+    s.close()
+
+
+def test_empty_store_has_no_catalog(store: CatalogStore) -> None:
+    assert store.current() is None
+    assert store.current_version_id() is None
+    assert store.stats()["current"] is None
+
+
+def test_import_then_read_back_every_field(store: CatalogStore) -> None:
+    doc = generate_document(120, seed=9)
+    report = store.import_document(doc, source="gen.json")
+    assert (report.items, report.catalog_version, report.previous_version) == (
+        120, "synthetic-120-9", None)
+    cat = store.current()
+    assert cat is not None and len(cat) == 120
+    assert [s.code for s in cat] == [i["code"] for i in doc["items"]]   # catalog order kept
+    for raw in (doc["items"][0], doc["items"][77]):
+        item = cat.get(raw["code"])
+        assert to_dict(item) == _without_empty(raw)
+    assert cat.meta.synonyms and cat.meta.themes[0].name == doc["categories"]["themes"][0]["name"]
+
+
+def _without_empty(d: dict[str, Any]) -> dict[str, Any]:
+    """The model's normal form leaves empty optional lists and texts out."""
+    return {k: v for k, v in d.items() if v not in ("", [], None)}
+
+
+def test_summaries_from_columns_equal_summaries_from_document(store: CatalogStore) -> None:
+    from kiosk.catalog.catalog import Catalog
+
+    doc = _mini()
+    store.import_document(doc)
+    cat = store.current()
+    assert cat is not None
+    assert list(cat.summaries()) == list(Catalog.from_document(doc).summaries())
+
+
+def test_second_import_keeps_previous_and_rollback_swaps(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    report = store.import_document(generate_document(30, seed=1))
+    assert report.previous_version == "test-1"
+    assert store.stats()["previous"]["catalog_version"] == "test-1"
+    assert store.rollback() == "test-1"
+    cat = store.current()
+    assert cat is not None and cat.version == "test-1" and len(cat) == 4
+    assert store.rollback() == "synthetic-30-1"
+
+
+def test_third_import_drops_the_oldest_version(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    store.import_document(generate_document(10, seed=1))
+    report = store.import_document(generate_document(10, seed=2))
+    assert report.dropped_versions == 1
+    db = sqlite3.connect(store.path)
+    assert db.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM summaries").fetchone()[0] == 20
+    assert db.execute("SELECT count(*) FROM bodies").fetchone()[0] == 20
+    db.close()
+
+
+def test_rollback_without_previous_is_a_clear_error(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    with pytest.raises(CatalogError, match="no previous catalog version"):
+        store.rollback()
+
+
+def test_bad_document_leaves_previous_catalog_current(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    bad = generate_document(50, seed=4)
+    bad["items"][20]["materials"][0]["original_copies"] = "两份"
+    with pytest.raises(CatalogValidationError) as e:
+        store.import_document(bad, source="bad.json")
+    assert e.value.problems == [
+        'items[20].materials[0].original_copies: expected integer ≥ 0, got "两份"']
+    cat = store.current()
+    assert cat is not None and cat.version == "test-1"
+    assert store.stats()["previous"] is None       # nothing was written at all
+
+
+def test_exception_between_items_rolls_everything_back(store: CatalogStore) -> None:
+    store.import_document(_mini())
+
+    def explode(n: int) -> None:
+        if n == 1000:
+            raise RuntimeError("injected failure after 1000 items")
+
+    with pytest.raises(RuntimeError, match="injected"):
+        store.import_document(generate_document(1600, seed=5), progress=explode)
+    cat = store.current()
+    assert cat is not None and cat.version == "test-1" and len(cat) == 4
+    assert cat.get("T-0002").name == "80周岁以上老年人高龄津贴申领"
+    db = sqlite3.connect(store.path)
+    assert db.execute("SELECT count(*) FROM summaries").fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM versions").fetchone()[0] == 1
+    db.close()
+    # and the store still works afterwards
+    assert store.import_document(generate_document(10, seed=6)).items == 10
+
+
+def test_reads_from_another_thread(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    cat = store.current()
+    assert cat is not None
+    names: list[str] = []
+    worker = threading.Thread(target=lambda: names.append(cat.get("T-0004").name))
+    worker.start()
+    worker.join(5)
+    assert names == ["农村村民宅基地和建房（规划许可）申请"]
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "other.sqlite"
+    db = sqlite3.connect(f)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(CatalogError, match="not a catalog store"):
+        CatalogStore(f).open()
+
+
+def test_a_newer_store_format_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "new.sqlite"
+    CatalogStore(f).open().close()
+    db = sqlite3.connect(f)
+    db.execute("PRAGMA user_version=99")
+    db.commit()
+    db.close()
+    with pytest.raises(CatalogError, match="newer than this kiosk"):
+        CatalogStore(f).open()
+
+
+def test_item_of_a_dropped_version_says_restart(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    old = store.current()
+    assert old is not None
+    store.import_document(generate_document(5, seed=1))
+    store.import_document(generate_document(5, seed=2))
+    with pytest.raises(CatalogError, match="restart the kiosk"):
+        old.get("T-0003")
