@@ -50,7 +50,8 @@ class Piece:
     synonyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     names_found: Found | None = None      # pinyin lookup over names (where it matched)
     terms_found: Found | None = None      # … over aliases, short names, synonym terms
-    py_synonym_means: list[str] = field(default_factory=list)
+    py_synonym_whole: list[str] = field(default_factory=list)   # means of terms spelled out
+    py_synonym_part: list[str] = field(default_factory=list)    # … of terms only begun
 
 
 def add(bands: Bands, band: int, ids: Iterable[int]) -> None:
@@ -121,7 +122,8 @@ def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
                     continue
                 add(bands, TERM_PINYIN[hit.kind, hit.whole], owners)
                 if role == "synonym":
-                    piece.py_synonym_means.extend(data.synonym_means.get(term, ()))
+                    means = data.synonym_means.get(term, ())
+                    (piece.py_synonym_whole if hit.whole else piece.py_synonym_part).extend(means)
 
 
 def all_of(per_piece: list[Bands]) -> Bands:

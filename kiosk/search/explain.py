@@ -67,16 +67,23 @@ def _span(found: Found | None, line: int | None, text: str) -> tuple[Kind, int, 
 def _pinyin(data: IndexData, s: ItemSummary, texts: Texts, piece: Piece,
             found: Spans) -> None:
     name = fold(s.name)
+    noted = False
     sp = _span(piece.names_found, data.name.text_id(name), name)
     if sp is not None:
         fld: Field = "initials" if sp[0] == Kind.INITIALS else "pinyin"
         _note(found, fld, s.name, [(sp[1], sp[2])])
+        noted = True
     for fld, text, norm in texts:
         if fld in ("short_name", "alias", "keyword"):
             tsp = _span(piece.terms_found, data.term_index.get(norm), norm)
             if tsp is not None:
                 _note(found, fld, text, [(tsp[1], tsp[2])])
-    _synonyms(s, dict.fromkeys(piece.py_synonym_means), found)
+                noted = True
+    _synonyms(s, dict.fromkeys(piece.py_synonym_whole), found)
+    if not noted:
+        # Letters that only begin a colloquial term (dib… for 低保): show what it stands
+        # for, but not when the letters already matched something more precise.
+        _synonyms(s, dict.fromkeys(piece.py_synonym_part), found)
 
 
 def _item_texts(data: IndexData, item: int) -> tuple[Texts, str]:
