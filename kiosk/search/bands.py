@@ -55,7 +55,12 @@ class Piece:
 
 
 def add(bands: Bands, band: int, ids: Iterable[int]) -> None:
-    bands.setdefault(band, set()).update(ids)
+    cur = bands.get(band)
+    if cur is None:
+        # A fresh set from items_of() is taken as is: no copy of a 100,000-item band.
+        bands[band] = ids if type(ids) is set else set(ids)
+    else:
+        cur.update(ids)
 
 
 def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
@@ -158,14 +163,19 @@ def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:
 
 
 def top(bands: Bands, limit: int, n_items: int) -> tuple[list[tuple[int, int]], int]:
-    """The best `limit` (item, band) pairs and how many items were found in all."""
-    seen: set[int] = set()
+    """The best `limit` (item, band) pairs and how many items were found in all. While the
+    list is not full every item of the higher bands is in it, so only the chosen few need
+    skipping in the next band."""
     best: list[tuple[int, int]] = []
+    chosen: set[int] = set()
     for band in sorted(bands, reverse=True):
-        ids = bands[band] - seen if seen else bands[band]
-        if not ids:
-            continue
-        if len(best) < limit:
-            best.extend((i, band) for i in _smallest(ids, limit - len(best), n_items))
-        seen |= ids
-    return best, len(seen)
+        need = limit - len(best)
+        if need <= 0:
+            break
+        ids = bands[band]
+        for i in _smallest(ids, need + len(chosen & ids), n_items):
+            if i not in chosen and len(best) < limit:
+                best.append((i, band))
+                chosen.add(i)
+    total = len(set().union(*bands.values())) if bands else 0
+    return best, total
