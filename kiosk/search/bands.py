@@ -37,6 +37,10 @@ TERM_PINYIN = {(Kind.FULL, True): 64, (Kind.FULL, False): 56,
                (Kind.MIXED, True): 58, (Kind.MIXED, False): 53,
                (Kind.INITIALS, True): 54, (Kind.INITIALS, False): 48}
 KEYWORD_PINYIN = 38
+# Materials, departments and steps are searched from two characters on: one character (证,
+# 办) is in the materials of nearly every item, so it would only bury the real hits under
+# the whole catalog.
+MIN_LOW_FIELD = 2
 
 Bands = dict[int, set[int]]
 
@@ -70,6 +74,8 @@ def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
     for table, band in ((data.short, ALIAS), (data.alias, ALIAS), (data.keyword, KEYWORD),
                         (data.material, MATERIAL), (data.department, DEPARTMENT),
                         (data.step, STEP)):
+        if band <= MATERIAL and len(text) < MIN_LOW_FIELD:
+            continue
         tids = table.find(text)
         if tids:
             add(bands, band, table.items_of(tids))

@@ -226,3 +226,11 @@ def test_repeated_query_is_served_from_cache(mini: SearchIndex) -> None:
     assert mini.search("高龄") is mini.search("高龄")
     mini.clear_cache()
     assert mini.search("高龄") == mini.search("高龄")
+
+
+def test_one_character_does_not_search_materials_steps_departments(mini: SearchIndex) -> None:
+    """证 is in 居民身份证 of every item: one character searches names and terms only."""
+    result = mini.search("证")
+    assert all(m.field not in ("material", "step", "department")
+               for h in result.hits for m in h.matches)
+    assert set(codes(mini.search("身份证"))) == {"T-0001", "T-0002", "T-0003", "T-0004"}
