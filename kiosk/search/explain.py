@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kiosk.catalog.catalog import ItemSummary
-from kiosk.search.bands import Piece
+from kiosk.search.bands import MIN_LOW_FIELD, Piece
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import fold
 from kiosk.search.pinyin import Kind
@@ -19,6 +19,7 @@ from kiosk.search.results import FIELD_ORDER, Field, Match, merge_spans, occurre
 Spans = dict[tuple[Field, str], list[tuple[int, int]]]
 Texts = tuple[tuple[Field, str, str], ...]
 EXPLAIN_CACHE = 4096
+LOW_FIELDS = frozenset(("material", "department", "step"))
 
 
 def _texts(s: ItemSummary) -> tuple[tuple[Field, str, str], ...]:
@@ -45,7 +46,10 @@ def _literal(texts: Texts, joined: str, piece: Piece, found: Spans) -> None:
     q = piece.text
     if q not in joined:
         return
+    short = len(q) < MIN_LOW_FIELD
     for fld, text, norm in texts:
+        if short and fld in LOW_FIELDS:
+            continue
         if q in norm:
             _note(found, fld, text, occurrences(norm, q))
 
