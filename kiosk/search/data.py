@@ -7,7 +7,7 @@ first, then shorter name). So within one rank band a smaller id is always the be
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from kiosk.catalog.catalog import ItemSummary
@@ -30,9 +30,12 @@ def rank_order(summaries: Iterable[ItemSummary]) -> list[ItemSummary]:
     return sorted(summaries, key=lambda s: (-s.popularity, len(s.name), s.name, s.code))
 
 
-def _pairs(items: Sequence[ItemSummary], attr: str) -> list[tuple[int, str]]:
+def _pairs(items: Sequence[ItemSummary], ids: Sequence[int],
+           attr: str) -> list[tuple[int, str]]:
+    """(item id, text) for one field. `ids` is one shared list of int objects, so the id
+    tuples of every field point at the same 100,000 ints instead of making their own."""
     out: list[tuple[int, str]] = []
-    for i, s in enumerate(items):
+    for i, s in zip(ids, items, strict=True):
         value = getattr(s, attr)
         if isinstance(value, str):
             out.append((i, value))
@@ -48,14 +51,19 @@ class IndexData:
                  synonyms: Iterable[tuple[str, Sequence[str]]]) -> None:
         self.items = rank_order(summaries)
         items = self.items
-        self.name = TextField(_pairs(items, "name"))
-        self.short = TextField(_pairs(items, "short_name"))
-        self.alias = TextField(_pairs(items, "aliases"))
-        self.keyword = TextField(_pairs(items, "keywords") + _pairs(items, "themes")
-                                 + _pairs(items, "life_events"))
-        self.material = TextField(_pairs(items, "materials"))
-        self.department = TextField(_pairs(items, "department"))
-        self.step = TextField(_pairs(items, "steps"))
+        ids = list(range(len(items)))
+
+        def pairs(attr: str) -> list[tuple[int, str]]:
+            return _pairs(items, ids, attr)
+
+        self.name = TextField(pairs("name"))
+        self.short = TextField(pairs("short_name"))
+        self.alias = TextField(pairs("aliases"))
+        self.keyword = TextField(pairs("keywords") + pairs("themes")
+                                 + pairs("life_events"))
+        self.material = TextField(pairs("materials"))
+        self.department = TextField(pairs("department"))
+        self.step = TextField(pairs("steps"))
         self.name_py = PinyinIndex(self.name.texts)
         self.synonyms = [self._synonym(t, m) for t, m in synonyms if fold(t)]
         self._build_terms()
@@ -73,12 +81,12 @@ class IndexData:
     def _build_terms(self) -> None:
         """Catalog terms a citizen may spell in pinyin: short names, aliases, synonym terms,
         keywords. One pinyin index over all of them; each term remembers its roles."""
-        roles: dict[str, list[tuple[Field, frozenset[int]]]] = {}
+        roles: dict[str, list[tuple[Field, Collection[int]]]] = {}
         tables: tuple[tuple[Field, TextField], ...] = (
             ("short_name", self.short), ("alias", self.alias), ("keyword", self.keyword))
         for fld, table in tables:
             for text, owners in zip(table.texts, table.items, strict=True):
-                roles.setdefault(text, []).append((fld, frozenset(owners)))
+                roles.setdefault(text, []).append((fld, owners))
         self.synonym_means: dict[str, tuple[str, ...]] = {}
         for syn in self.synonyms:
             roles.setdefault(syn.term, []).append(("synonym", syn.items))
