@@ -46,6 +46,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {"cores": os.cpu_count(), "cpu": model or platform.processor(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "python": platform.python_version(), "platform": platform.platform(),
             "tmp": tempfile.gettempdir()}
 
@@ -76,19 +77,27 @@ def ok_printer(slip: TicketSlip) -> JobOutcome:
     return JobOutcome(ok=True)
 
 
+def time_allocations(path: Path, n: int, synchronous: str = "FULL") -> list[float]:
+    store = SqliteQueueStore(path)
+    store.open()
+    # Only for the comparison figure: the store itself always runs FULL (see its docstring).
+    store._connection().execute(f"PRAGMA synchronous = {synchronous}")
+    req = AllocationRequest(day=queue_day(NOW, 4), service_prefix="C", number_prefix="C",
+                            issued_at=NOW, open_by_hours=True, daily_limit=999,
+                            minutes_per_ticket=5.0, owner=current_owner())
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        store.allocate(req)
+        samples.append(time.perf_counter() - t0)
+    store.close()
+    return samples
+
+
 def bench_allocation(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as d:
-        store = SqliteQueueStore(Path(d) / "q.sqlite")
-        store.open()
-        req = AllocationRequest(day=queue_day(NOW, 4), service_prefix="C", number_prefix="C",
-                                issued_at=NOW, open_by_hours=True, daily_limit=999,
-                                minutes_per_ticket=5.0, owner=current_owner())
-        alloc = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            store.allocate(req)
-            alloc.append(time.perf_counter() - t0)
-        store.close()
+        alloc = time_allocations(Path(d) / "q.sqlite", n)
+        normal = time_allocations(Path(d) / "normal.sqlite", n, "NORMAL")
         q = QueueService(config(Path(d)), SqliteQueueStore(Path(d) / "svc.sqlite"), ok_printer,
                          clock=lambda: NOW, repeat_guard_s=0)
         q.open()
@@ -99,6 +108,7 @@ def bench_allocation(n: int) -> dict[str, Any]:
             take.append(time.perf_counter() - t0)
         q.close()
     return {"store_allocate": ms_figures(alloc),
+            "store_allocate_if_synchronous_normal": ms_figures(normal),
             "service_take_allocate_print_mark": ms_figures(take)}
 
 
@@ -154,8 +164,8 @@ def bench_confirm_to_last_byte(n: int) -> dict[str, Any]:
         from kiosk.queue.printer import TicketPrinter
     except ImportError as exc:
         return {"measured": False, "why": f"virtual printer not in this build ({exc})"}
-    samples = []
-    with tempfile.TemporaryDirectory() as d, VirtualPrinter(Path(d) / "receipts") as vp:
+    samples, returned = [], []
+    with tempfile.TemporaryDirectory() as d, VirtualPrinter(None) as vp:
         port = vp.start()
         cfg = config(Path(d), f"tcp://127.0.0.1:{port}")
         with TicketPrinter(cfg) as printer:
@@ -165,12 +175,16 @@ def bench_confirm_to_last_byte(n: int) -> dict[str, Any]:
             for i in range(n):
                 t0 = time.perf_counter()
                 r = q.take("C")
-                vp.wait_for_receipts(i + 1, timeout=10)
-                samples.append(time.perf_counter() - t0)
-                if not r.ok:
+                returned.append(time.perf_counter() - t0)
+                got = vp.wait_for_receipts(i + 1, timeout=10)
+                if not r.ok or len(got) <= i:
                     return {"measured": False, "why": f"print failed: {r.detail}"}
+                # decoded_at: when the virtual printer decoded the slip's last byte
+                last = getattr(got[i], "decoded_at", 0.0) or time.perf_counter()
+                samples.append(last - t0)
             q.close()
-    return {"measured": True, **ms_figures(samples)}
+    return {"measured": True, "tap_to_last_byte": ms_figures(samples),
+            "take_returned": ms_figures(returned)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ the print request to the last byte decoded by the virtual printer over TCP, and 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -53,8 +54,11 @@ def documents(profile: ProfileSpec) -> dict[str, ReceiptDocument]:
     doc = json.loads((REPO / "tests/data/mini-catalog.json").read_text("utf-8"))
     longest = max(doc["items"], key=lambda d: len(d["materials"]) + len(d["steps"]))
     item = item_from_dict({**longest, "guide_url": f"https://example.gov.cn/g/{longest['code']}"})
+    long_item = dataclasses.replace(item, materials=item.materials * 5, steps=item.steps * 3)
     return {"ticket": ticket_receipt(SLIP, profile.cols),
-            "guide": guide_receipt(item, NOW, SLIP.hall_name, profile.cols)}
+            "guide": guide_receipt(item, NOW, SLIP.hall_name, profile.cols),
+            "long_guide_20_materials": guide_receipt(long_item, NOW, SLIP.hall_name,
+                                                     profile.cols)}
 
 
 def sizes() -> dict[str, dict[str, int | float]]:

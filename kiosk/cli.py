@@ -21,6 +21,7 @@ from kiosk.errors import KIOSK_ERRORS, ConfigError
 # pyserial, escpos) inside their handlers, so `kiosk --help` and `kiosk search` stay fast.
 COMMAND_MODULES = [
     "kiosk.commands.run",
+    "kiosk.commands.screenshots",
     "kiosk.commands.config",
     "kiosk.commands.demo",
     "kiosk.commands.sim",
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     "kiosk.commands.card",
     "kiosk.commands.ticket",
     "kiosk.commands.copy",
+    "kiosk.commands.forms",
     "kiosk.commands.doctor",
 ]
 

@@ -23,9 +23,9 @@ _HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
 
 @dataclass(frozen=True)
 class HallConfig:
-    name: str = setting("示例县青山镇便民服务中心",
+    name: str = setting("青禾县清河镇便民服务中心",
                         "The hall's name, shown on every screen and slip.")
-    address: str = setting("示例县青山镇人民路1号", "Street address, printed on guides.")
+    address: str = setting("青禾县清河镇人民路1号", "Street address, printed on guides.")
     phone: str = setting("0000-5550100", "The hall's enquiry phone (fictional in the demo).")
     region_code: str = setting(
         "000000000000", "12-digit administrative division code of the township.",

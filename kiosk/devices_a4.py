@@ -31,14 +31,14 @@ def document_printer(cfg: Config, queue_name: str | None = None,
                        job_timeout_s=dp.job_timeout_s)
 
 
-def scanner(cfg: Config) -> SaneScanner:
+def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> SaneScanner:
     """The scanner (not yet opened)."""
     sc = cfg.scanner
     if not sc.enabled:
         raise DeviceDisabled("the scanner", "scanner.enabled",
                              "本机没有配备扫描仪，请到窗口复印。")
     return SaneScanner(sc.device, resolution_dpi=sc.resolution_dpi, mode=sc.mode,
-                       options=sc.options, timeout_s=sc.timeout_s)
+                       options=sc.options, timeout_s=sc.timeout_s, events=events)
 
 
 def area(values: list[float]) -> ScanArea:

@@ -88,11 +88,13 @@ class Session:
         return self._visit == _Visit(elder_mode=self.elder_default)
 
     def end(self) -> None:
-        """Wipe the visit. The card record gets a chance to scrub itself first (its own
-        `wipe()`, if it has one), then every reference is dropped."""
-        wipe = getattr(self._visit.card, "wipe", None)
-        if callable(wipe):
-            wipe()
+        """Wipe the visit. The card record and every per-visit object in `extra` (e.g. a copy
+        job's scans, kiosk.copies.service.CopyJob) get a chance to scrub themselves first
+        (their own `wipe()`, if they have one), then every reference is dropped."""
+        for held in (self._visit.card, *self._visit.extra.values()):
+            wipe = getattr(held, "wipe", None)
+            if callable(wipe):
+                wipe()
         self._visit.extra.clear()
         self._visit.viewed.clear()
         self._visit = _Visit(elder_mode=self.elder_default)

@@ -71,6 +71,7 @@ class Terminal:
 
     def close(self) -> None:
         self._stop.set()
+        self.events.put(None)   # wakes the pump now rather than at its next 1 s poll
         if self._pump is not None:
             self._pump.join(timeout=5)
         for closer in (self.reader, self.receipt, self.a4, self.queue):

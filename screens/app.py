@@ -1,15 +1,18 @@
 """The kiosk's main loop and screen stack.
 
-One thread owns pygame. It sleeps in `pygame.event.wait` with a timeout, wakes for input or
-to drain `self.inbox` (a queue.Queue that worker and device threads put results on), lets the
-top screen animate, and redraws only when something called `invalidate()`. While nothing
-moves it wakes ~10 times a second, so an idle kiosk costs next to no CPU, yet a result from a
-worker shows within 100 ms. Work that may block (printing, a card read, the network) runs via
-`run_in_worker(fn, on_done)`; `on_done` is then called back on this thread.
+One thread owns pygame. Between turns it sleeps on `self.inbox` (a queue.Queue that worker
+and device threads put results on, so a result wakes it at once) for at most 25 ms, then
+looks at SDL's input; the top screen animates, and the screen is redrawn only when something
+called `invalidate()`. Not `pygame.event.wait(timeout)`: on video drivers without a native
+wait (dummy, KMSDRM) SDL implements it by polling every millisecond, which cost ~3 % of a core
+on an idle home screen; this loop costs a fraction of that and a tap still shows within ~25 ms.
+Work that may block (printing, a card read, the network) runs via `run_in_worker(fn,
+on_done)`; `on_done` is then called back on this thread.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import queue
@@ -33,8 +36,7 @@ from screens.screen import Screen
 from screens.theme import Theme, make_theme
 
 log = logging.getLogger(__name__)
-IDLE_POLL_MS = 100          # wake-up period with nothing moving: the inbox's latency
-BUSY_POLL_MS = 20           # while a worker runs
+INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
 
 
 class App:
@@ -69,6 +71,7 @@ class App:
         self._mapper = InputMapper(self.size)
         self._gesture = CornerGesture(*self.size, GestureSpec(corner_px=self.theme.mm(15)))
         self._home_factory: Callable[[App], Screen] | None = None
+        self._memo: dict[str, Any] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
     def open(self, home: Callable[[App], Screen] | None = None) -> None:
@@ -81,7 +84,12 @@ class App:
         win_size = (round(self.size[0] * scale), round(self.size[1] * scale))
         flags = 0 if self.windowed else pygame.FULLSCREEN | pygame.NOFRAME
         self._window = pygame.display.set_mode(win_size, flags)
-        self._surface = (self._window if scale == 1.0
+        got = self._window.get_size()
+        if got != win_size:
+            # Full screen on a panel whose mode differs from [display] width/height: lay out
+            # for the configured size and scale to the real one, rather than cut it off.
+            scale = got[0] / self.size[0]
+        self._surface = (self._window if got == self.size
                          else pygame.Surface(self.size).convert())
         self._mapper = InputMapper(self.size, scale)
         pygame.mouse.set_visible(not self.cfg.display.touch)
@@ -103,12 +111,21 @@ class App:
         pygame.display.quit()
 
     def run(self) -> None:
-        first = True
+        self.step(0)
+        self.notifier.ready()
+        self.after_first_frame()
         while self.running:
             self.step()
-            if first:
-                self.notifier.ready()
-                first = False
+
+    def after_first_frame(self) -> None:
+        """Start the search index build (it waited so as not to slow the first frame) and
+        freeze the start-up objects out of the garbage collector's sweeps: with 10,000
+        catalog summaries a full collection would otherwise stall a frame now and then."""
+        start = getattr(self.searcher, "start", None)
+        if callable(start):
+            start()
+        gc.collect()
+        gc.freeze()
 
     @property
     def surface(self) -> pygame.Surface:
@@ -156,6 +173,13 @@ class App:
             for screen, _ in self.stack:
                 screen.layout()
         self.invalidate()
+
+    def cached(self, key: str, factory: Callable[[], Any]) -> Any:
+        """A value derived from the catalog, computed once (the catalog does not change while
+        the App runs): popular items, category counts — each a pass over 10,000 items."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
 
     def notice(self, title: str, message: str) -> None:
         from screens.dialog import Notice
@@ -209,9 +233,10 @@ class App:
         inbox, animate, check the idle timer, draw if needed, ping the watchdog."""
         if wait_ms is None:
             wait_ms = self._wait_ms()
-        first = pygame.event.wait(wait_ms) if wait_ms > 0 else pygame.event.poll()
-        events = [first] if first.type != pygame.NOEVENT else []
-        events += pygame.event.get()
+        events = pygame.event.get()
+        if not events and wait_ms > 0:
+            self._sleep(wait_ms / 1000)
+            events = pygame.event.get()
         for ev in events:
             self._dispatch_raw(ev)
         self._drain_inbox()
@@ -224,9 +249,18 @@ class App:
         self.notifier.ping()
 
     def _wait_ms(self) -> int:
+        """Until the next frame while animating (max_fps), else the input poll period."""
         if self._animating or self._dirty:
-            return max(1, 1000 // self.cfg.display.max_fps)
-        return BUSY_POLL_MS if self._workers else IDLE_POLL_MS
+            frame = 1.0 / self.cfg.display.max_fps
+            return max(0, round((frame - (self.clock() - self._last_tick)) * 1000))
+        return INPUT_POLL_MS
+
+    def _sleep(self, seconds: float) -> None:
+        try:
+            item = self.inbox.get(timeout=seconds)
+        except queue.Empty:
+            return
+        self._deliver(item)
 
     def _dispatch_raw(self, ev: pygame.event.Event) -> None:
         if ev.type == pygame.QUIT:
@@ -260,11 +294,14 @@ class App:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
-            if callable(item):
-                item()
-            else:
-                self.top.handle(item)
-            self.invalidate()
+            self._deliver(item)
+
+    def _deliver(self, item: Any) -> None:
+        if callable(item):
+            item()
+        else:
+            self.top.handle(item)
+        self.invalidate()
 
     def _check_idle(self) -> None:
         state = self.session.idle_state()

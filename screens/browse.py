@@ -70,7 +70,8 @@ class BrowseScreen(Screen):
                         *pager(self, self.view, bottom)]
 
     def _content(self) -> RowList:
-        cats = self.app.catalog.categories(self.kind)
+        kind, catalog = self.kind, self.app.catalog
+        cats = self.app.cached(f"categories:{kind}", lambda: catalog.categories(kind))
         rows = [Row(c.name, AUDIENCE_ZH.get(c.audience, c.audience), f"{c.count}项", c)
                 for c in cats]
         return RowList(rows, self.theme, self._open, empty_text="暂无分类", title_lines=1)

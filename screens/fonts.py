@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ FONT_DIRS = (ASSET_FONTS, Path("/usr/share/fonts"), Path("/usr/local/share/fonts
 # Face names in order of preference: the sans SC face first; serif SC still beats a JP face.
 PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC", "WenQuanYi",
              "Droid Sans Fallback")
+LINE_CACHE_PX = 6_000_000  # rendered lines kept: ~24 MB of RGBA pixels at most
 _NOT_A_GLYPH = {"\n", "\r", "\t", "\u200b", "\ufeff"}
 
 
@@ -61,21 +63,33 @@ def _faces_of(path: Path) -> list[FaceRef]:
 
 
 @functools.cache
+def _installed_faces() -> tuple[FaceRef, ...]:
+    """Every face of the likely font files (opened once per process: opening all of
+    /usr/share/fonts would cost a noticeable part of the start-up time)."""
+    pygame.freetype.init()
+    files = _font_files()
+    likely = [p for p in files if any(k in p.name.lower() for k in ("cjk", "sourcehan"))]
+    if not likely:  # no Noto/Source Han CJK: look at the other usual Chinese fonts
+        likely = [p for p in files if any(k in p.name.lower() for k in ("wqy", "droid", "noto"))]
+    likely.sort(key=lambda p: ("sans" not in p.name.lower(), p.name))
+    found: list[FaceRef] = []
+    for path in likely:
+        found += [f for f in _faces_of(path) if "Mono" not in f.name]
+        names = {f.name for f in found}
+        if {f"{PREFERRED[0]} Regular", f"{PREFERRED[0]} Bold"} <= names:
+            break  # the best face in both weights: no need to open the rest
+    return tuple(found)
+
+
 def find_faces(bold: bool = False) -> tuple[FaceRef, ...]:
     """Installed faces matching PREFERRED, best first (regular or bold as asked)."""
-    pygame.freetype.init()
-    found: list[FaceRef] = []
-    for path in _font_files():
-        name = path.name.lower()
-        if not any(k in name for k in ("cjk", "sourcehan", "wqy", "droid", "noto")):
-            continue
-        found += [f for f in _faces_of(path) if "Mono" not in f.name]
 
     def rank(f: FaceRef) -> tuple[int, int]:
         pref = next((i for i, p in enumerate(PREFERRED) if p in f.name), len(PREFERRED))
         return (pref, 0 if f.bold == bold else 1)
 
-    return tuple(sorted((f for f in found if rank(f)[0] < len(PREFERRED)), key=rank))
+    return tuple(sorted((f for f in _installed_faces() if rank(f)[0] < len(PREFERRED)),
+                        key=rank))
 
 
 class FontSet:
@@ -100,6 +114,9 @@ class FontSet:
             font.antialiased = True
         self._face_of: dict[str, int] = {}
         self._adv: dict[tuple[str, int], float] = {}
+        self._lines: OrderedDict[tuple[str, tuple[int, int, int], int], pygame.Surface] = (
+            OrderedDict())
+        self._lines_px = 0
 
     @property
     def primary_name(self) -> str:
@@ -155,14 +172,34 @@ class FontSet:
 
     def draw(self, surface: pygame.Surface, x: float, top: float, text: str,
              color: tuple[int, int, int], px: int) -> int:
-        """Draw one line with its top at `top`; returns the x after it."""
+        """Draw one line with its top at `top`; returns the x after it. Lines are rendered
+        once and kept (LRU): list rows and labels repeat from frame to frame and from one
+        search to the next, and blitting is several times cheaper than freetype."""
+        key = (text, color, px)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._render_line(text, color, px)
+            self._lines[key] = line
+            self._lines_px += line.get_width() * line.get_height()
+            while self._lines_px > LINE_CACHE_PX and len(self._lines) > 1:
+                _, old = self._lines.popitem(last=False)
+                self._lines_px -= old.get_width() * old.get_height()
+        else:
+            self._lines.move_to_end(key)
+        surface.blit(line, (round(x), round(top)))
+        return round(x + sum(self.advance(ch, px) for ch in text))
+
+    def _render_line(self, text: str, color: tuple[int, int, int], px: int) -> pygame.Surface:
         asc = self.ascender(px)
         box = asc - int(self.fonts[0].get_sized_descender(px))
-        baseline = top + (self.line_height(px) - box) / 2 + asc
+        baseline = (self.line_height(px) - box) / 2 + asc
+        width = round(sum(self.advance(ch, px) for ch in text)) + px // 2  # italics, overhang
+        line = pygame.Surface((max(1, width), self.line_height(px)), pygame.SRCALPHA)
+        x = 0.0
         for i, run in self.runs(text):
-            self.fonts[i].render_to(surface, (round(x), round(baseline)), run, color, size=px)
+            self.fonts[i].render_to(line, (round(x), round(baseline)), run, color, size=px)
             x += sum(self.advance(ch, px) for ch in run)
-        return round(x)
+        return line
 
 
 def _env_faces(bold: bool) -> tuple[FaceRef, ...]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pygame
+
 from kiosk.errors import ItemNotFound
 from screens.browse import pager
 from screens.chrome import Header
 from screens.guide_content import GuideContent
 from screens.screen import Screen
 from screens.widgets.button import Button
+from screens.widgets.pager import page_buttons
 from screens.widgets.scroll import ScrollView
 
 if TYPE_CHECKING:
@@ -41,29 +44,52 @@ class GuideScreen(Screen):
     def layout(self) -> None:
         if self.missing:
             return
-        t, (w, h) = self.theme, self.app.size
+        t = self.theme
         header = Header(self.app, "办事指南")
-        y = header.rect.bottom + t.margin
+        a = self.app.actions
+        self.print_guide = Button((0, 0, 0, 0), "打印办事指南", lambda: a.print_guide(self.code),
+                                  size=t.title, sublabel="带走材料清单")
+        self.print_forms = Button((0, 0, 0, 0), "打印表格", lambda: a.print_forms(self.code),
+                                  size=t.title, sublabel=f"共{len(self.item.forms)}份"
+                                  if self.item.forms else "本事项无需表格")
+        self.print_forms.enabled = bool(self.item.forms)
+        if t.landscape:
+            self._layout_side(header.rect.bottom + t.margin)
+        else:
+            self._layout_bottom(header.rect.bottom + t.margin)
+        self.widgets = [*header.parts(), self.view, self.print_guide, self.print_forms,
+                        *self.pages]
+
+    def _layout_bottom(self, y: int) -> None:
+        """Portrait: the guide full width, print buttons and paging underneath."""
+        t, (w, h) = self.theme, self.app.size
         pages_top = h - t.margin - t.button_h
         print_top = pages_top - t.gap - t.big_button_h
         bw = (w - 2 * t.margin - t.gap) // 2
-        a = self.app.actions
-        self.print_guide = Button((t.margin, print_top, bw, t.big_button_h), "打印办事指南",
-                                  lambda: a.print_guide(self.code), size=t.title,
-                                  sublabel="带走材料清单")
-        self.print_forms = Button((t.margin + bw + t.gap, print_top, bw, t.big_button_h),
-                                  "打印表格", lambda: a.print_forms(self.code), size=t.title,
-                                  sublabel=f"共{len(self.item.forms)}份" if self.item.forms
-                                  else "本事项无需表格")
-        self.print_forms.enabled = bool(self.item.forms)
+        self.print_guide.rect = pygame.Rect(t.margin, print_top, bw, t.big_button_h)
+        self.print_forms.rect = pygame.Rect(t.margin + bw + t.gap, print_top, bw,
+                                            t.big_button_h)
+        self._make_view(pygame.Rect(t.margin, y, w - 2 * t.margin, print_top - t.gap - y))
+        self.pages = pager(self, self.view, pages_top)
+
+    def _layout_side(self, y: int) -> None:
+        """Landscape: the guide on the left at a readable line length, buttons on the right."""
+        t, (w, h) = self.theme, self.app.size
+        side = max(t.mm(75), w // 4)
+        x = w - t.margin - side
+        self.print_guide.rect = pygame.Rect(x, y, side, t.big_button_h)
+        self.print_forms.rect = pygame.Rect(x, y + t.big_button_h + t.gap, side, t.big_button_h)
+        self._make_view(pygame.Rect(t.margin, y, x - 2 * t.margin, h - t.margin - y))
+        bottom = h - t.margin - t.button_h
+        self.pages = page_buttons(self.view, t, x, bottom, side)
+        self.pages[0].rect = pygame.Rect(x, bottom - t.gap - t.button_h, side, t.button_h)
+        self.pages[1].rect = pygame.Rect(x, bottom, side, t.button_h)
+
+    def _make_view(self, rect: pygame.Rect) -> None:
         old: ScrollView | None = getattr(self, "view", None)
         offset = old.offset if old is not None else 0.0
-        width = w - 2 * t.margin
-        self.view = ScrollView((t.margin, y, width, print_top - t.gap - y),
-                               self._content(width), t)
+        self.view = ScrollView(rect, self._content(rect.width), self.theme)
         self.view.offset = self.view._clamp(offset)
-        self.widgets = [*header.parts(), self.view, self.print_guide, self.print_forms,
-                        *pager(self, self.view, pages_top)]
 
     def _content(self, width: int) -> GuideContent:
         return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis)

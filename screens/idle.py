@@ -12,11 +12,13 @@ import pygame
 from kiosk.session import IdleState
 from screens.fonts import fontset
 from screens.screen import Screen
-from screens.text import draw_wrapped
+from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
 
 if TYPE_CHECKING:
     from screens.app import App
+
+MESSAGE = "后回到首页，并清除本次信息。"
 
 
 class IdleWarning(Screen):
@@ -31,7 +33,9 @@ class IdleWarning(Screen):
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
         cw = min(w - 2 * t.margin, t.mm(220))
-        ch = t.mm(150 if t.elder else 130)
+        inner = cw - 2 * t.margin
+        ch = (3 * t.margin + fontset(True).line_height(t.title) + fontset(True).line_height(
+            t.huge) + text_height(fontset(), MESSAGE, t.body, inner) + t.big_button_h)
         self.card = pygame.Rect((w - cw) // 2, (h - ch) // 2, cw, ch)
         bh = t.big_button_h
         self.widgets = [Button((self.card.left + t.margin, self.card.bottom - t.margin - bh,
@@ -69,6 +73,6 @@ class IdleWarning(Screen):
         y += draw_wrapped(surface, fontset(True), f"{self._shown} 秒", t.huge,
                           pygame.Rect(inner.left, y, inner.width, t.huge * 2), c.accent,
                           center=True)
-        draw_wrapped(surface, fontset(), "后将回到首页，并清除您本次的信息。", t.body,
+        draw_wrapped(surface, fontset(), MESSAGE, t.body,
                      pygame.Rect(inner.left, y, inner.width, t.body * 4), c.text, center=True)
         self.draw_widgets(surface)

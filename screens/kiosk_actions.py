@@ -42,14 +42,29 @@ class KioskActions(Actions):
             if outcome.ok:
                 app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
             else:
-                app.notice("没有打印出来", f"{outcome.citizen_message}请到服务窗口咨询，"
-                                          "给您添麻烦了。")
+                app.notice("没有打印出来", outcome.citizen_message
+                           or "打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
 
         def failed(exc: BaseException) -> None:
             app.pop(screen=busy)
             app.notice("没有打印出来", "打印机出了点问题，请到服务窗口咨询，给您添麻烦了。")
 
         app.run_in_worker(lambda: print_guide(printer, item, app.cfg), printed, failed)
+
+    def forms(self) -> None:
+        from screens.forms_flow import open_forms
+
+        open_forms(self._app, self.terminal)
+
+    def print_forms(self, code: str) -> None:
+        from screens.forms_flow import open_item_forms
+
+        open_item_forms(self._app, self.terminal, code)
+
+    def copy(self) -> None:
+        from screens.copy_flow import open_copy
+
+        open_copy(self._app, self.terminal)
 
     def take_ticket(self) -> None:
         from screens.queue_flow import open_queue

@@ -31,11 +31,6 @@ if TYPE_CHECKING:
 SHOW_TICKET_S = 20.0
 
 
-def card_info(record: Any) -> CardInfo:
-    return CardInfo(id_number=record.id_number, birth_date=record.birth,
-                    masked_name=record.masked_name)
-
-
 def service_sublabel(s: ServiceStatus) -> str:
     if not s.available:
         return s.note or f"办理时间 {s.hours_text}"
@@ -141,7 +136,7 @@ class ServicesScreen(Screen):
         busy = Busy(self.app, "正在打印号票", "请稍候…")
         self.app.push(busy)
         card = self.app.session.card
-        info = card_info(card) if (card is not None and s.requires_id) else None
+        info = CardInfo.from_record(card) if (card is not None and s.requires_id) else None
         q = self.terminal.queue
         declared = self.declared
 

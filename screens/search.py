@@ -75,6 +75,7 @@ class SearchScreen(Screen):
         self.query = app.session.query
         self.result: Any = None
         self.candidates: list[Button] = []
+        self._in_flight: str | None = None
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -136,30 +137,60 @@ class SearchScreen(Screen):
 
     # ---- results ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Search again and rebuild the list and the candidate bar (runs on every key)."""
+        """Show the query now; look it up off the UI thread (runs on every key). While one
+        lookup runs, further keys only change the query: when it returns, the newest query is
+        looked up next, so a fast typist never queues a backlog of searches."""
+        self.field.text = self.query
+        self.app.invalidate()
+        if not self.query.strip():
+            self._show("", None, [])
+        elif self._in_flight is None:
+            self._lookup()
+
+    def _lookup(self) -> None:
         q = self.query
-        self.field.text = q
-        limit = self.app.cfg.search.limit
-        self.result = self.app.searcher.search(q, limit) if q.strip() else None
-        hits = list(self.result.hits) if self.result is not None else []
+        self._in_flight = q
+        searcher, limit = self.app.searcher, self.app.cfg.search.limit
+
+        def work() -> tuple[Any, list[str]]:
+            return searcher.search(q, limit), searcher.complete(q, 8)
+
+        self.app.run_in_worker(work, partial(self._arrived, q), self._failed)
+
+    def _arrived(self, q: str, found: tuple[Any, list[str]]) -> None:
+        self._in_flight = None
+        if q != self.query:
+            self.refresh()   # keys were pressed meanwhile: look up the newest text
+            return
+        self._show(q, *found)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._in_flight = None
+        self.label.text = "查找暂时出了问题，请换个词再试，或到服务窗口咨询。"
+        self.app.invalidate()
+
+    def _show(self, q: str, result: Any, words: list[str]) -> None:
+        self.result = result
+        hits = list(result.hits) if result is not None else []
         if hits:
-            total = self.result.total
+            total = result.total
             self.label.text = (f"找到 {total} 项" + (f"，先列出最相关的 {len(hits)} 项"
                                                   if total > len(hits) else ""))
             rows = [self._hit_row(hit) for hit in hits]
         else:
             self.label.text = (f"没有找到“{q.upper()}”，您可以看看大家常办的事项和分类："
                                if q.strip() else "大家常办的事项：")
-            rows = self._fallback_rows()
+            rows = self._fallback_rows(getattr(result, "suggestions", None))
         self.view.set_content(RowList(rows, self.theme, self._tap))
-        self._candidates(q)
+        self._candidates(words)
         self._rebuild_widgets()
         self.app.invalidate()
 
     def _hit_row(self, hit: Any) -> Row:
+        # Any match on the name's own text lights characters: a substring, or the characters
+        # that typed pinyin/initials stood for.
         spans: list[tuple[int, int]] = [
-            (int(s[0]), int(s[1])) for m in hit.matches
-            if m.field == "name" and m.text == hit.name for s in m.spans]
+            (int(s[0]), int(s[1])) for m in hit.matches if m.text == hit.name for s in m.spans]
         try:
             s = self.app.catalog.summary(hit.code)
             sub, right = s.department, visits_label(s)
@@ -167,16 +198,21 @@ class SearchScreen(Screen):
             sub, right = "", ""
         return Row(hit.name, sub, right, hit.code, spans)
 
-    def _fallback_rows(self) -> list[Row]:
-        cat = self.app.catalog
-        rows = item_rows(cat.popular(self.app.cfg.search.popular))
-        for c in cat.categories("life_event") + cat.categories("theme"):
+    def _fallback_rows(self, suggestions: Any = None) -> list[Row]:
+        """Popular items, then categories: the index's suggestions when it gives them."""
+        cat, n = self.app.catalog, self.app.cfg.search.popular
+        popular = getattr(suggestions, "popular", None) or self.app.cached(
+            f"popular:{n}", lambda: cat.popular(n))
+        cats = getattr(suggestions, "categories", None) or self.app.cached(
+            "categories:life_event+theme",
+            lambda: cat.categories("life_event") + cat.categories("theme"))
+        rows = item_rows(list(popular))
+        for c in cats:
             rows.append(Row(f"分类：{c.name}", "查看这一类的全部事项", f"{c.count}项", c))
         return rows
 
-    def _candidates(self, q: str) -> None:
+    def _candidates(self, words: list[str]) -> None:
         t = self.theme
-        words = self.app.searcher.complete(q, 8) if q.strip() else []
         self.candidates = []
         x = self.cand_rect.left
         for word in words:

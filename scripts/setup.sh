@@ -7,12 +7,17 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 # System packages the kiosk and its tests use:
-#   fonts-noto-cjk            Simplified Chinese face for the screen and raster receipts
+#   fonts-noto-cjk            Simplified Chinese face for the screen and raster receipts, and
+#                             embedded (subset) in the form PDFs (kiosk/forms/fonts.py)
 #   cups printer-driver-cups-pdf   the A4 printing stack (tests print to a PDF queue)
+#   cups-filters              pdftopdf: copies and page handling in the tests' private cupsd
+#                             (tests/support/cups_env.py); a dependency of cups, named here
 #   sane-utils                scanimage, with SANE's test backend as the tests' scanner
 #   poppler-utils             pdfinfo/pdftoppm: tests check the PDFs CUPS produced
 #   xvfb                      a virtual display for running the real window headless
-apt_packages=(fonts-noto-cjk cups printer-driver-cups-pdf sane-utils poppler-utils xvfb)
+#   libusb-1.0-0              pyusb's backend: USB receipt printers (usb://VID:PID)
+apt_packages=(fonts-noto-cjk cups printer-driver-cups-pdf cups-filters sane-utils poppler-utils
+              xvfb libusb-1.0-0)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,18 +5,21 @@ decides where the bytes go):
     serial:///dev/ttyUSB0?baudrate=N   serial port or pty               pyserial serial_for_url
     usb://0xVID:0xPID                  USB printer class                python-escpos Usb
     file:///path                       bytes to a file or device        python-escpos File
-    cups://QUEUE                       a raw CUPS queue                 python-escpos CupsPrinter
+    cups://QUEUE                       a raw CUPS queue                 lp -o raw (pycups is GPL)
 
 Serial goes through pyserial directly: python-escpos's Serial opens `serial.Serial` (no URLs,
 so no pty or socket:// ports) and defaults to 9600 baud with DSR/DTR flow control on, which
 stalls printers wired without DSR. file:// and cups:// cannot read, so they have no status.
+A USB printer needs pyusb (and libusb-1.0).
 """
 
 from __future__ import annotations
 
 import contextlib
 import select
+import shutil
 import socket
+import subprocess
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
@@ -47,10 +50,14 @@ class _EscposConnection:
     def open(self) -> None:
         from escpos.exceptions import Error as EscposError
 
+        usable = getattr(self._factory, "is_usable", lambda: True)
+        if not usable():
+            raise PrinterOffline(f"cannot open {self.url}: python-escpos lacks the library for "
+                                 f"{self._factory.__name__} (see pyproject.toml)")
         try:
             self._p = self._factory(**self._kwargs)
             self._p.open()
-        except (EscposError, OSError, ValueError) as exc:
+        except (EscposError, OSError, ValueError, RuntimeError) as exc:
             self._p = None
             raise PrinterOffline(f"cannot open {self.url}: {exc}") from exc
 
@@ -158,6 +165,46 @@ class _SerialConnection:
         pass
 
 
+class _LpConnection:
+    """A raw CUPS queue through `lp -o raw`: python-escpos's CupsPrinter needs pycups, which is
+    GPL. A job is buffered and handed to CUPS whole at end_job()."""
+
+    readable = False
+
+    def __init__(self, url: str, queue: str) -> None:
+        self.url, self.queue = url, queue
+        self._buf: bytearray | None = None
+
+    def open(self) -> None:
+        if shutil.which("lp") is None:
+            raise PrinterOffline(f"cannot open {self.url}: the CUPS client `lp` is not installed")
+        self._buf = bytearray()
+
+    def close(self) -> None:
+        self._buf = None
+
+    def write(self, data: bytes) -> None:
+        if self._buf is None:
+            raise PrinterOffline(f"{self.url} is not open")
+        self._buf += data
+
+    def read(self, n: int, timeout: float) -> bytes:
+        return b""
+
+    def end_job(self) -> None:
+        if not self._buf:
+            return
+        data, self._buf = bytes(self._buf), bytearray()
+        try:
+            done = subprocess.run(["lp", "-d", self.queue, "-o", "raw"], input=data,
+                                  capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PrinterOffline(f"{self.url}: lp failed: {exc}") from exc
+        if done.returncode != 0:
+            err = done.stderr.decode(errors="replace").strip()
+            raise PrinterOffline(f"{self.url}: lp exit {done.returncode}: {err}")
+
+
 def _usb_ids(netloc: str, url: str) -> tuple[int, int]:
     try:
         vid, pid = netloc.split(":")
@@ -194,8 +241,6 @@ def connection_for_url(url: str, timeout_s: float) -> Connection:
 
         return _EscposConnection(url, File, devfile=u.path)
     if u.scheme == "cups" and u.netloc:
-        from escpos.printer import CupsPrinter
-
-        return _EscposConnection(url, CupsPrinter, printer_name=u.netloc)
+        return _LpConnection(url, u.netloc)
     raise ValueError(f"receipt printer URL {url!r}: expected tcp://host:port, serial:///dev/…"
                      f"?baudrate=N, usb://0xVID:0xPID, file:///path or cups://QUEUE")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+QR_MAX_BYTES = 2331   # byte-mode capacity of a version 40 QR code at error correction M
+
 
 class Align(StrEnum):
     LEFT = "left"
@@ -65,6 +67,9 @@ class QR:
             raise ValueError(f"QR.size: expected 1-16, got {self.size}")
         if not self.data:
             raise ValueError("QR.data: expected some text, got an empty string")
+        if len(self.data.encode("utf-8")) > QR_MAX_BYTES:
+            raise ValueError(f"QR.data: expected at most {QR_MAX_BYTES} bytes (version 40, "
+                             f"level M), got {len(self.data.encode('utf-8'))}")
 
 
 @dataclass(frozen=True)

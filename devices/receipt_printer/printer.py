@@ -64,8 +64,12 @@ def _refusal(st: sb.PrinterStatus) -> tuple[str, str]:
 class ReceiptPrinter:
     def __init__(self, url: str, profile: ProfileSpec, timeout_s: float = 5.0,
                  events: queue.Queue[StatusUpdate] | None = None, *,
-                 backoff_s: tuple[float, float] = (0.5, 30.0)) -> None:
+                 backoff_s: tuple[float, float] = (0.5, 30.0), hold: bool | None = None) -> None:
         self.url = url
+        # A network printer's raw port serves one client at a time: holding it would lock out
+        # the queue's own printer object, a staff `kiosk print test`, the vendor's tool. So TCP
+        # connects per operation (≈1 ms on a LAN); serial/USB are ours alone and stay open.
+        self.hold = hold if hold is not None else not url.startswith("tcp:")
         self.profile = profile
         self.timeout_s = timeout_s
         self.events = events
@@ -87,6 +91,7 @@ class ReceiptPrinter:
         connection_for_url(self.url, self.timeout_s)   # a bad URL is a config error: raise now
         with self._lock:
             self._publish(self._read_status(force=True))
+            self._release()
 
     def close(self) -> None:
         self._monitor_stop.set()
@@ -123,31 +128,39 @@ class ReceiptPrinter:
         """The printer's state now (DLE EOT 1-4). While disconnected, reconnects no more often
         than the back-off allows, and says OFFLINE meanwhile."""
         with self._lock:
-            return self._publish(self._read_status(force=False))
+            try:
+                return self._publish(self._read_status(force=False))
+            finally:
+                self._release()
 
     def last_status(self) -> sb.PrinterStatus | None:
-        """The last reading, with cover and cutter (StatusUpdate carries device and paper)."""
-        with self._lock:
-            return self._last
+        """The last reading, with cover and cutter (StatusUpdate carries device and paper).
+        Lock-free: a screen may ask while a long job holds the lock."""
+        return self._last
 
     def print_document(self, doc: ReceiptDocument) -> JobOutcome:
         """Print, or refuse with a reason. `ok` only if the printer was fine before and after."""
         with self._lock:
-            job_id = str(next(self._jobs))
-            before = self._read_status(force=True)
-            self._publish(before)
-            if not before.can_print:
-                cause, message = _refusal(before)
-                log.warning("receipt job %s refused: %s", job_id, cause)
-                return JobOutcome(False, cause, message, 0, job_id)
             try:
-                data = render(doc, self.profile)
-            except Exception as exc:   # a missing font must not take the kiosk down
-                log.exception("receipt job %s: rendering failed", job_id)
-                return JobOutcome(False, f"RENDER: {exc}", MSG_FAULT, 0, job_id)
-            return self._send(job_id, data)
+                return self._job(str(next(self._jobs)), doc)
+            finally:
+                self._release()
 
     # ---- internals ---------------------------------------------------------------------------
+
+    def _job(self, job_id: str, doc: ReceiptDocument) -> JobOutcome:
+        before = self._read_status(force=True)
+        self._publish(before)
+        if not before.can_print:
+            cause, message = _refusal(before)
+            log.warning("receipt job %s refused: %s", job_id, cause)
+            return JobOutcome(False, cause, message, 0, job_id)
+        try:
+            data = render(doc, self.profile)
+        except Exception as exc:   # a missing font must not take the kiosk down
+            log.exception("receipt job %s: rendering failed", job_id)
+            return JobOutcome(False, f"RENDER: {exc}", MSG_FAULT, 0, job_id)
+        return self._send(job_id, data)
 
     def _send(self, job_id: str, data: bytes) -> JobOutcome:
         assert self._conn is not None
@@ -229,6 +242,10 @@ class ReceiptPrinter:
         self._drop()
         self._retry_at = time.monotonic() + self._delay
         self._delay = min(self._delay * 2, self._backoff[1])
+
+    def _release(self) -> None:
+        if not self.hold:
+            self._drop()
 
     def _drop(self) -> None:
         if self._conn is not None:

@@ -45,11 +45,12 @@ def _line_image(line: str, bold: bool, font_path: str) -> Image.Image:
     img = Image.new("1", (max(1, text_width(line) * GLYPH_PX // 2), LINE_PX), 0)
     draw = ImageDraw.Draw(img)
     font = load_font(GLYPH_PX, font_path)
+    top = -font.getbbox("中")[1]   # the face's leading above CJK glyphs: start them at row 0
     x = 0
     for ch in line:
         if ch != " ":
             for dx in ((0, 1) if bold else (0,)):   # emphasised = struck twice, 1 dot apart
-                draw.text((x + dx, 0), ch, font=font, fill=1)
+                draw.text((x + dx, top), ch, font=font, fill=1)
         x += char_width(ch) * GLYPH_PX // 2
     return img
 

@@ -3,7 +3,8 @@
 In the printer's Chinese mode every double-byte character takes two columns and ASCII one, so
 width is counted per character, never with len(). A run of ASCII letters or digits (a word, a
 phone number, "2026-11-23") is never split across lines unless it alone is wider than a line.
-Chinese punctuation is kept off the start of a line (避头点) as Chinese typesetting expects.
+Closing punctuation is kept off the start of a line and opening brackets off its end
+(避头尾), as Chinese typesetting expects.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 # Tokens: a run of non-space ASCII (a word/number/URL), a single space, or one other character.
 _TOKEN = re.compile(r"[\x21-\x7e]+| |[^\x00-\x7f]|[\x00-\x20]")
 _NO_LINE_START = set("，。、；：？！）》」』】〕〉”’·…—%,.;:?!)")
+_NO_LINE_END = set("（《「『【〔〈“‘(")
 
 
 def char_width(ch: str) -> int:
@@ -58,6 +60,17 @@ def _clean(paragraph: str) -> str:
                    if c == "\t" or (ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F))
 
 
+def _carry(cur: str, punct: str, cols: int) -> tuple[str, str]:
+    """Split `cur` so that closing punctuation does not start a line: the last character goes
+    down with it — or the whole last ASCII word, which must not be split. If that cannot fit,
+    the punctuation starts the line after all."""
+    word = re.search(r"[\x21-\x7e]+$", cur)
+    keep = word.start() if word else len(cur) - 1
+    if keep <= 0 or text_width(cur[keep:]) + text_width(punct) > cols:
+        return cur, ""
+    return cur[:keep], cur[keep:]
+
+
 def _wrap_paragraph(paragraph: str, cols: int) -> list[str]:
     lines: list[str] = []
     cur = ""
@@ -69,13 +82,11 @@ def _wrap_paragraph(paragraph: str, cols: int) -> list[str]:
             lines.append(cur)
             cur = ""
             continue
-        if tok in _NO_LINE_START and cur:
-            # Pull the last character down with the punctuation rather than start a line with it.
-            lines.append(cur[:-1])
-            cur = cur[-1]
-        else:
-            lines.append(cur.rstrip(" "))
-            cur = ""
+        line, cur = _carry(cur, tok, cols) if tok in _NO_LINE_START else (cur, "")
+        if (len(line) > 1 and line[-1] in _NO_LINE_END      # an opening bracket goes down too
+                and text_width(line[-1] + cur + tok) <= cols):
+            line, cur = line[:-1], line[-1] + cur
+        lines.append(line.rstrip(" "))
         cur += tok
     lines.append(cur.rstrip(" "))
     return lines

@@ -4,8 +4,9 @@ Why a subprocess and not python-sane: scanimage ships with every SANE install (U
 Debian), needs no compiled module, and a hung backend can be killed without taking the kiosk
 with it; cancelling is SIGINT, which scanimage turns into sane_cancel().
 
-Scans are personal data (ID cards): they go to a folder only this process can read (0700),
-are deleted as soon as the caller is done (discard) and at the end of the visit (wipe).
+Scans are personal data (ID cards): they go to a folder only this process can read (0700), in
+RAM (/dev/shm) where the system has it, and are overwritten and deleted as soon as the caller
+is done (discard) and at the end of the visit (wipe).
 
     scanner = SaneScanner("test", resolution_dpi=300, mode="Color").open()
     png = scanner.scan(ScanArea(85.6, 54.0))     # raises ScannerError subclasses
@@ -16,6 +17,7 @@ are deleted as soon as the caller is done (discard) and at the end of the visit 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -26,32 +28,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devices.errors import ScannerError
+from devices.status import DeviceState, StatusUpdate
 
 STAFF = "请联系大厅工作人员。"
 
 
 class ScannerAbsent(ScannerError):
     citizen_message = "没有找到扫描仪，暂时无法复印，" + STAFF
+    state = DeviceState.NO_DEVICE
 
 
 class ScannerBusy(ScannerError):
     citizen_message = "扫描仪正在使用中，请稍等一会儿再试。"
+    state = DeviceState.BUSY
 
 
 class ScanCancelled(ScannerError):
     citizen_message = "扫描已取消。"
+    state = DeviceState.ONLINE
 
 
 class ScannerJammed(ScannerError):
     citizen_message = "扫描仪卡纸了，" + STAFF
+    state = DeviceState.USER_ERROR
 
 
 class ScannerCoverOpen(ScannerError):
     citizen_message = "扫描仪的盖子没有盖好，请盖好后再试。"
+    state = DeviceState.USER_ERROR
 
 
 class ScanFailed(ScannerError):
     citizen_message = "扫描没有成功，请重试；如仍不行，" + STAFF
+    state = DeviceState.HW_ERROR
 
 
 # scanimage reports SANE's sane_strstatus() text on stderr; first match wins.
@@ -92,13 +101,16 @@ class SaneScanner:
 
     def __init__(self, device: str, *, resolution_dpi: int = 300, mode: str = "Color",
                  options: Sequence[str] = (), env: dict[str, str] | None = None,
-                 timeout_s: float = 120.0) -> None:
+                 timeout_s: float = 120.0,
+                 events: queue.Queue[StatusUpdate] | None = None) -> None:
         self.device = device
         self.resolution_dpi = resolution_dpi
         self.mode = mode
         self.options = tuple(options)
         self.env = dict(env or {})
         self.timeout_s = timeout_s
+        self.events = events
+        self._last_state: DeviceState | None = None
         self._dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -107,7 +119,7 @@ class SaneScanner:
     def open(self) -> SaneScanner:
         if shutil.which("scanimage") is None:
             raise ScannerAbsent("scanimage not installed (apt-get install sane-utils)")
-        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-scan-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-scan-", dir=_private_root()))
         os.chmod(self._dir, 0o700)
         return self
 
@@ -136,9 +148,22 @@ class SaneScanner:
         if not self._lock.acquire(blocking=False):
             raise ScannerBusy(f"scanner {self.device!r}: a scan is already running")
         try:
-            return self._scan_locked(area, self._dir / f"{name}.png")
+            path = self._scan_locked(area, self._dir / f"{name}.png")
+        except ScannerError as exc:
+            self._emit(getattr(exc, "state", DeviceState.HW_ERROR), type(exc).__name__,
+                       str(exc))
+            raise
         finally:
             self._lock.release()
+        self._emit(DeviceState.ONLINE, "SCAN_OK", self.device)
+        return path
+
+    def _emit(self, state: DeviceState, event: str, detail: str) -> None:
+        """A StatusUpdate when the scanner's state changed (not for every scan)."""
+        if self.events is not None and state is not self._last_state:
+            self.events.put(StatusUpdate(device="scanner", state=state, event=event,
+                                         detail=detail))
+        self._last_state = state
 
     def _scan_locked(self, area: ScanArea, out: Path) -> Path:
         self._cancelled.clear()
@@ -193,6 +218,12 @@ class SaneScanner:
         if self._dir is not None and self._dir.is_dir():
             for f in self._dir.iterdir():
                 _shred(f)
+
+
+def _private_root() -> str | None:
+    """RAM-backed /dev/shm when there is one: scans then never reach a disk at all."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _shred(path: Path) -> None:

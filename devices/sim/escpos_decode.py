@@ -44,7 +44,12 @@ class BarcodeMark:
     height: int
 
 
-Element = Line | Picture | QRMark | BarcodeMark
+@dataclass(frozen=True)
+class Gap:
+    dots: int            # paper fed by ESC J n (no text line)
+
+
+Element = Line | Picture | QRMark | BarcodeMark | Gap
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Receipt:
                 out.append(f"[QR {e.data}]")
             elif isinstance(e, BarcodeMark):
                 out.append(f"[BARCODE {e.data}]")
+            elif isinstance(e, Gap):
+                continue
             else:
                 out.append(f"[IMAGE {e.image.width}x{e.image.height}]")
         return out
@@ -241,6 +248,10 @@ class Decoder:
             self._flush_line(force=False)
             for _ in range(arg):
                 self._flush_line(force=True)
+        elif cmd == 0x4A:
+            self._flush_line(force=False)
+            if arg:
+                self._add(Gap(arg))
         elif cmd in (0x69, 0x6D):
             return self._cut("full" if cmd == 0x69 else "partial")
         return None

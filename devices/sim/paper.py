@@ -7,7 +7,15 @@ import hashlib
 from PIL import Image, ImageDraw, ImageOps
 
 from devices.receipt_printer import raster
-from devices.sim.escpos_decode import BarcodeMark, Element, Line, Picture, QRMark, Receipt
+from devices.sim.escpos_decode import (
+    BarcodeMark,
+    Element,
+    Gap,
+    Line,
+    Picture,
+    QRMark,
+    Receipt,
+)
 
 MARGIN = 24   # white paper either side of the printable width
 
@@ -40,6 +48,8 @@ def _element_image(e: Element, dots: int) -> Image.Image:
         return e.image.crop((0, 0, dots, e.image.height))
     if isinstance(e, QRMark):
         return raster.qr_image(e.data, e.size, dots)
+    if isinstance(e, Gap):
+        return Image.new("1", (dots, e.dots), 0)
     return _barcode_image(e, dots)
 
 

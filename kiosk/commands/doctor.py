@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import config_from_args, print_json
-from kiosk.config import default_config_path
+from kiosk.config import Config, default_config_path
+from kiosk.maintenance.doctor import Check
 
 
 def register(sub: Any) -> None:
@@ -23,11 +25,47 @@ def register(sub: Any) -> None:
     s.set_defaults(handler=_status)
 
 
+def _strings(value: Any) -> Any:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def check_glyphs(cfg: Config) -> Check:
+    """中文字体覆盖"""
+    # The UI's own font chain decides what renders, so ask it (pygame, imported only here:
+    # kiosk/ proper never imports the UI). A missing glyph renders blank, silently.
+    import os
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    fonts: Any = importlib.import_module("screens.fonts")
+    from kiosk.catalog import open_catalog
+    from kiosk.catalog.model import to_dict
+
+    catalog = open_catalog(cfg)
+    chars: set[str] = set()
+    for s in catalog.summaries():
+        chars.update("".join(_strings(to_dict(catalog.get(s.code)))))
+    chars = {c for c in chars if not c.isspace()}
+    missing = fonts.fontset().missing("".join(sorted(chars)))
+    if missing:
+        shown = " ".join(f"{c}(U+{ord(c):04X})" for c in sorted(missing)[:20])
+        return Check("中文字体覆盖", False, f"目录里有 {len(missing)} 个字显示不出来：{shown}",
+                     "安装含这些字的字体（如 fonts-noto-cjk-extra），或放进 assets/fonts/")
+    return Check("中文字体覆盖", True, f"目录中的 {len(chars)} 个字符都能显示")
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from kiosk.maintenance.doctor import render, run_checks
     from kiosk.maintenance.sources import doctor_checks
 
-    checks = run_checks(Path(args.config or default_config_path()), doctor_checks())
+    checks = run_checks(Path(args.config or default_config_path()),
+                        [*doctor_checks(), check_glyphs])
     if args.json:
         print_json([asdict(c) for c in checks])
     else:

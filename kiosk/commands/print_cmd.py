@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 from typing import Any
 
 from kiosk.commands.common import config_from_args, print_json
@@ -19,7 +18,7 @@ PRINT_MODULES: list[str] = ["kiosk.commands.print_form"]
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("print", help="print a guide or a test page on the receipt printer")
+    p = sub.add_parser("print", help="print a guide or test page (receipt printer), or a form (A4)")
     psub = p.add_subparsers(dest="print_command", metavar="WHAT", required=True)
     g = psub.add_parser("guide", help="print the procedure guide of one item (e.g. T-0001)")
     g.add_argument("code", help="the item's code in the catalog")
@@ -35,20 +34,11 @@ def register(sub: Any) -> None:
 
 
 def load_item(cfg: Any, code: str) -> Any:
-    """The catalog item `code`: from the catalog store when it provides open_catalog(cfg),
-    else straight from the seed catalog JSON. Raises ItemNotFound / CatalogError."""
-    from kiosk.catalog import catalog as catalog_mod
-    from kiosk.errors import CatalogError
+    """The catalog item `code`, from the same catalog the screens show (kiosk.lookup: the
+    store once it exists, else the seed document). Raises ItemNotFound / CatalogError."""
+    from kiosk.lookup import load_catalog
 
-    opener = getattr(catalog_mod, "open_catalog", None)
-    if opener is not None:
-        return opener(cfg).get(code)
-    seed = cfg.path(cfg.catalog.seed)
-    try:
-        doc = json.loads(seed.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"catalog.seed: cannot read {seed}: {exc}") from exc
-    return catalog_mod.Catalog.from_document(doc).get(code)
+    return load_catalog(cfg).get(code)
 
 
 def _report(outcome: Any) -> int:

@@ -1,5 +1,5 @@
-"""`kiosk ticket take|list|reprint|void|set-open|reset`: the queue from the command line, on the
-same store and printer the touchscreen uses (staff at a terminal, scripts, tests).
+"""`kiosk ticket take|list|reprint|void|set-open|reset|call|done`: the queue from the command
+line, on the same store and printer the touchscreen uses (staff at a terminal, scripts, tests).
 
 Exit codes: 0 done; 1 refused or the print failed (the number was voided); 2 an unknown
 service or ticket; 3 the store failed (cli.py).
@@ -25,12 +25,15 @@ def register(sub: Any) -> None:
     take.add_argument("--priority", choices=["残疾人", "军人", "孕妇"], default="",
                       help="self-declared priority, marked for staff to verify")
     take.add_argument("--json", action="store_true")
+    take.add_argument("--printer", metavar="URL",
+                      help="another receipt printer than receipt_printer.url, e.g. tcp://host:9100")
     take.set_defaults(handler=_guarded(_take))
     ls = tsub.add_parser("list", help="today's tickets (the current queue day)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=_guarded(_list))
     rp = tsub.add_parser("reprint", help="print a waiting ticket again (marked 补打)")
     rp.add_argument("number", metavar="NUMBER")
+    rp.add_argument("--printer", metavar="URL", help="another receipt printer (see take)")
     rp.set_defaults(handler=_guarded(_reprint))
     vd = tsub.add_parser("void", help="void a ticket (its number is not reused)")
     vd.add_argument("number", metavar="NUMBER")
@@ -43,6 +46,13 @@ def register(sub: Any) -> None:
     so.set_defaults(handler=_guarded(_set_open))
     rs = tsub.add_parser("reset", help="void every ticket still waiting today")
     rs.set_defaults(handler=_guarded(_reset))
+    ca = tsub.add_parser("call", help="a counter calls a ticket (where no calling system does)")
+    ca.add_argument("number", metavar="NUMBER")
+    ca.add_argument("counter", metavar="COUNTER", help="e.g. 1号窗口")
+    ca.set_defaults(handler=_guarded(_call))
+    dn = tsub.add_parser("done", help="a called ticket was served (feeds the wait estimate)")
+    dn.add_argument("number", metavar="NUMBER")
+    dn.set_defaults(handler=_guarded(_done))
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -50,9 +60,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _guarded(fn: Handler) -> Handler:
     """An unknown service or number is a usage error (2), not a store failure (3)."""
-    from kiosk.queue.store import QueueStoreError
 
     def run(args: argparse.Namespace) -> int:
+        from kiosk.queue.store import QueueStoreError
+
         try:
             return fn(args)
         except QueueStoreError:
@@ -72,7 +83,7 @@ def _queue(args: argparse.Namespace, printing: bool = False) -> Iterator[Any]:
     from kiosk.queue.sqlite_store import SqliteQueueStore
 
     cfg = config_from_args(args)
-    printer = TicketPrinter(cfg)
+    printer = TicketPrinter(cfg, getattr(args, "printer", None))
     service = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), printer)
     service.open()
     try:
@@ -148,4 +159,19 @@ def _reset(args: argparse.Namespace) -> int:
     with _queue(args) as q:
         voided = q.reset_today()
     print(f"{len(voided)} waiting ticket(s) voided: {' '.join(t.number for t in voided)}")
+    return 0
+
+
+def _call(args: argparse.Namespace) -> int:
+    with _queue(args) as q:
+        t = q.call(args.number, args.counter)
+    print(f"{t.number} called to {t.counter}")
+    return 0
+
+
+def _done(args: argparse.Namespace) -> int:
+    with _queue(args) as q:
+        t = q.finish(args.number)
+    minutes = (t.done_at - t.called_at).total_seconds() / 60 if t.done_at and t.called_at else 0
+    print(f"{t.number} done ({minutes:.1f} min at {t.counter})")
     return 0

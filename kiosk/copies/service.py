@@ -89,6 +89,12 @@ class CopyJob:
         finally:
             self.scanner.discard(path)
 
+    def cancel(self) -> None:
+        """The citizen pressed 取消 (from the UI thread): stop a running scan or print job;
+        the worker then gets ScanCancelled or a JobOutcome saying 打印已取消。"""
+        self.scanner.cancel()
+        self.printer.cancel()
+
     def wipe(self) -> None:
         """Forget every scan (end of job or of the visit)."""
         self.scanner.wipe()

@@ -1,10 +1,11 @@
 """The Chinese face for generated PDFs: Noto Sans CJK SC (SIL OFL 1.1, fonts-noto-cjk).
 
 Why the detour through fontTools: reportlab (BSD) embeds only TrueType outlines, and Noto
-CJK ships as OpenType/CFF in a .ttc. So each document gets a subset of the face holding just
-the characters it uses (a few hundred glyphs, ~0.5 s), its cubic CFF outlines converted to
-quadratic TrueType ones (cu2qu, error ≤ 1 unit of 1000: invisible on paper), registered with
-reportlab under a name derived from the character set. The OFL allows embedding subsets.
+CJK ships as OpenType/CFF in a .ttc. So each document gets a font holding just the characters
+it uses (a few hundred glyphs, ~0.4 s), their cubic CFF outlines converted to quadratic
+TrueType ones (cu2qu, error ≤ 1 unit of 1000: invisible on paper), registered with reportlab
+under a name derived from the character set. The OFL allows embedding subsets; the subset
+keeps the font's copyright and licence strings.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kiosk.errors import KioskError
 
@@ -37,74 +39,56 @@ class FontFace:
     index: int = SC_INDEX
 
 
-def _to_truetype(font: object) -> None:
-    """Replace CFF outlines with TrueType ones in place (after fontTools' otf2ttf snippet)."""
+def _quadratic(glyph_set: Any, name: str) -> Any:
+    """One glyph's CFF (cubic) outline as a TrueType (quadratic) glyph."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
 
-    assert isinstance(font, TTFont)
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    font["loca"] = newTable("loca")
-    glyf = font["glyf"] = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-        glyf[name] = pen.glyph()
-    maxp = font["maxp"] = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements"):
-        setattr(maxp, attr, 0)
-    maxp.maxZones = 1
-    post = font["post"]
-    post.formatType = 2.0
-    post.extraNames = []
-    post.mapping = {}
-    post.glyphOrder = order
-    for tag in ("CFF ", "VORG"):
-        if tag in font:
-            del font[tag]
-    font["head"].glyphDataFormat = 0
-    font.sfntVersion = "\x00\x01\x00\x00"
-
-
-def _rename(font: object, suffix: str) -> None:
-    """Give the subset its own PostScript name: reportlab keeps one face per name, so two
-    subsets both called NotoSansCJKsc-Regular would share (and miss) glyphs."""
-    from fontTools.ttLib import TTFont
-
-    assert isinstance(font, TTFont)
-    table = font["name"]
-    for rec in table.names:
-        if rec.nameID in (4, 6):
-            rec.string = f"{rec.toUnicode().replace(' ', '')}-{suffix}"[:63]
+    pen = TTGlyphPen(None)
+    glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+    return pen.glyph()
 
 
 def truetype_subset(face: FontFace, text: str, suffix: str = "") -> bytes:
-    """A TrueType font holding the glyphs of `text` (plus BASE_CHARS) from `face`."""
-    from fontTools import subset
+    """A TrueType font holding the glyphs of `text` (plus BASE_CHARS) from `face`.
+
+    Built glyph by glyph with fontTools' FontBuilder rather than with its subsetter: the
+    subsetter walks the whole 65,000-glyph CFF table (~2 s), this reads only the glyphs used
+    (~0.4 s). The PostScript name gets `suffix`: reportlab keeps one face per name, so two
+    subsets both called NotoSansCJKsc-Regular would share (and miss) glyphs."""
+    from fontTools.fontBuilder import FontBuilder
     from fontTools.ttLib import TTFont
 
     if not face.path.is_file():
         raise FontError(f"CJK font not found: {face.path} (install fonts-noto-cjk)")
-    font = TTFont(str(face.path), fontNumber=face.index)
-    opts = subset.Options()
-    opts.name_IDs = ["*"]
-    opts.notdef_outline = True
-    opts.layout_features = []
-    subsetter = subset.Subsetter(opts)
-    subsetter.populate(text="".join(sorted(set(text + BASE_CHARS))))
-    subsetter.subset(font)
-    _to_truetype(font)
+    src = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    cmap = src.getBestCmap()
+    chars = {ord(c): cmap[ord(c)] for c in set(text + BASE_CHARS) if ord(c) in cmap}
+    names = [".notdef", *sorted(set(chars.values()) - {".notdef"})]
+    glyph_set = src.getGlyphSet()
+    glyphs = {n: _quadratic(glyph_set, n) for n in names}
+    hmtx = src["hmtx"]
+    fb = FontBuilder(src["head"].unitsPerEm, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap(chars)
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({n: (hmtx[n][0], getattr(glyphs[n], "xMin", 0)) for n in names})
+    hhea, os2 = src["hhea"], src["OS/2"]
+    fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    ps_name = src["name"].getDebugName(6) or "NotoSansCJKsc"
     if suffix:
-        _rename(font, suffix)
+        ps_name = f"{ps_name}-{suffix}"[:63]
+    fb.setupNameTable({"familyName": ps_name, "styleName": "Regular", "psName": ps_name,
+                       "copyright": src["name"].getDebugName(0) or "",
+                       "licenseDescription": src["name"].getDebugName(13) or ""})
+    fb.setupOS2(sTypoAscender=os2.sTypoAscender, sTypoDescender=os2.sTypoDescender,
+                sTypoLineGap=os2.sTypoLineGap, usWinAscent=os2.usWinAscent,
+                usWinDescent=os2.usWinDescent, fsType=os2.fsType,
+                usWeightClass=os2.usWeightClass, sxHeight=os2.sxHeight,
+                sCapHeight=os2.sCapHeight)
+    fb.setupPost()
     out = io.BytesIO()
-    font.save(out)
+    fb.save(out)
     return out.getvalue()
 
 

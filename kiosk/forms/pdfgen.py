@@ -50,12 +50,16 @@ BLUE_INK = (0.05, 0.22, 0.62)
 LABEL_FILL = 0.93
 WATERMARK = "示例样表 仅供参考"
 HASH_PREFIX = "layout-sha256:"
+# Bump when a change here alters how existing layouts look on paper: the shipped PDFs then
+# count as stale (tests/unit/test_forms_assets.py) until scripts/build-forms.py --all is run.
+RENDERER = "kiosk-forms-3"
 
 
 def layout_hash(data: Any) -> str:
-    """The digest of a layout's JSON (canonical form), as recorded in the PDF's subject."""
+    """The digest of a layout's JSON (canonical form) and of the renderer's version, as
+    recorded in the PDF's subject."""
     canon = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canon.encode()).hexdigest()
+    return hashlib.sha256(f"{RENDERER}\n{canon}".encode()).hexdigest()
 
 
 @dataclass

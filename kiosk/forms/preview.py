@@ -38,15 +38,19 @@ class RgbPage:
 class PdfPreview:
     """One PDF opened for previewing."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, source: Path | bytes, name: str = "") -> None:
+        """`source`: a PDF file, or PDF bytes (a copy built from scans, never written to disk
+        for the preview); `name` names bytes in error messages."""
+        self._source = source
+        self.path = Path(source) if isinstance(source, (str, Path)) else Path(name or "<pdf>")
         self._doc: Any = None
 
     def open(self) -> PdfPreview:
         import pypdfium2
 
+        source = self._source if isinstance(self._source, bytes) else str(self.path)
         try:
-            self._doc = pypdfium2.PdfDocument(str(self.path))
+            self._doc = pypdfium2.PdfDocument(source)
         except (pypdfium2.PdfiumError, OSError) as exc:
             raise PreviewError(f"{self.path}: cannot open PDF: {exc}") from exc
         return self
@@ -104,7 +108,7 @@ class PdfPreview:
         return RgbPage(img.width, img.height, img.tobytes())
 
 
-def page_images(path: Path, *, width_px: int) -> list[Image.Image]:
+def page_images(source: Path | bytes, *, width_px: int) -> list[Image.Image]:
     """Every page of a PDF fitted to `width_px`: the preview of a short form in one call."""
-    with PdfPreview(path) as pdf:
+    with PdfPreview(source) as pdf:
         return [pdf.render(i, width_px=width_px) for i in range(pdf.page_count())]

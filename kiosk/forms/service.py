@@ -1,18 +1,15 @@
 """Forms as citizens get them: find a procedure's form (blank or sample) and print it.
 
-The catalog lookup is isolated in `lookup_item` so that the catalog store (kiosk.catalog) can
-change underneath without touching the flows."""
+The catalog lookup is isolated in `lookup_item`, so the flows do not depend on how the catalog
+is stored."""
 
 from __future__ import annotations
 
-import importlib
-import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
 from devices.outcome import JobOutcome
-from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.model import Form, Item
 from kiosk.config import Config
 from kiosk.copies.service import check_copies
@@ -25,25 +22,43 @@ class FormNotFound(CatalogError):
     citizen_message = "这份表格暂时无法打印，请到窗口领取。"
 
 
-def open_catalog(cfg: Config) -> Catalog:
-    """The catalog the kiosk uses. kiosk.catalog.catalog.open_catalog (the SQLite store) when
-    it exists; until then the seed document named in [catalog] seed."""
-    module = importlib.import_module("kiosk.catalog.catalog")
-    opener: Any = getattr(module, "open_catalog", None)
-    if opener is not None:
-        catalog: Catalog = opener(cfg)
-        return catalog
-    seed = cfg.path(cfg.catalog.seed)
-    try:
-        doc = json.loads(seed.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"catalog.seed: cannot read {seed}: {exc}") from exc
-    return Catalog.from_document(doc)
-
-
 def lookup_item(cfg: Config, code: str) -> Item:
-    """The item with `code` (ItemNotFound otherwise)."""
+    """The item with `code` (ItemNotFound otherwise), from the catalog store
+    (kiosk.catalog.open_catalog: [catalog] db, seeded from [catalog] seed when empty)."""
+    from kiosk.catalog import open_catalog
+
     return open_catalog(cfg).get(code)
+
+
+KIND_ZH = {"blank": "空白表格", "sample": "示例样表"}
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """One form as the 表格打印 list shows it: printable when its PDF is there."""
+
+    form: Form
+    path: Path | None
+
+    @property
+    def kind_zh(self) -> str:
+        return KIND_ZH.get(self.form.kind, self.form.kind)
+
+    @property
+    def printable(self) -> bool:
+        return self.path is not None
+
+
+def _resolve(cfg: Config, form: Form) -> Path:
+    path = Path(form.file)
+    return path if path.is_absolute() else cfg.path(cfg.catalog.forms_dir) / path
+
+
+def forms_of(cfg: Config, item: Item) -> list[FormEntry]:
+    """The item's forms, blank ones first (what a citizen fills in), then the samples."""
+    entries = [FormEntry(f, p if (p := _resolve(cfg, f)).is_file() else None)
+               for f in item.forms]
+    return sorted(entries, key=lambda e: e.form.kind != "blank")
 
 
 def form_pdf(cfg: Config, item: Item, form_id: str) -> tuple[Form, Path]:
@@ -52,9 +67,7 @@ def form_pdf(cfg: Config, item: Item, form_id: str) -> tuple[Form, Path]:
     if form is None:
         known = ", ".join(f.id for f in item.forms) or "(none)"
         raise FormNotFound(f"item {item.code} has no form {form_id!r}; its forms: {known}")
-    path = Path(form.file)
-    if not path.is_absolute():
-        path = cfg.path(cfg.catalog.forms_dir) / path
+    path = _resolve(cfg, form)
     if not path.is_file():
         raise FormNotFound(f"item {item.code} form {form_id}: PDF {path} does not exist "
                            "(run scripts/build-forms.py, or check catalog.forms_dir)")

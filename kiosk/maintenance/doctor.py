@@ -112,6 +112,29 @@ def check_cups_queue(cfg: Config) -> Check:
     return Check(name, True, res.stdout.strip().splitlines()[0] if res.stdout else queue)
 
 
+CUPSD_CONF = Path("/etc/cups/cupsd.conf")
+
+
+def check_cups_privacy(cfg: Config, conf: Path = CUPSD_CONF) -> Check:
+    """CUPS keeps printed documents a day by default: on a kiosk that is citizens' ID copies."""
+    name = "打印文件清除"
+    if not cfg.document_printer.enabled:
+        return Check(name, True, "本机未配置 A4 打印机", skipped=True)
+    try:
+        text = conf.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return Check(name, False, f"读不到 {conf}，无法确认打印完的文件会被删除",
+                     "sudo bash deploy/cups-privacy.sh")
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) == 2 and words[0] == "PreserveJobFiles":
+            if words[1].lower() in ("no", "off", "false"):
+                return Check(name, True, "CUPS 打印完即删除文件（PreserveJobFiles No）")
+            break
+    return Check(name, False, "CUPS 会把打印过的文件（含身份证复印件）保留一天",
+                 "sudo bash deploy/cups-privacy.sh")
+
+
 def check_scanner(cfg: Config) -> Check:
     name = "扫描仪"
     if not cfg.scanner.enabled:
@@ -129,7 +152,7 @@ def check_scanner(cfg: Config) -> Check:
 
 
 BASE_CHECKS: list[CheckFn] = [check_fonts, check_disk, check_pin, check_cups_queue,
-                              check_scanner]
+                              check_cups_privacy, check_scanner]
 # Device and catalog checks register here from the modules that own those parts, so the
 # doctor does not grow a dependency on every subsystem's internals.
 EXTRA_CHECKS: list[CheckFn] = []

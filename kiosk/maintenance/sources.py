@@ -157,5 +157,7 @@ def check_catalog(cfg: Config) -> Check:
 
 
 def doctor_checks() -> list[CheckFn]:
-    return [check_catalog, _as_check("凭条打印机", probe_receipt_printer),
+    from kiosk.queue.report import check_queue
+
+    return [check_catalog, check_queue, _as_check("凭条打印机", probe_receipt_printer),
             _as_check("身份证阅读器", probe_id_reader)]

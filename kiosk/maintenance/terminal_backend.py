@@ -17,17 +17,21 @@ from pathlib import Path
 
 from devices.id_reader.record import CARD_TYPE_NAMES
 from devices.status import DeviceState
-from kiosk.config import Config, hours_open
-from kiosk.errors import CatalogValidationError, KioskError, QueueError
+from kiosk.config import Config
+from kiosk.errors import CatalogValidationError, KioskError
 from kiosk.maintenance.backend import ActionResult, ServiceToggle
 from kiosk.maintenance.sources import catalog_info, probe_scanner, tickets_today
 from kiosk.maintenance.status import DeviceReport, StatusReport, collect
 from kiosk.maintenance.usb import CatalogCandidate, find_catalogs
+from kiosk.queue.staff import QueueStaffActions
 from kiosk.terminal import Terminal
 
 log = logging.getLogger("kiosk.maintenance")
 
 SCANNER_PROBE_EVERY_S = 120.0
+
+
+NO_QUEUE = ActionResult(False, "排队系统没有打开，请重启程序或联系技术人员。")
 
 
 def _outcome(ok: bool, done: str, message: str) -> ActionResult:
@@ -113,56 +117,29 @@ class TerminalBackend:
         return ActionResult(True, f"读卡正常：{kind}，{shown['name']}，{shown['id_number']}"
                                   f"{check}，有效期至 {shown['valid_to']}")
 
-    # ---- queue --------------------------------------------------------------------------------
-    def _queue_call(self, fn: Callable[[], ActionResult]) -> ActionResult:
-        if self.t.queue is None:
-            return ActionResult(False, "排队系统没有打开，请重启程序或联系技术人员。")
-        try:
-            return fn()
-        except QueueError as exc:
-            return ActionResult(False, exc.citizen_message)
+    # ---- queue (kiosk.queue.staff does the work) ----------------------------------------------
+    def _staff(self) -> QueueStaffActions | None:
+        return QueueStaffActions(self.t.queue) if self.t.queue is not None else None
 
     def reprint_ticket(self, number: str) -> ActionResult:
-        def go() -> ActionResult:
-            assert self.t.queue is not None
-            res = self.t.queue.reprint(number)
-            return _outcome(res.ok, f"{number} 已补打。", res.citizen_message)
-        return self._queue_call(go)
+        staff = self._staff()
+        return staff.reprint_ticket(number) if staff else NO_QUEUE
 
     def void_ticket(self, number: str) -> ActionResult:
-        def go() -> ActionResult:
-            assert self.t.queue is not None
-            ticket = self.t.queue.void(number)
-            return ActionResult(True, f"{ticket.number} 已作废。")
-        return self._queue_call(go)
+        staff = self._staff()
+        return staff.void_ticket(number) if staff else NO_QUEUE
 
     def reset_queue(self) -> ActionResult:
-        def go() -> ActionResult:
-            assert self.t.queue is not None
-            voided = self.t.queue.reset_today()
-            return ActionResult(True, f"已清空今日排队：作废 {len(voided)} 张等候中的号票。")
-        return self._queue_call(go)
+        staff = self._staff()
+        return staff.reset_queue() if staff else NO_QUEUE
 
     def services(self) -> list[ServiceToggle]:
-        if self.t.queue is None:
-            return []
-        store = self.t.queue.store
-        overrides = store.service_overrides(self.t.queue.day())
-        hhmm = datetime.now().strftime("%H:%M")
-        out = []
-        for s in self.cfg.services:
-            override = overrides.get(s.prefix)
-            open_now = override if override is not None else hours_open(s.hours, hhmm)
-            out.append(ServiceToggle(s.prefix, s.name, open_now, override, "、".join(s.hours)))
-        return out
+        staff = self._staff()
+        return staff.services() if staff else []
 
     def set_service_open(self, prefix: str, open_: bool | None) -> ActionResult:
-        def go() -> ActionResult:
-            assert self.t.queue is not None
-            self.t.queue.set_service_open(prefix, open_)
-            how = {True: "今日开放", False: "今日暂停", None: "按时间开放"}[open_]
-            return ActionResult(True, f"{prefix} 已设为{how}。")
-        return self._queue_call(go)
+        staff = self._staff()
+        return staff.set_service_open(prefix, open_) if staff else NO_QUEUE
 
     # ---- catalog --------------------------------------------------------------------------------
     def usb_catalogs(self) -> list[CatalogCandidate]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from devices.id_reader.record import IdCardRecord
 from kiosk.errors import QueueError
 
 SECRET_BYTES = 32
@@ -34,6 +35,12 @@ class CardInfo:
 
     def __repr__(self) -> str:
         return f"CardInfo(masked_name={self.masked_name!r}, id_number=<hidden>)"
+
+    @classmethod
+    def from_record(cls, record: IdCardRecord) -> CardInfo:
+        """From what the ID reader read: only the three fields the queue needs travel on."""
+        return cls(id_number=record.id_number, birth_date=record.birth,
+                   masked_name=record.masked_name)
 
 
 def age_on(birth: date, today: date) -> int:

@@ -1,26 +1,21 @@
-"""The one place where the queue finds its printer function (TicketSlip → JobOutcome).
+"""The one place where the queue gets its printer function (TicketSlip → JobOutcome).
 
-QueueService takes any such callable; the CLI and the kiosk get the configured receipt printer
-from here. The receipt printer's core module is looked up at call time, so the queue does not
-depend on how (or whether) the printer driver is built: without it every print fails plainly,
-and the ticket is voided, never left counting.
+QueueService takes any such callable (tests pass their own); the CLI and the kiosk take the
+configured receipt printer from here, so the choice of printer is made once. A print never
+raises: an absent or faulty printer is a failed JobOutcome, and the queue voids the ticket.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from types import ModuleType
-from typing import Any
+from collections.abc import Callable
 
 from devices.outcome import JobOutcome
+from devices.receipt_printer.printer import ReceiptPrinter
 from kiosk.config import Config
+from kiosk.receipts.service import open_receipt_printer, print_ticket
 from kiosk.receipts.ticket import TicketSlip
 
-log = logging.getLogger(__name__)
-
-RECEIPTS_MODULE = "kiosk.receipts.service"
-NO_PRINTER_MESSAGE = "打印机暂时无法使用。"
+NOT_OPEN_MESSAGE = "打印机暂时无法使用。"
 
 
 class TicketPrinter:
@@ -29,18 +24,12 @@ class TicketPrinter:
     def __init__(self, cfg: Config, url: str | None = None) -> None:
         self.cfg = cfg
         self.url = url
-        self._receipts: ModuleType | None = None
-        self._printer: Any = None
-        self._missing = ""
+        self._printer: ReceiptPrinter | None = None
 
     def open(self) -> None:
-        try:
-            self._receipts = importlib.import_module(RECEIPTS_MODULE)
-        except ImportError as exc:
-            self._missing = f"{RECEIPTS_MODULE} is not available ({exc})"
-            log.error("no receipt printing: %s", self._missing)
-            return
-        self._printer = self._receipts.open_receipt_printer(self.cfg, self.url)
+        """Connect (an absent printer is OFFLINE, not an error: its prints fail plainly)."""
+        if self._printer is None:
+            self._printer = open_receipt_printer(self.cfg, self.url)
 
     def close(self) -> None:
         if self._printer is not None:
@@ -48,11 +37,10 @@ class TicketPrinter:
             self._printer = None
 
     def __call__(self, slip: TicketSlip) -> JobOutcome:
-        if self._receipts is None or self._printer is None:
-            return JobOutcome(ok=False, cause=self._missing or "ticket printer not open",
-                              citizen_message=NO_PRINTER_MESSAGE)
-        outcome: JobOutcome = self._receipts.print_ticket(self._printer, slip)
-        return outcome
+        if self._printer is None:
+            return JobOutcome(ok=False, cause="ticket printer not open",
+                              citizen_message=NOT_OPEN_MESSAGE)
+        return print_ticket(self._printer, slip)
 
     def __enter__(self) -> TicketPrinter:
         self.open()
@@ -60,3 +48,9 @@ class TicketPrinter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def slip_printer(printer: ReceiptPrinter) -> Callable[[TicketSlip], JobOutcome]:
+    """The printer function over a receipt printer someone else owns (the kiosk app keeps one
+    open for guides and tickets alike)."""
+    return lambda slip: print_ticket(printer, slip)

@@ -151,6 +151,10 @@ class QueueService:
                 where=svc.where))
         return out
 
+    def overrides(self) -> dict[str, bool]:
+        """Staff's open/close choices for today, by service letter (absent: by the hours)."""
+        return self.store.service_overrides(self.day())
+
     def list_today(self) -> list[Ticket]:
         return self.store.tickets(self.day())
 

@@ -16,6 +16,7 @@ from devices.receipt_printer.document import (
     Rule,
     Text,
 )
+from devices.receipt_printer.wrap import text_width
 from kiosk.catalog.model import Item, Material
 
 _REQUIRED_NOTE = {"optional": "（如有）", "conditional": "（视情况提供）"}
@@ -77,7 +78,9 @@ def _online(item: Item) -> list[Block]:
 def guide_receipt(item: Item, printed_at: datetime, hall_name: str,
                   width_cols: int) -> ReceiptDocument:
     """The guide for `item`, as printed at `hall_name` on paper `width_cols` columns wide."""
-    name_width = 2 if len(item.name) * 4 <= width_cols * 2 else 1   # double width if ≤ 2 lines
+    # Double width only if the name fits one line: a two-line name broken mid-word reads worse
+    # than tall narrow characters.
+    name_width = 2 if text_width(item.name) * 2 <= width_cols else 1
     blocks: list[Block] = [
         Text(hall_name, align=Align.CENTER),
         Text("办事指南", width=2, height=2, bold=True, align=Align.CENTER),

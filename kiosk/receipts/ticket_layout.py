@@ -13,6 +13,7 @@ from devices.receipt_printer.document import (
     Rule,
     Text,
 )
+from devices.receipt_printer.wrap import text_width
 from kiosk.receipts.ticket import TicketSlip
 
 
@@ -49,7 +50,8 @@ def ticket_receipt(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
     if slip.priority:
         blocks.append(Text(slip.priority, bold=True, align=Align.CENTER))
     blocks += [
-        Text(slip.service_name, width=2, height=2, bold=True, align=Align.CENTER),
+        Text(slip.service_name, width=2 if text_width(slip.service_name) * 2 <= width_cols
+             else 1, height=2, bold=True, align=Align.CENTER),
         Rule(),
         *_details(slip),
         Feed(1),

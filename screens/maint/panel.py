@@ -39,8 +39,9 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
         return [("正在读取设备状态…", True)]
     lines: list[tuple[str, bool]] = []
     for d in report.devices:
-        err = f"（上次错误：{d.last_error}）" if d.last_error else ""
-        lines.append((f"{'✓' if d.ok else '✗'} {d.name_zh}：{d.words}{err}", d.ok))
+        err = f"（上次错误：{d.last_error}）" if d.last_error and d.last_error != d.words \
+            else ""
+        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{err}", d.ok))
     for t in report.tickets_today:
         lines.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
                       f"等候 {t['waiting']} 人", True))
@@ -154,6 +155,8 @@ class MaintenancePanel(StaffScreen):
 
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
         prefixes = [s.prefix for s in self.app.cfg.services]
+        if self.app.cfg.queue.priority_mode == "prefix":
+            prefixes.append(self.app.cfg.queue.priority_prefix)
 
         def chosen(number: Any) -> None:
             if number:
@@ -229,9 +232,9 @@ class MaintenancePanel(StaffScreen):
         inner = self.status_rect.inflate(-2 * t.gap, -2 * t.gap)
         y = inner.top
         for line, ok in status_lines(self.report):
-            if y >= inner.bottom - t.small:
+            if y >= inner.bottom - t.body:
                 break
-            y += draw_wrapped(surface, fontset(not ok), line, t.small,
+            y += draw_wrapped(surface, fontset(not ok), line, t.body,
                               pygame.Rect(inner.left, y, inner.width, inner.bottom - y),
                               t.colors.text if ok else t.colors.warn_text, max_lines=2)
         note = self.working or (self.result.message if self.result else "")

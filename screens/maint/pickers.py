@@ -69,7 +69,7 @@ class TicketNumberPad(StaffScreen):
         self.shown_top = header.rect.bottom + t.margin
         top = self.shown_top + fontset(True).line_height(t.huge) + t.margin
         cols = 5
-        key = min(t.mm(24), (w - 2 * t.margin - (cols - 1) * t.gap) // cols)
+        key = min(t.mm(32), (w - 2 * t.margin - (cols - 1) * t.gap) // cols)
         left = (w - (cols * key + (cols - 1) * t.gap)) // 2
         labels = [*self.prefixes, *"1234567890", "清除", "确定"]
         self.widgets = [*header.parts()]
@@ -84,12 +84,15 @@ class TicketNumberPad(StaffScreen):
                 action = partial(self.type, label)
             self.widgets.append(Button(rect, label, action,
                                        style="primary" if label == "确定" else "secondary",
-                                       size=t.title))
+                                       size=t.title if len(label) == 1 else t.body))
 
     def type(self, ch: str) -> None:
+        letters = len(self.text) - len(self.text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         if ch.isalpha():
-            self.text = ch
-        elif self.text and len(self.text) < 4:
+            # a priority prefix comes first (YA007); a third letter starts over
+            self.text = self.text[:letters] + ch if letters == 1 and \
+                len(self.text) == 1 else ch
+        elif letters and len(self.text) - letters < 3:
             self.text += ch
         self.app.invalidate()
 
@@ -98,10 +101,12 @@ class TicketNumberPad(StaffScreen):
         self.app.invalidate()
 
     def number(self) -> str | None:
-        """'A7' → 'A007'; None until a letter and at least one digit are typed."""
-        if len(self.text) < 2:
+        """'A7' → 'A007', 'YA7' → 'YA007'; None until a letter and a digit are typed."""
+        digits = self.text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        letters = self.text[:len(self.text) - len(digits)]
+        if not letters or not digits:
             return None
-        return f"{self.text[0]}{int(self.text[1:]):03d}"
+        return f"{letters}{int(digits):03d}"
 
     def done(self) -> None:
         if self.number() is not None:

@@ -40,7 +40,7 @@ class PinPad(StaffScreen):
         header = Header(self.app, "工作人员维护")
         header.back.on_tap = self.leave
         header.home.on_tap = self.leave
-        key = min(t.mm(30), (w - 2 * t.margin - 2 * t.gap) // 3)
+        key = min(t.mm(40), (w - 2 * t.margin - 2 * t.gap) // 3)
         pad_w = key * 3 + t.gap * 2
         left = (w - pad_w) // 2
         self.dots_top = header.rect.bottom + t.margin
@@ -53,7 +53,8 @@ class PinPad(StaffScreen):
             action = (self.clear if label == "清除" else self.submit if label == "确定"
                       else partial(self.type, label))
             style: Style = "primary" if label == "确定" else "secondary"
-            self.keys.append(Button(rect, label, action, style=style, size=t.title))
+            self.keys.append(Button(rect, label, action, style=style,
+                                   size=t.title if label.isdigit() else t.body))
         self.widgets = [*header.parts(), *self.keys]
         self._enable()
 

@@ -32,6 +32,7 @@ class Button(Widget):
         self.enabled = True
         self.selected = False     # a tab or a switch that is on
         self.taps = 0
+        self._face: tuple[tuple[object, ...], pygame.Surface] | None = None
 
     def wants(self, ev: Pointer) -> bool:
         return self.enabled and super().wants(ev)
@@ -62,18 +63,32 @@ class Button(Widget):
         return (c.pressed if self.pressed else c.bg), c.primary
 
     def draw(self, surface: pygame.Surface, theme: Theme) -> None:
+        """Blit the button's face, rendered once per look (style, state, label, size): a
+        keyboard is 40 buttons redrawn on every key press, and rounded rectangles and
+        freetype cost far more than one blit each."""
         bg, fg = self.colors(theme)
-        r = self.rect.move(0, theme.mm(0.6) if self.pressed else 0)  # sinks a little
+        key = (self.label, self.sublabel, bg, fg, self.style, self.enabled, self.pressed,
+               self.rect.size, self.size or theme.body, theme.small, theme.gap, theme.radius,
+               self.bold)
+        if self._face is None or self._face[0] != key:
+            face = pygame.Surface(self.rect.size, pygame.SRCALPHA)
+            self._paint(face, theme, face.get_rect(), bg, fg)
+            self._face = (key, face)
+        sink = theme.mm(0.6) if self.pressed else 0  # a pressed button sinks a little
+        surface.blit(self._face[1], (self.rect.left, self.rect.top + sink))
+
+    def _paint(self, face: pygame.Surface, theme: Theme, r: pygame.Rect,
+               bg: tuple[int, int, int], fg: tuple[int, int, int]) -> None:
         if self.style != "flat" or self.pressed:
-            pygame.draw.rect(surface, bg, r, border_radius=theme.radius)
+            pygame.draw.rect(face, bg, r, border_radius=theme.radius)
         if self.style == "secondary" or not self.enabled:
             edge = theme.colors.primary if self.enabled else theme.colors.line
-            pygame.draw.rect(surface, edge, r, width=max(2, theme.mm(0.5)),
+            pygame.draw.rect(face, edge, r, width=max(2, theme.mm(0.5)),
                              border_radius=theme.radius)
-        self._draw_label(surface, theme, r, fg)
+        self._render_label(face, theme, r, fg)
 
-    def _draw_label(self, surface: pygame.Surface, theme: Theme, r: pygame.Rect,
-                    fg: tuple[int, int, int]) -> None:
+    def _render_label(self, surface: pygame.Surface, theme: Theme, r: pygame.Rect,
+                      fg: tuple[int, int, int]) -> None:
         fonts = fontset(self.bold)
         px = self.size or theme.body
         inner = r.inflate(-theme.gap * 2, 0)

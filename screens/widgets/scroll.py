@@ -20,7 +20,7 @@ from screens.widgets.base import Widget
 
 FRICTION = 0.04         # share of the speed left after one second of gliding
 MIN_SPEED = 40.0        # px/s below which a glide stops
-MAX_TILES = 8
+TILE_MAX_H = 256        # small tiles: one new tile per frame fits well inside 16 ms
 
 
 class ScrollContent(Protocol):
@@ -47,7 +47,10 @@ class ScrollView(Widget):
         self.target: float | None = None
         self.slop = theme.mm(3)
         self._tiles: OrderedDict[int, pygame.Surface] = OrderedDict()
-        self._tile_h = max(64, self.rect.height // 2)
+        self._tile_h = max(64, min(TILE_MAX_H, self.rect.height // 2))
+        # visible tiles plus one screen ahead and one behind
+        self._max_tiles = 3 * (self.rect.height // self._tile_h + 2)
+        self._last_offset = 0.0
         self._down: tuple[int, float] | None = None   # (y, offset) at the press
         self._samples: list[tuple[float, int]] = []
         self.dragging = False
@@ -132,6 +135,26 @@ class ScrollView(Widget):
 
     # ---- animation ----------------------------------------------------------------------------
     def update(self, dt: float) -> bool:
+        moving = self._move(dt)
+        self._prefetch()
+        return moving
+
+    def _prefetch(self) -> None:
+        """Render at most one not-yet-cached tile next to the visible ones per turn, in the
+        direction of travel, so scrolling into it later costs only a blit."""
+        direction = -1 if self.offset < self._last_offset else 1
+        self._last_offset = self.offset
+        n_tiles = self.content.content_height() // self._tile_h + 1
+        first = int(self.offset) // self._tile_h
+        last = (int(self.offset) + self.rect.height) // self._tile_h
+        ahead = ([last + 1, last + 2, first - 1] if direction > 0
+                 else [first - 1, first - 2, last + 1])
+        for i in ahead:
+            if 0 <= i < n_tiles and i not in self._tiles:
+                self._tile(i)
+                return
+
+    def _move(self, dt: float) -> bool:
         if self.target is not None:
             step = (self.target - self.offset) * min(1.0, dt * 14)
             self.offset += step
@@ -156,7 +179,7 @@ class ScrollView(Widget):
             tile.fill(self.theme.colors.bg)
             self.content.draw_content(tile, index * self._tile_h, None)
             self._tiles[index] = tile
-            while len(self._tiles) > MAX_TILES:
+            while len(self._tiles) > self._max_tiles:
                 self._tiles.popitem(last=False)
         else:
             self._tiles.move_to_end(index)

@@ -67,3 +67,64 @@ def test_print_form_on_stopped_printer(run_kiosk: Callable[..., Any], config: Pa
                      "--printer", queue_name)
     assert done.returncode == 3
     assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
+
+
+def test_forms_of_lists_blank_first_and_marks_missing(config: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.forms.service import forms_of, lookup_item
+
+    cfg = load_config(config)
+    (entry,) = forms_of(cfg, lookup_item(cfg, "T-0001"))
+    assert entry.form.id == "F-DB-01" and entry.kind_zh == "空白表格" and entry.printable
+    assert entry.path is not None
+    entry.path.unlink()
+    (gone,) = forms_of(cfg, lookup_item(cfg, "T-0001"))
+    assert not gone.printable
+
+
+def test_forms_check_and_install(run_kiosk: Callable[..., Any], config: Path,
+                                 tmp_path: Path) -> None:
+    assert run_kiosk("--config", str(config), "forms", "check").returncode == 0
+    (tmp_path / "forms/F-DB-01.pdf").unlink()
+    missing = run_kiosk("--config", str(config), "forms", "check")
+    assert missing.returncode == 1 and "T-0001 F-DB-01:" in missing.stdout
+    assert "F-DB-01.pdf: missing" in missing.stdout
+    # a catalog's own forms: one good PDF and one that is not A4 → nothing is installed
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    build_form(TESTS / "data/forms/T-GLJT-01.json", pack).rename(pack / "F-DB-01.pdf")
+    from reportlab.pdfgen.canvas import Canvas
+
+    letter = Canvas(str(pack / "US-LETTER.pdf"), pagesize=(612, 792))
+    letter.showPage()
+    letter.save()
+    bad = run_kiosk("--config", str(config), "forms", "install", str(pack))
+    assert bad.returncode == 3 and "US-LETTER.pdf: page 1 is 216 x 279 mm" in bad.stderr
+    assert not (tmp_path / "forms/F-DB-01.pdf").exists()
+    (pack / "US-LETTER.pdf").unlink()
+    good = run_kiosk("--config", str(config), "forms", "install", str(pack))
+    assert good.returncode == 0, good.stderr
+    assert run_kiosk("--config", str(config), "forms", "check").returncode == 0
+
+
+def test_shipped_sample_form_prints(run_kiosk: Callable[..., Any], tmp_path: Path,
+                                    cups: CupsServer, queue_name: str) -> None:  # noqa: F811
+    """A form of the shipped sample catalog, from assets/forms, through CUPS."""
+    repo = TESTS.parent
+    catalog = repo / "assets/catalog/sample-catalog.json"
+    if not catalog.is_file():
+        pytest.skip("no sample catalog in this checkout")
+    doc = json.loads(catalog.read_text(encoding="utf-8"))
+    code, form = next((i["code"], f) for i in doc["items"] for f in i.get("forms", [])
+                      if f["kind"] == "sample")
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[catalog]\nseed = "{catalog}"\nforms_dir = "{repo / "assets/forms"}"\n'
+                   f'db = "{tmp_path / "catalog.sqlite"}"\n'
+                   f'[document_printer]\nqueue = "{queue_name}"\nserver = "{cups.socket}"\n',
+                   encoding="utf-8")
+    done = run_kiosk("--config", str(cfg), "print", "form", code, form["id"], "-n", "2")
+    assert done.returncode == 0, done.stderr
+    (out,) = cups.outputs(queue_name)
+    pages = int(pdfinfo(repo / "assets/forms" / form["file"])["Pages"])
+    info = pdfinfo(out)
+    assert int(info["Pages"]) == 2 * pages and is_a4(info)

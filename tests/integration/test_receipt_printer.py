@@ -4,6 +4,7 @@ recovery."""
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import time
@@ -240,3 +241,50 @@ def test_bad_url_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="--printer"):
         open_receipt_printer(parse_config({}), "usb://nonsense")
+
+
+def test_tcp_is_released_between_jobs_so_others_can_print(vp: VirtualPrinter) -> None:
+    port = vp.start()
+    kiosk, staff = driver(vp, port), driver(vp, port)
+    with kiosk, staff:
+        assert kiosk.print_document(SHORT).ok
+        assert staff.print_document(SHORT).ok
+        assert kiosk.status().state is DeviceState.ONLINE
+        deadline = time.monotonic() + 2
+        while vp._conns and time.monotonic() < deadline:   # the sim sees each close
+            time.sleep(0.01)
+        assert not vp._conns
+    assert len(vp.wait_for_receipts(2)) == 2
+
+
+def test_reconnect_attempts_back_off() -> None:
+    with socket.socket() as s:            # a port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    printer = ReceiptPrinter(f"tcp://127.0.0.1:{port}", ProfileSpec(), timeout_s=0.5,
+                             backoff_s=(0.3, 1.0))
+    printer.open()                                      # refused: OFFLINE, next try in 0.3 s
+    assert printer.status().detail == "waiting to reconnect"
+    time.sleep(0.35)
+    tried = printer.status()                            # tries, refused: next in 0.6 s
+    assert tried.state is DeviceState.OFFLINE and "cannot open" in tried.detail
+    time.sleep(0.35)
+    assert printer.status().detail == "waiting to reconnect"
+    printer.close()
+
+
+def test_cups_url_hands_the_job_to_lp_raw(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in `lp` (a real executable on PATH, no CUPS server needed) records what the
+    driver hands to CUPS: the whole job at once, as a raw job for the named queue."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    lp = bindir / "lp"
+    lp.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat > {tmp_path}/job\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    with ReceiptPrinter("cups://receipt-raw", ProfileSpec(), timeout_s=1.0) as printer:
+        assert printer.print_document(SHORT).ok
+    assert (tmp_path / "args").read_text().split() == ["-d", "receipt-raw", "-o", "raw"]
+    job = (tmp_path / "job").read_bytes()
+    assert job.startswith(b"\x1b@") and job.endswith(b"\x1dV\x01")

@@ -6,6 +6,7 @@ the citizen's message and leave no scan behind."""
 from __future__ import annotations
 
 import json
+import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from devices.scanner.sane import (
     ScannerAbsent,
     ScannerBusy,
 )
+from devices.status import DeviceState, StatusUpdate
 from tests.support.a4_fixtures import (  # noqa: F401
     cups,
     cups_server,
@@ -55,10 +57,13 @@ def test_scan_is_private_and_wiped(sane: dict[str, str]) -> None:  # noqa: F811
 
 
 def test_missing_scanner_says_so(sane: dict[str, str]) -> None:  # noqa: F811
-    scanner = _scanner(device="nosuchscanner")
+    events: queue.Queue[StatusUpdate] = queue.Queue()
+    scanner = SaneScanner("nosuchscanner", events=events).open()
     with pytest.raises(ScannerAbsent) as info:
         scanner.scan(ScanArea(85.6, 54.0))
     assert "nosuchscanner" in str(info.value)
+    update = events.get_nowait()
+    assert (update.device, update.state) == ("scanner", DeviceState.NO_DEVICE)
     assert info.value.citizen_message == "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"
     assert scanner.folder is not None and list(scanner.folder.iterdir()) == []
     scanner.close()
@@ -154,6 +159,7 @@ def test_idcard_copy_end_to_end(run_kiosk: Callable[..., Any], kiosk_toml: Calla
     tops = sorted(top for _l, top, _w, _h in images)
     assert tops[1] - tops[0] >= 54.0  # one above the other, not overlapping
     assert "身份证" in done.stderr  # the prompts
+    assert cups.spooled_documents() == []  # with PreserveJobFiles No, as deployed
 
 
 def test_document_copy_end_to_end(run_kiosk: Callable[..., Any],
@@ -190,3 +196,22 @@ def test_copy_refused_before_scanning_when_printer_stopped(
     assert done.returncode == 3
     assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
     assert "身份证" not in done.stderr  # the citizen was not asked to scan for nothing
+
+
+def test_session_end_shreds_an_unfinished_copy_job(sane: dict[str, str]) -> None:  # noqa: F811
+    from devices.document_printer.cups import CupsPrinter
+    from kiosk.config import parse_config
+    from kiosk.copies.service import CopyJob
+    from kiosk.session import Session
+
+    cfg = parse_config({"scanner": {"resolution_dpi": 100}})
+    scanner = _scanner()
+    job = CopyJob(cfg, scanner, CupsPrinter("unused"))  # never opened: no print here
+    front = job.scan_card("front")
+    assert front.is_file()
+    session = Session(idle_timeout_s=60, warning_s=30)
+    session.extra["copy"] = job
+    session.end()  # the citizen walked away before printing
+    assert not front.exists() and job.sides == {}
+    assert scanner.folder is not None and list(scanner.folder.iterdir()) == []
+    scanner.close()

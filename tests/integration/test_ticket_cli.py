@@ -58,5 +58,7 @@ def test_staff_commands_and_errors(kiosk: Run) -> None:
     assert r.returncode == 2 and "no service 'Z'; expected one of: C 综合咨询" in r.stderr
     r = kiosk("void", "C001")
     assert r.returncode == 2 and "no ticket 'C001' today" in r.stderr
+    r = kiosk("call", "C001", "5号窗口")
+    assert r.returncode == 2 and "no ticket 'C001' today" in r.stderr
     r = kiosk("list")
     assert r.returncode == 0 and "0 ticket(s)" in r.stdout

@@ -8,10 +8,10 @@ system's CUPS (if any) is never touched. Clients find it through CUPS_SERVER=<so
 
 Its queue uses a real CUPS filter chain (tests/support/kiosk-pdf.ppd: pdftopdf) and the
 kiosktest backend (tests/support/kiosktest-backend.sh), which writes each job as
-<out>/job-<id>.pdf, or, when <out>/FAULT names a printer-state-reason such as media-empty-error,
-reports it the way a printer's backend does and stops the queue. cupsd must run as root (it
-does here); without root or without cupsd, `CupsServer.unavailable()` names what is missing so
-tests can skip with that reason.
+<out>/<queue>/job-<id>.pdf, or, when that folder's FAULT file names a printer-state-reason such
+as media-empty-error, reports it the way a printer's backend does and stops the queue. It runs
+as root (filters as lp) or as a normal user (everything as that user, as CUPS's own test suite
+does); without cupsd, `CupsServer.unavailable()` names what is missing so tests skip with it.
 
 SANE: `sane_env(dir)` makes a SANE_CONFIG_DIR with only the `test` backend enabled, so
 `scanimage -d test` works without probing (or disturbing) real scanners.
@@ -42,6 +42,8 @@ WebInterface No
 DefaultAuthType None
 JobRetryLimit 0
 PreserveJobHistory Yes
+# as deploy/cups-privacy.sh sets on a terminal: no printed ID copy stays in the spool
+PreserveJobFiles No
 MaxJobs 500
 <Location />
   Order allow,deny
@@ -71,10 +73,22 @@ AccessLog {root}/log/access_log
 ErrorLog {root}/log/error_log
 PageLog {root}/log/page_log
 Printcap
-User lp
-Group lp
-SystemGroup root
+User {user}
+Group {group}
+SystemGroup {system_group}
 """
+
+
+def _users() -> dict[str, str]:
+    """Who cupsd runs filters as: lp when we are root, else ourselves (cupsd cannot switch)."""
+    import grp
+    import pwd
+
+    if os.geteuid() == 0:
+        return {"user": "lp", "group": "lp", "system_group": "root"}
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    group = grp.getgrgid(os.getegid()).gr_name
+    return {"user": user, "group": group, "system_group": group}
 
 
 class CupsServer:
@@ -95,8 +109,6 @@ class CupsServer:
             return f"CUPS tools not installed: {', '.join(missing)} (apt-get install cups)"
         if not (SYSTEM_SERVERBIN / "filter" / "pdftopdf").exists():
             return "pdftopdf filter missing (apt-get install cups-filters)"
-        if os.geteuid() != 0:
-            return "a private cupsd needs root to run its filters as user lp"
         return ""
 
     @property
@@ -113,17 +125,19 @@ class CupsServer:
         self.root = root
         for sub in ("etc/ppd", "spool", "tmp", "cache", "state", "log", "lib/backend", "out"):
             (root / sub).mkdir(parents=True, exist_ok=True)
-        os.chmod(root, 0o755)  # filters run as lp and must reach the spool
+        os.chmod(root, 0o755)  # filters run as another user (lp) and must reach the spool
         for sub in ("filter", "daemon", "cgi-bin", "notifier", "monitor", "driver"):
             link = root / "lib" / sub
             if not link.exists():
                 link.symlink_to(SYSTEM_SERVERBIN / sub)
         backend = root / "lib/backend/kiosktest"
         shutil.copy(HERE / "kiosktest-backend.sh", backend)
-        os.chmod(backend, 0o700)  # 0700: cupsd runs it as root, so it may write to out/
+        # As root, cupsd runs a 0700 backend as root (so it may write to out/); as a normal
+        # user (CI), cupsd runs everything as that user, as CUPS's own test suite does.
+        os.chmod(backend, 0o700 if os.geteuid() == 0 else 0o755)
         self.out = root / "out"
         (root / "etc/cupsd.conf").write_text(CUPSD_CONF.format(root=root))
-        (root / "etc/cups-files.conf").write_text(CUPS_FILES_CONF.format(root=root))
+        (root / "etc/cups-files.conf").write_text(CUPS_FILES_CONF.format(root=root, **_users()))
 
     def start(self, timeout: float = 15.0) -> CupsServer:
         reason = self.unavailable()
@@ -186,6 +200,10 @@ class CupsServer:
         """What the printer "printed": job-<id>.pdf files, in job order."""
         return sorted(self.queue_dir(queue).glob("job-*.pdf"),
                       key=lambda p: int(p.stem.split("-")[1]))
+
+    def spooled_documents(self) -> list[Path]:
+        """Documents CUPS still holds in its spool (d<job>-<n> files)."""
+        return sorted((self.root / "spool").glob("d*-*"))
 
     def jobs_left(self) -> str:
         """lpstat's list of jobs not yet completed ('' when none)."""

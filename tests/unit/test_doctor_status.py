@@ -103,3 +103,16 @@ def test_collect_isolates_failing_probes_and_sources(tmp_path: Path) -> None:
     assert "凭条打印机：缺纸，请装纸" in d["problems"]
     assert any("目录" in p and "database is locked" in p for p in d["problems"])
     assert d["ok"] is False and d["uptime_s"] is None
+
+
+def test_cups_privacy_check_reads_cupsd_conf(tmp_path: Path) -> None:
+    from kiosk.maintenance.doctor import check_cups_privacy
+
+    cfg = load_config(_config(tmp_path))
+    conf = tmp_path / "cupsd.conf"
+    conf.write_text("LogLevel warn\nPreserveJobFiles 86400\n", encoding="utf-8")
+    bad = check_cups_privacy(cfg, conf)
+    assert not bad.ok and "cups-privacy.sh" in bad.fix and "身份证" in bad.message
+    conf.write_text("LogLevel warn\nPreserveJobFiles No\n", encoding="utf-8")
+    assert check_cups_privacy(cfg, conf).ok
+    assert not check_cups_privacy(cfg, tmp_path / "absent.conf").ok

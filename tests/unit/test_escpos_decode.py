@@ -71,7 +71,7 @@ def test_raster_mode_gives_pictures() -> None:
     profile = ProfileSpec(paper_mm=58, text_mode="raster", qr="image")
     (receipt,) = Decoder(cols=32).feed(render(DOC, profile))
     pics = [e for e in receipt.elements if isinstance(e, Picture)]
-    assert len(pics) == 6   # 5 text blocks + the QR
+    assert len(pics) == 7   # a picture per text line (3 texts, rule, 2 checklist) + the QR
     assert all(p.image.width <= 384 and p.image.width % 8 == 0 for p in pics)
     assert not any(isinstance(e, Line) and e.text.strip() for e in receipt.elements)
 

@@ -100,16 +100,27 @@ def test_feed_and_cut_modes() -> None:
 def test_raster_text_is_drawn() -> None:
     data = one(Text("办事指南"), ProfileSpec(paper_mm=58, text_mode="raster"))
     assert data[:9] == PLAIN
-    # 4 characters x 24 dots = 12 bytes a row (blank right side trimmed) x 30 rows
-    assert data[9:17] == b"\x1dv0\x00\x0c\x00\x1e\x00"
-    assert len(data) == 17 + 12 * 30
-    assert any(data[17:])                                # some ink
+    # 4 characters x 24 dots = 12 bytes a row (blank right side trimmed) x 24 glyph rows,
+    # then the 6-dot line gap as paper feed (ESC J 6), not as white rows.
+    assert data[9:17] == b"\x1dv0\x00\x0c\x00\x18\x00"
+    assert len(data) == 17 + 12 * 24 + 3 and data.endswith(b"\x1bJ\x06")
+    assert any(data[17:17 + 12 * 24])                   # some ink
+
+
+def test_raster_blank_line_is_feed_and_each_line_a_picture() -> None:
+    data = one(Text("一\n\n二", height=2), ProfileSpec(text_mode="raster"))
+    assert data.count(b"\x1dv0\x00") == 2
+    assert b"\x1bJ\x3c" in data                          # the blank line: 60 dots of feed
 
 
 def test_tall_raster_is_fragmented() -> None:
-    data = one(Text("\n".join(["一"] * 10), height=2), ProfileSpec(text_mode="raster"))
-    # 10 lines x 60 rows = 600 rows → 256 + 256 + 88
-    assert data.count(b"\x1dv0\x00") == 3
+    from PIL import Image
+
+    from devices.receipt_printer.raster import raster_command
+
+    data = raster_command(Image.new("1", (576, 600), 1))
+    assert data.count(b"\x1dv0\x00") == 3                # 256 + 256 + 88 rows
+    assert len(data) == 3 * 8 + 72 * 600
 
 
 def test_bad_values_are_named() -> None:

@@ -86,3 +86,14 @@ def test_overlong_page_continues_on_a_new_page(tmp_path: Path) -> None:
     out.write_bytes(render_pdf(layout, layout_hash({})))
     with PdfPreview(out) as pdf:
         assert pdf.page_count() == 2  # 8 boxes of ~58 mm: 4 fit on a page
+
+
+def test_preview_from_bytes_and_bad_input(built: dict[str, Path]) -> None:
+    from kiosk.forms.preview import PreviewError
+
+    pages = page_images(built["T-DBSQ-02"].read_bytes(), width_px=200)
+    assert len(pages) == 2 and pages[0].width == 200
+    with pytest.raises(PreviewError, match="cannot open PDF"):
+        PdfPreview(b"not a pdf", "scan.pdf").open()
+    with PdfPreview(built["T-GLJT-01"]) as pdf, pytest.raises(PreviewError, match="no page 2"):
+        pdf.render(1)

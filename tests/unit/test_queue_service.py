@@ -328,3 +328,38 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
     r = q.take("C")
     assert r.status is IssueStatus.ERROR and "not open" in r.detail
     assert r.citizen_message == "取号系统暂时无法使用，请联系大厅工作人员。"
+
+
+def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePrinter) -> None:
+    from kiosk.queue.staff import QueueStaffActions
+
+    staff = QueueStaffActions(queue)
+    queue.take("C")
+    queue.take("C")
+    r = staff.reprint_ticket("c001")
+    assert (r.ok, r.message) == (True, "C001 已补打，请取走号票。")
+    assert printer.slips[-1].reprint and len(printer.slips) == 3
+    assert staff.void_ticket("C002").message == "C002 已作废。"
+    bad = staff.void_ticket("C404")
+    assert not bad.ok and bad.message == "C404：没有找到这个号，请核对号码。"
+    r = staff.set_service_open("C", False)
+    assert r.ok and r.message == "C 综合咨询：今日暂停取号。"
+    toggles = {t.prefix: t for t in staff.services()}
+    assert toggles["C"].override is False and not toggles["C"].open_now
+    assert toggles["A"].override is None and toggles["A"].open_now
+    assert staff.reset_queue().message.startswith("已作废今天仍在等候的 1 张号票")
+    assert not staff.set_service_open("Z", True).ok
+
+
+def test_card_info_from_the_readers_record(queue: QueueService, printer: FakePrinter) -> None:
+    from devices.id_reader.record import CardType, IdCardRecord
+
+    record = IdCardRecord(card_type=CardType.RESIDENT, name="王小明", sex_code="1", sex="男",
+                          birth=date(1950, 3, 8), id_number="110105195003081234",
+                          id_number_valid=True, valid_from=date(2015, 1, 1), valid_to=None,
+                          address="示例县青山镇人民路1号")
+    info = CardInfo.from_record(record)
+    assert info.masked_name == "王*明" and "王小明" not in repr(info)
+    t = queue.take("A", info).ticket
+    assert t is not None and t.priority is Priority.AGE      # 76 on the test's day
+    assert printer.slips[-1].holder_masked == "王*明"

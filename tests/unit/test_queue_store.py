@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import AllocationRequest, Refusal, TicketState, queue_day
@@ -208,3 +211,35 @@ def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
         {"prefix": "C", "name": "综合咨询", "issued": 1, "waiting": 1, "void": 1,
          "last_number": "C002"},
     ]
+
+
+@given(ahead=st.integers(1, 400), per_ticket=st.floats(0.1, 240.0))
+def test_wait_range_always_contains_the_estimate(ahead: int, per_ticket: float) -> None:
+    est = ahead * per_ticket
+    text = wait_text(ahead, per_ticket)
+    if m := re.fullmatch(r"约 (\d+)–(\d+) 分钟", text):
+        lo, hi = int(m[1]), int(m[2])
+        assert lo < hi and lo % 5 == 0 and hi % 5 == 0 and lo <= est <= hi
+    elif m := re.fullmatch(r"约 (\d+) 分钟以内", text):
+        assert est <= int(m[1])
+    else:
+        assert text == "2 小时以上" and est >= 120
+
+
+def test_doctor_check_of_the_queue(tmp_path: Path) -> None:
+    from kiosk.queue.report import check_queue
+
+    cfg = make_config(tmp_path)
+    c = check_queue(cfg)
+    assert c.ok and "尚未取过号" in c.message
+    assert not (tmp_path / "var").exists()          # a check changes nothing
+    q = make_service(cfg, Clock(datetime.now()))
+    q.set_service_open("C", True)                   # whatever the time of day the test runs
+    assert q.take("C").ok
+    q.close()
+    c = check_queue(cfg)
+    assert c.ok and c.message.endswith("今日 1 张号票")
+    secret = tmp_path / "var" / "queue-secret.key"
+    secret.chmod(0o644)
+    c = check_queue(cfg)
+    assert not c.ok and "queue.secret_file" in c.message and c.fix == f"chmod 600 {secret}"

@@ -102,9 +102,16 @@ def test_test_page_names_the_profile_and_fits() -> None:
 def test_text_mode_byte_budgets(repo: Path) -> None:
     """Issue 4 targets: a ticket ≤ 2 KB, a long guide ≤ 8 KB in text mode."""
     longest = max(items(repo), key=lambda i: len(i.materials) + len(i.steps))
+    # A long guide: 20 materials, 9 steps, an online guide QR.
+    long_guide = dataclasses.replace(longest, materials=longest.materials * 5,
+                                     steps=longest.steps * 3,
+                                     guide_url="https://example.gov.cn/guide/T-0004")
     for profile in PROFILES:
         assert len(render(ticket_receipt(slip(), profile.cols), profile)) <= 2048
-        assert len(render(guide_receipt(longest, NOW, "厅", profile.cols), profile)) <= 8192
+        doc = guide_receipt(long_guide, NOW, "青山镇便民服务中心", profile.cols)
+        assert len(render(doc, profile)) <= 8192
+        lines, dec = decoded(doc, profile)
+        assert dec.auto_wraps == 0 and sum(line.startswith("□ ") for line in lines) == 20
 
 
 def test_profile_from_config() -> None:

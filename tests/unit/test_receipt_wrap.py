@@ -54,3 +54,27 @@ def test_lines_fit_and_keep_every_character(text: str, cols: int) -> None:
     lines = wrap(text, cols)
     assert all(text_width(line) <= cols for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_punctuation_after_a_word_takes_the_whole_word_down() -> None:
+    assert wrap("一二三 ABC12，四", 10) == ["一二三", "ABC12，四"]
+    assert wrap("一二三四ABC12，", 13) == ["一二三四", "ABC12，"]
+
+
+@given(st.lists(st.sampled_from(["居民", "证明", "A007", "0000-5550101", "，", "。", " ", "x",
+                                 "2026-11-23", "（", "）"]), max_size=40),
+       st.integers(min_value=12, max_value=48))
+def test_ascii_words_are_never_split(parts: list[str], cols: int) -> None:
+    text = "".join(parts)
+    lines = wrap(text, cols)
+    import re
+
+    for word in re.findall(r"[\x21-\x7e]+", text):
+        if len(word) <= cols:
+            assert any(word in line for line in lines), (word, lines)
+
+
+def test_opening_bracket_does_not_end_a_line() -> None:
+    lines = wrap("时间：周一至周五 上午8:30—12:00，下午14:00—17:30（法定节假日除外）", 32)
+    assert not any(line.endswith("（") for line in lines)
+    assert all(text_width(line) <= 32 for line in lines)

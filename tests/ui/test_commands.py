@@ -1,0 +1,35 @@
+"""`kiosk screenshots` end to end, as a real process: the PNGs exist, have the panel's size
+and are not blank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pygame
+
+from kiosk.cli import COMMAND_MODULES
+
+STEPS = ["home", "browse", "category", "search-typing", "guide-scrolled", "idle-warning"]
+
+
+def test_run_and_screenshots_are_registered() -> None:
+    assert "kiosk.commands.run" in COMMAND_MODULES
+    assert "kiosk.commands.screenshots" in COMMAND_MODULES
+
+
+def test_screenshots_of_a_scripted_visit(
+        run_kiosk: Callable[..., CompletedProcess[str]], tmp_path: Path, repo: Path) -> None:
+    out = tmp_path / "shots"
+    r = run_kiosk("--config", str(repo / "kiosk.toml"), "screenshots", str(out),
+                  "--orientation", "landscape", "--mode", "elder", timeout=120)
+    assert r.returncode == 0, r.stderr
+    files = sorted(out.glob("*.png"))
+    assert [f.name.split("-", 3)[3][:-4] for f in files] == STEPS
+    colours = set()
+    for f in files:
+        img = pygame.image.load(str(f))
+        assert img.get_size() == (1920, 1080)
+        colours.add(pygame.transform.average_color(img)[:3])
+    assert len(colours) == len(files), "every step shows something different"

@@ -1,0 +1,70 @@
+"""The visit object: idle states from a clock, and a wipe that leaves nothing behind."""
+
+from __future__ import annotations
+
+from kiosk.session import IdleState, Session
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class CardRecord:
+    """A stand-in ID-card record (the real one lives in devices/id_reader/record.py)."""
+
+    def __init__(self) -> None:
+        self.name = "王小明"
+        self.number = "11010519491231002X"
+
+    def wipe(self) -> None:
+        self.name = self.number = ""
+
+
+def test_idle_states_follow_the_clock() -> None:
+    clock = Clock()
+    s = Session(60, 30, clock=clock)
+    assert s.idle_state() is IdleState.ACTIVE and s.seconds_to_next_state() == 60
+    clock.t = 59.9
+    assert s.idle_state() is IdleState.ACTIVE
+    clock.t = 60
+    assert s.idle_state() is IdleState.WARNING and s.seconds_left() == 30
+    clock.t = 85
+    assert s.seconds_left() == 5 and s.seconds_to_next_state() == 5
+    s.touch()
+    assert s.idle_state() is IdleState.ACTIVE
+    clock.t = 85 + 90
+    assert s.idle_state() is IdleState.EXPIRED and s.seconds_left() == 0
+
+
+def test_end_wipes_everything_and_calls_the_records_own_wipe() -> None:
+    clock = Clock()
+    s = Session(60, 30, elder_default=False, clock=clock)
+    card = CardRecord()
+    s.card = card
+    s.elder_mode = True
+    s.query = "db"
+    s.viewed.append("T-0001")
+    s.extra["ticket"] = "A007"
+    assert not s.is_blank()
+    s.end()
+    assert card.name == "" and card.number == ""
+    assert s.card is None and s.query == "" and s.viewed == [] and s.extra == {}
+    assert not s.elder_mode and s.is_blank() and s.visits_ended == 1
+
+
+def test_repr_never_shows_the_card_holder() -> None:
+    s = Session(60, 30)
+    s.card = CardRecord()
+    text = repr(s) + str(s)
+    assert "王" not in text and "1101" not in text and "card=yes" in text
+
+
+def test_elder_default_survives_the_wipe() -> None:
+    s = Session(60, 30, elder_default=True)
+    s.elder_mode = False
+    s.end()
+    assert s.elder_mode
