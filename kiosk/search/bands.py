@@ -117,10 +117,7 @@ def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
 
 
 def _name_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
-    # One letter is the first keystroke of a word: it finds names that begin with it (and
-    # terms, below), not every name holding some character with that initial — that would
-    # be most of the catalog. The second letter searches anywhere again.
-    piece.names_found = data.name_py.find(piece.text, anchored=len(piece.text) == 1)
+    piece.names_found = data.name_py.find(piece.text)
     for hit, lines in piece.names_found.groups.items():
         add(bands, NAME_PINYIN[hit.kind, hit.at_start], data.name.items_of(lines))
 
