@@ -20,33 +20,21 @@ import json
 import random
 import re
 import statistics
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
 from kiosk.catalog.catalog import Catalog
+from kiosk.catalog.generate import generate_document
 from kiosk.search import SearchIndex
 
 PER_CLASS = 200
 REPEATS = 3          # each cold query is run 3 times, its median kept (a shared machine)
 KEYSTROKE_WORDS = 60
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def generator() -> tuple[Callable[[int, int], dict[str, Any]], str]:
-    """The catalog engineer's generator when it is in main; the bench's own until then."""
-    try:
-        from kiosk.catalog.generate import generate_document
-        return generate_document, "kiosk.catalog.generate"
-    except ImportError:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from _minigen import generate_document as mini
-        return mini, "bench/_minigen.py (kiosk.catalog.generate not in main yet)"
 
 
 def _runs(catalog: Catalog, rng: random.Random, k: int) -> list[str]:
@@ -142,8 +130,8 @@ def build_figures(catalog: Catalog) -> tuple[SearchIndex, dict[str, Any]]:
                    "build_peak_memory_mb": round((peak - before) / 1e6, 1)}
 
 
-def bench_size(n: int, make: Callable[[int, int], dict[str, Any]]) -> dict[str, Any]:
-    catalog = Catalog.from_document(make(n, 1))
+def bench_size(n: int) -> dict[str, Any]:
+    catalog = Catalog.from_document(generate_document(n, 1))
     index, figures = build_figures(catalog)
     figures["distinct_names"] = len({s.name for s in catalog.summaries()})
     qs = queries(catalog)
@@ -157,10 +145,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_847, 100_000])
     args = parser.parse_args()
-    make, source = generator()
-    out: dict[str, Any] = {"generator": source, "limit": 30, "per_class": PER_CLASS}
+    out: dict[str, Any] = {"generator": "kiosk.catalog.generate (seed 1)", "limit": 30,
+                           "per_class": PER_CLASS}
     for n in args.sizes:
-        out[str(n)] = bench_size(n, make)
+        out[str(n)] = bench_size(n)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

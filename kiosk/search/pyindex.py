@@ -16,7 +16,6 @@ How it stays fast in pure Python:
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ class PinyinIndex:
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = list(lines)
         self._starts: list[int] = []
-        self._owner = array("I")            # position → line (faster than bisect per hit)
+        self._owner = array("I")            # position → line (a lookup, not a bisect, per hit)
         pos = 0
         for lid, line in enumerate(self.lines):
             self._starts.append(pos)
@@ -122,9 +121,6 @@ class PinyinIndex:
             while len(self._bits) > self._max_bits:
                 self._bits.popitem(last=False)
         return b
-
-    def line_of(self, pos: int) -> int:
-        return bisect_right(self._starts, pos) - 1
 
     def find(self, q: str, anchored: bool = False) -> Found:
         """Lines matching letters `q` (normalised a-z), grouped by how they matched.
