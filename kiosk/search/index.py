@@ -24,13 +24,14 @@ from kiosk.search.results import Hit, SearchResult, Suggestions
 NOTHING_FOUND = "没有找到与“{query}”相关的事项。您可以换个说法，或看看下面的常办事项和分类。"
 NOTHING_TYPED = "请输入您要办理的事情，例如：低保、高龄津贴、dibao。"
 CACHE_SIZE = 256
+MAX_PIECES = 8       # a pasted paragraph is not a search; its first pieces are enough
 
 
 def _pieces(query: str, whole: str) -> list[str]:
     """The separately matched pieces of mixed input: parts the citizen separated, split
     again where letters, digits and characters meet. Empty when the query is one piece."""
     pieces = [run for part in query_parts(query) for run in script_runs(part)]
-    return pieces if len(pieces) > 1 else []
+    return pieces[:MAX_PIECES] if len(pieces) > 1 else []
 
 
 class SearchIndex:

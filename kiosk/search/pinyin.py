@@ -48,6 +48,7 @@ PREFIXES = frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
 _CONSONANTS = frozenset("bcdfghjklmnpqrstwxyz")
 _INITIAL_PAIRS = frozenset(("zh", "ch", "sh"))
 MAX_SEGMENTATIONS = 32
+MAX_LETTERS = 60     # longer runs of letters are not pinyin anyone typed (and bound recursion)
 SEP = "\x00"
 
 _ONE = re.compile("1")
@@ -121,7 +122,7 @@ def segmentations(q: str) -> tuple[tuple[tuple[str, ...], Kind], ...]:
             elif _initial_ok(piece, i, acc, initials_started):
                 walk(j, [*acc, piece], True)
 
-    if q and q.isascii() and q.isalpha():
+    if q and len(q) <= MAX_LETTERS and q.isascii() and q.isalpha():
         walk(0, [], False)
     return tuple(out)
 

@@ -41,3 +41,10 @@ def test_any_prefix_completes_without_error(prefix: str, limit: int) -> None:
     words = INDEX.complete(prefix, limit)
     assert len(words) <= limit
     assert all(isinstance(w, str) and w for w in words)
+
+
+def test_very_long_input_answers() -> None:
+    for query in ("b" * 3000, "gl补贴" * 400, "a1" * 1000, "低" * 5000):
+        result = INDEX.search(query)
+        assert result.total >= 0
+        INDEX.complete(query)
