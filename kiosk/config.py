@@ -73,7 +73,8 @@ class SessionConfig:
 class CatalogConfig:
     db: str = setting("var/catalog.sqlite", "SQLite file holding the imported catalog.")
     seed: str = setting("assets/catalog/sample-catalog.json",
-                        "Catalog imported on first start when the store is empty ('' for none).")
+                        "Catalog imported when the store is empty, and again when this file "
+                        "changes while it is the current catalog's source ('' for none).")
     forms_dir: str = setting("assets/forms", "Folder of the catalog's form files (PDF).")
 
 

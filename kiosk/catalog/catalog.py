@@ -12,10 +12,13 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.catalog.model import CatalogMeta, Item, item_from_dict, meta_from_dict
 from kiosk.errors import ItemNotFound
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 CategoryKind = Literal["theme", "life_event", "department"]
 
@@ -153,3 +156,11 @@ class Catalog:
 
     def popular(self, n: int) -> list[ItemSummary]:
         return sorted(self._summaries, key=_by_popularity)[:n]
+
+
+def open_catalog(cfg: Config) -> Catalog:
+    """Same as kiosk.catalog.open_catalog (the SQLite store, seeded on first start); here too
+    because callers look for it in this module."""
+    from kiosk.catalog import open_catalog as open_from_store
+
+    return open_from_store(cfg)

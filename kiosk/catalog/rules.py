@@ -8,7 +8,10 @@ one run reports everything at once. Problems are (path parts, message) pairs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from kiosk.catalog.forms import unsafe_file
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -92,10 +95,14 @@ def _category_refs(i: int, item: dict[str, Any], themes: set[str] | None,
 
 
 def _form_ids(i: int, item: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
-    """{form id: kind} of the item, and problems for repeated ids."""
+    """{form id: kind} of the item, and problems for repeated ids and unsafe file paths."""
     kinds: dict[str, str] = {}
     out: list[Problem] = []
     for j, form in _dicts(item.get("forms")):
+        file = form.get("file")
+        if isinstance(file, str) and unsafe_file(file):
+            out.append((("items", i, "forms", j, "file"),
+                        f"expected a relative path inside the forms folder, got \"{file}\""))
         fid = form.get("id")
         if not isinstance(fid, str):
             continue
@@ -148,6 +155,28 @@ def _fees(i: int, item: dict[str, Any]) -> list[Problem]:
     return []
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _control_chars(i: int, item: dict[str, Any]) -> list[Problem]:
+    """Names and list entries are shown on screen and joined with U+001F in the store, so
+    control characters (a stray paste from a spreadsheet) are refused there."""
+    paths: list[tuple[tuple[str | int, ...], Any]] = [(("name",), item.get("name"))]
+    for key in ("themes", "life_events", "aliases", "keywords"):
+        values = item.get(key)
+        if isinstance(values, list):
+            paths += [((key, j), v) for j, v in enumerate(values)]
+    for key in ("materials", "steps"):
+        paths += [((key, j, "name"), e.get("name")) for j, e in _dicts(item.get(key))]
+    out: list[Problem] = []
+    for path, text in paths:
+        found = _CONTROL.search(text) if isinstance(text, str) else None
+        if found:
+            out.append((("items", i, *path), f"contains the control character "
+                                             f"U+{ord(found.group()):04X}; remove it"))
+    return out
+
+
 def semantic_problems(doc: Any) -> list[Problem]:
     """Problems across fields and items, in document order."""
     if not isinstance(doc, dict):
@@ -162,6 +191,7 @@ def semantic_problems(doc: Any) -> list[Problem]:
         per_item += _form_refs(i, item)
         per_item += _limits(i, item)
         per_item += _fees(i, item)
+        per_item += _control_chars(i, item)
     per_item += _unique_codes(items)
     per_item.sort(key=lambda p: p[0][1])    # by item index; stable within one item
     return out + per_item

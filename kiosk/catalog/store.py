@@ -33,10 +33,10 @@ from typing import Any
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
-from kiosk.catalog.validate import validate_document
 from kiosk.errors import CatalogError, CatalogValidationError
 
 SCHEMA_VERSION = 1
+BATCH = 500     # items per executemany; progress() is called after each batch
 SEP = "\x1f"    # unit separator: never in a name, so lists need no JSON decode at startup
 
 _DDL = """
@@ -99,8 +99,14 @@ def _joined(values: Any) -> str:
     return SEP.join(values) if values else ""
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(SEP)) if text else ()
+class _Splits(dict[str, tuple[str, ...]]):
+    """text → its tuple, split once. Items share most lists (themes, step names, common
+    materials), so a lookup replaces most splits and identical tuples are stored once —
+    faster start-up and less memory at 100,000 items."""
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        value = self[text] = tuple(text.split(SEP)) if text else ()
+        return value
 
 
 def _summary_row(version_id: int, s: ItemSummary) -> tuple[Any, ...]:
@@ -109,24 +115,19 @@ def _summary_row(version_id: int, s: ItemSummary) -> tuple[Any, ...]:
             _joined(s.materials), _joined(s.steps), s.popularity, s.visits)
 
 
-def _summary(row: tuple[Any, ...]) -> ItemSummary:
-    return ItemSummary(row[0], row[1], row[2], row[3], _split(row[4]), _split(row[5]),
-                       _split(row[6]), _split(row[7]), _split(row[8]), _split(row[9]),
-                       row[10], row[11])
-
-
-def _fingerprint(doc: dict[str, Any]) -> str:
-    """A digest of the document, so stats can tell whether two imports were the same file."""
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _summaries(rows: list[tuple[Any, ...]]) -> list[ItemSummary]:
+    sp = _Splits()
+    return [ItemSummary(r[0], r[1], r[2], r[3], sp[r[4]], sp[r[5]], sp[r[6]], sp[r[7]],
+                        sp[r[8]], sp[r[9]], r[10], r[11]) for r in rows]
 
 
 class CatalogStore:
     """One SQLite file. Thread-safe: one connection guarded by a lock (the UI reads items from
     a worker thread while the main thread may ask for stats)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
         self.path = Path(path)
+        self.timeout = timeout     # seconds to wait for another process's import to finish
         self._db: sqlite3.Connection | None = None
         self._lock = Lock()
 
@@ -137,7 +138,7 @@ class CatalogStore:
         not a catalog store or was made by a newer kiosk."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                             timeout=10.0)
+                             timeout=self.timeout)
         try:
             self._prepare(db)
         except sqlite3.DatabaseError as e:
@@ -186,34 +187,61 @@ class CatalogStore:
     def import_document(self, doc: dict[str, Any], source: str = "",
                         progress: Callable[[int], None] | None = None) -> ImportReport:
         """Validate `doc` and make it the current catalog, atomically. `progress(n)` is called
-        after every 500th item written (and may raise to abort: nothing is kept then)."""
+        after every batch of 500 items written, with the count so far (it may raise to abort:
+        nothing is kept then)."""
+        from kiosk.catalog.validate import validate_document  # not needed to start up
+
         problems = validate_document(doc)
         if problems:
             raise CatalogValidationError(problems, source=source or "catalog")
+        return self.import_valid(doc, source, progress)
+
+    def import_file(self, path: str | Path,
+                    progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Read, validate and import a catalog file (CatalogValidationError lists every
+        problem; the store is not touched then)."""
+        from kiosk.catalog.validate import load_document
+
+        doc = load_document(path)          # validates: no second pass below
+        return self.import_valid(doc, str(path), progress)
+
+    def import_valid(self, doc: dict[str, Any], source: str = "",
+                     progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Import a document that already passed validate_document (load_document does)."""
         start = time.perf_counter()
         with self._lock:
             db = self._conn
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:   # e.g. another import holds the write lock
+                raise CatalogError(f"{self.path}: cannot start the import ({e}); the current "
+                                   "catalog is unchanged") from e
             try:
                 version_id, previous, dropped = self._write(db, doc, source, progress)
                 db.execute("COMMIT")
-            except BaseException:
+            except BaseException as e:
                 db.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):   # disk full, I/O error: say what was kept
+                    raise CatalogError(f"{self.path}: import failed ({e}); the current "
+                                       "catalog is unchanged") from e
                 raise
         return ImportReport(version_id, doc["catalog_version"], len(doc["items"]),
                             time.perf_counter() - start, previous, dropped)
 
     def _write(self, db: sqlite3.Connection, doc: dict[str, Any], source: str,
                progress: Callable[[int], None] | None) -> tuple[int, str | None, int]:
-        meta = {k: v for k, v in doc.items() if k != "items"}
+        meta_json = json.dumps({k: v for k, v in doc.items() if k != "items"},
+                               ensure_ascii=False)
         cur = db.execute(
             "INSERT INTO versions (catalog_version, published, publisher, imported_at, "
-            "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
             (doc["catalog_version"], doc["published"], doc["publisher"],
              datetime.now(UTC).isoformat(timespec="seconds"), len(doc["items"]), source,
-             _fingerprint(doc), json.dumps(meta, ensure_ascii=False)))
+             meta_json))
         version_id = int(cur.lastrowid or 0)
-        self._write_items(db, version_id, doc["items"], progress)
+        digest = hashlib.sha256(meta_json.encode("utf-8"))
+        self._write_items(db, version_id, doc["items"], digest, progress)
+        db.execute("UPDATE versions SET sha256 = ? WHERE id = ?", (digest.hexdigest(), version_id))
         old = self._state(db, "current")
         previous = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
                               (old,)).fetchone() if old is not None else None
@@ -222,15 +250,26 @@ class CatalogStore:
         return version_id, previous[0] if previous else None, dropped
 
     def _write_items(self, db: sqlite3.Connection, version_id: int,
-                     items: list[dict[str, Any]], progress: Callable[[int], None] | None) -> None:
-        insert_summary = (f"INSERT INTO summaries (version_id, {_SUMMARY_COLUMNS}) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        for n, item in enumerate(items, 1):
-            cur = db.execute(insert_summary, _summary_row(version_id, ItemSummary.from_dict(item)))
-            db.execute("INSERT INTO bodies (id, body) VALUES (?, ?)",
-                       (cur.lastrowid, json.dumps(item, ensure_ascii=False)))
-            if progress is not None and n % 500 == 0:
-                progress(n)
+                     items: list[dict[str, Any]], digest: Any,
+                     progress: Callable[[int], None] | None) -> None:
+        """Rows go in batches of BATCH (executemany); row ids are assigned here so a summary
+        and its body share one id without a round trip per item."""
+        insert_summary = (f"INSERT INTO summaries (id, version_id, {_SUMMARY_COLUMNS}) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM summaries").fetchone()[0]
+        for start in range(0, len(items), BATCH):
+            batch = items[start:start + BATCH]
+            ids = range(next_id + start, next_id + start + len(batch))
+            bodies = [json.dumps(item, ensure_ascii=False) for item in batch]
+            for body in bodies:
+                digest.update(body.encode("utf-8"))
+            db.executemany(insert_summary, [
+                (row_id, *_summary_row(version_id, ItemSummary.from_dict(item)))
+                for row_id, item in zip(ids, batch, strict=True)])
+            db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
+                           zip(ids, bodies, strict=True))
+            if progress is not None:
+                progress(start + len(batch))
 
     @staticmethod
     def _state(db: sqlite3.Connection, key: str) -> int | None:
@@ -279,6 +318,18 @@ class CatalogStore:
         with self._lock:
             return self._state(self._conn, "current")
 
+    def current_info(self) -> dict[str, Any] | None:
+        """The current version's row (catalog_version, source, imported_at…), cheaply."""
+        with self._lock:
+            db = self._conn
+            vid = self._state(db, "current")
+            if vid is None:
+                return None
+            row = db.execute("SELECT catalog_version, published, source, imported_at, "
+                             "item_count FROM versions WHERE id = ?", (vid,)).fetchone()
+        return {"version_id": vid, "catalog_version": row[0], "published": row[1],
+                "source": row[2], "imported_at": row[3], "items": row[4]}
+
     def current(self) -> Catalog | None:
         """The current catalog (summaries in memory, items read on demand), or None when
         nothing was imported yet."""
@@ -295,7 +346,7 @@ class CatalogStore:
                                   "WHERE version_id = ? ORDER BY id", (version_id,)).fetchall()
             finally:
                 db.execute("COMMIT")
-        summaries = [_summary(r) for r in rows]
+        summaries = _summaries(rows)
         return Catalog(meta_from_dict(json.loads(meta_json)), summaries,
                        lambda code: self.load_item(version_id, code))
 

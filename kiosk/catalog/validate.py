@@ -23,8 +23,9 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from kiosk.catalog.jsontext import parse_text, read_text
 from kiosk.catalog.rules import semantic_problems
-from kiosk.errors import CatalogError, CatalogValidationError
+from kiosk.errors import CatalogValidationError
 
 _FRIENDLY_PATTERNS = {
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
@@ -196,39 +197,15 @@ def validate_document(doc: Any) -> list[str]:
     return [f"{format_path(path)}: {msg}" for path, msg in problems]
 
 
-def parse_text(text: str) -> tuple[Any, list[str]]:
-    """(document, []) or (None, ["line L, column C: …"]) for text that is not JSON."""
-    try:
-        return json.loads(text), []
-    except json.JSONDecodeError as e:
-        return None, [f"line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})"]
-    except RecursionError:
-        return None, ["(top level): nested too deeply to be a catalog"]
-
-
-def read_text(path: Path) -> tuple[str | None, list[str]]:
-    """The file's text, or a problem saying where its bytes stop being UTF-8."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise CatalogError(f"{path}: cannot read the catalog file ({e.strerror})") from e
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        return None, [f"line {line}, byte {e.start}: not UTF-8 text ({e.reason}); "
-                      "save the file as UTF-8"]
-
-
 def check_file(path: Path) -> tuple[Any, list[str]]:
     """(document, problems) for a file; document is None when the text is not JSON."""
     text, problems = read_text(path)
     if text is None:
         return None, problems
     doc, problems = parse_text(text)
-    if problems:
+    if doc is None:
         return None, problems
-    return doc, validate_document(doc)
+    return doc, problems + validate_document(doc)
 
 
 def load_document(path: str | Path) -> dict[str, Any]:
@@ -242,5 +219,5 @@ def load_document(path: str | Path) -> dict[str, Any]:
     return doc
 
 
-__all__ = ["check_file", "format_path", "load_document", "parse_text", "schema",
+__all__ = ["check_file", "format_path", "load_document", "parse_text", "read_text", "schema",
            "validate_document"]

@@ -22,11 +22,17 @@ def register(sub: Any) -> None:
     val = csub.add_parser("validate", help="check a catalog file; list every problem (exit 1)")
     val.add_argument("file", metavar="FILE")
     val.add_argument("--json", action="store_true", help="problems as JSON")
+    val.add_argument("--forms", metavar="DIR",
+                     help="check the form files here (default: forms/ next to a FILE named "
+                          "catalog.json)")
     val.set_defaults(handler=_validate)
 
     imp = csub.add_parser("import", help="make a catalog file the current catalog (atomic)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--json", action="store_true", help="the import report as JSON")
+    imp.add_argument("--forms", metavar="DIR",
+                     help="copy the form files from here into [catalog].forms_dir "
+                          "(default: forms/ next to a FILE named catalog.json)")
     imp.set_defaults(handler=_import)
 
     st = csub.add_parser("stats", help="what the catalog store holds")
@@ -51,29 +57,39 @@ def _file_arg(name: str) -> Path | None:
     return path
 
 
+def _forms_folder(args: argparse.Namespace, path: Path) -> Path | None:
+    from kiosk.catalog.forms import package_forms_dir
+
+    return Path(args.forms) if args.forms else package_forms_dir(path)
+
+
 def _validate(args: argparse.Namespace) -> int:
+    from kiosk.catalog.forms import missing_forms
     from kiosk.catalog.validate import check_file
 
     path = _file_arg(args.file)
     if path is None:
         return 2
     doc, problems = check_file(path)
+    folder = _forms_folder(args, path)
+    if folder is not None and doc is not None and not problems:
+        problems = missing_forms(doc, folder)
     items = len(doc.get("items", [])) if isinstance(doc, dict) else 0
     if args.json:
         print_json({"file": str(path), "valid": not problems, "items": items,
-                    "problems": problems})
+                    "forms_checked": str(folder) if folder else None, "problems": problems})
     elif problems:
         for p in problems:
             print(p)
         print(f"{path}: {len(problems)} problem(s); nothing was imported", file=sys.stderr)
     else:
-        print(f"{path}: OK, {items} items, catalog version {doc['catalog_version']}")
+        forms = f"forms checked in {folder}" if folder else "form files not checked"
+        print(f"{path}: OK, {items} items, catalog version {doc['catalog_version']} ({forms})")
     return 1 if problems else 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kiosk.catalog.store import CatalogStore
-    from kiosk.catalog.validate import load_document
+    from kiosk.catalog import import_catalog
     from kiosk.errors import CatalogValidationError
 
     cfg = config_from_args(args)
@@ -81,23 +97,23 @@ def _import(args: argparse.Namespace) -> int:
     if path is None:
         return 2
     try:
-        doc = load_document(path)
+        r, copied = import_catalog(cfg, path, Path(args.forms) if args.forms else None)
     except CatalogValidationError as e:
         for p in e.problems:
             print(p, file=sys.stderr)
         print(f"{path}: {len(e.problems)} problem(s); the current catalog is unchanged",
               file=sys.stderr)
         return 1
-    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
-        r = store.import_document(doc, source=str(path))
+    db = cfg.path(cfg.catalog.db)
     if args.json:
         print_json({"version_id": r.version_id, "catalog_version": r.catalog_version,
                     "items": r.items, "seconds": round(r.seconds, 3),
-                    "previous_version": r.previous_version, "db": str(store.path)})
+                    "previous_version": r.previous_version, "forms_copied": copied,
+                    "db": str(db)})
     else:
         before = f" (replacing {r.previous_version})" if r.previous_version else ""
         print(f"imported {r.items} items, catalog version {r.catalog_version}{before}, "
-              f"in {r.seconds:.1f} s into {store.path}")
+              f"in {r.seconds:.1f} s into {db}; {copied} form file(s) copied")
     return 0
 
 

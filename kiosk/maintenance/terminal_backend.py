@@ -22,7 +22,7 @@ from kiosk.errors import CatalogValidationError, KioskError
 from kiosk.maintenance.backend import ActionResult, ServiceToggle
 from kiosk.maintenance.sources import catalog_info, probe_scanner, tickets_today
 from kiosk.maintenance.status import DeviceReport, StatusReport, collect
-from kiosk.maintenance.usb import CatalogCandidate, find_catalogs
+from kiosk.maintenance.usb import MOUNT_ROOTS, CatalogCandidate, find_catalogs
 from kiosk.queue.staff import QueueStaffActions
 from kiosk.terminal import Terminal
 
@@ -40,8 +40,10 @@ def _outcome(ok: bool, done: str, message: str) -> ActionResult:
 
 class TerminalBackend:
     def __init__(self, terminal: Terminal,
-                 on_catalog_changed: Callable[[], None] | None = None) -> None:
+                 on_catalog_changed: Callable[[], None] | None = None,
+                 usb_roots: tuple[Path, ...] = MOUNT_ROOTS) -> None:
         self.t = terminal
+        self.usb_roots = usb_roots
         self.cfg: Config = terminal.cfg
         self.on_catalog_changed = on_catalog_changed
         self._scanner: DeviceReport | None = None
@@ -143,28 +145,23 @@ class TerminalBackend:
 
     # ---- catalog --------------------------------------------------------------------------------
     def usb_catalogs(self) -> list[CatalogCandidate]:
-        return find_catalogs()
+        return find_catalogs(self.usb_roots)
 
     def import_catalog(self, path: Path) -> ActionResult:
-        from kiosk.catalog.store import CatalogStore
-        from kiosk.catalog.validate import load_document
+        """Validate, copy its forms, import atomically: a bad file changes nothing."""
+        from kiosk.catalog import import_catalog
 
         try:
-            doc = load_document(path)
+            report, forms = import_catalog(self.cfg, path)
         except CatalogValidationError as exc:
             first = exc.problems[0] if exc.problems else str(exc)
             return ActionResult(False, f"这个目录文件有 {len(exc.problems)} 处错误，没有导入，"
                                        f"仍在使用原来的目录。第一处：{first}")
         except (OSError, KioskError) as exc:
-            return ActionResult(False, f"读不出这个文件，没有导入：{exc}")
-        store = CatalogStore(self.cfg.path(self.cfg.catalog.db)).open()
-        try:
-            report = store.import_document(doc, source=str(path))
-        finally:
-            store.close()
-        log.info("catalog imported from %s", path.name)
+            return ActionResult(False, f"没有导入，仍在使用原来的目录：{exc}")
+        log.info("catalog imported from %s (%d form files)", path.name, forms)
         if self.on_catalog_changed is not None:
             self.on_catalog_changed()
         before = f"（原来是 {report.previous_version}）" if report.previous_version else ""
         return ActionResult(True, f"已导入目录版本 {report.catalog_version}{before}，"
-                                  f"共 {report.items} 项。")
+                                  f"共 {report.items} 项，表格 {forms} 份。")

@@ -31,7 +31,7 @@ def test_validate_ok_and_bad(run_kiosk: Run, tmp_path: Path) -> None:
     ok = run_kiosk("catalog", "validate", str(MINI), "--json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout) == {"file": str(MINI), "valid": True, "items": 4,
-                                     "problems": []}
+                                     "forms_checked": None, "problems": []}
     doc = json.loads(MINI.read_text("utf-8"))
     doc["items"][1]["materials"][2]["original_copies"] = "两份"
     doc["items"][3]["steps"][0]["order"] = 0
@@ -114,3 +114,26 @@ def test_generate_then_validate(run_kiosk: Run, tmp_path: Path) -> None:
     assert run_kiosk("catalog", "generate", "--items", "30", "--out", str(out)).returncode == 0
     r = run_kiosk("catalog", "validate", str(out))
     assert r.returncode == 0 and "OK, 30 items" in r.stdout
+
+
+def test_package_folder_forms_are_checked_then_copied(run_kiosk: Run, config: str,
+                                                      tmp_path: Path) -> None:
+    pkg = tmp_path / "qinghe-2026.11"
+    (pkg / "forms").mkdir(parents=True)
+    catalog = pkg / "catalog.json"
+    catalog.write_text(MINI.read_text("utf-8"), "utf-8")
+    missing = run_kiosk("catalog", "validate", str(catalog), "--json")
+    assert missing.returncode == 1
+    assert json.loads(missing.stdout)["problems"] == [
+        f'items[0].forms[0].file: "F-DB-01.pdf" is not in {pkg / "forms"}']
+    refused = run_kiosk("--config", config, "catalog", "import", str(catalog))
+    assert refused.returncode == 1 and not (tmp_path / "var").exists()
+
+    pdf = b"%PDF-1.4 test form\n%%EOF\n"
+    (pkg / "forms" / "F-DB-01.pdf").write_bytes(pdf)
+    r = run_kiosk("--config", config, "catalog", "import", str(catalog), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["forms_copied"] == 1
+    assert (tmp_path / "assets" / "forms" / "F-DB-01.pdf").read_bytes() == pdf
+    again = run_kiosk("--config", config, "catalog", "import", str(catalog), "--json")
+    assert json.loads(again.stdout)["forms_copied"] == 0          # same file: not rewritten

@@ -168,3 +168,34 @@ def test_item_of_a_dropped_version_says_restart(store: CatalogStore) -> None:
     store.import_document(generate_document(5, seed=2))
     with pytest.raises(CatalogError, match="restart the kiosk"):
         old.get("T-0003")
+
+
+def test_import_file_refuses_broken_json_and_keeps_current(store: CatalogStore,
+                                                          tmp_path: Path) -> None:
+    store.import_file(MINI)
+    broken = tmp_path / "broken.json"
+    broken.write_text(MINI.read_text("utf-8")[:500], "utf-8")
+    with pytest.raises(CatalogValidationError) as e:
+        store.import_file(broken)
+    assert e.value.problems[0].startswith("line ")
+    cat = store.current()
+    assert cat is not None and cat.version == "test-1"
+    assert store.stats()["current"]["source"] == str(MINI)
+
+
+def test_import_while_another_writer_holds_the_lock(store: CatalogStore) -> None:
+    store.import_document(_mini())
+    store.close()
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")            # a second process importing
+    try:
+        blocked = CatalogStore(store.path, timeout=0.2).open()
+        with pytest.raises(CatalogError, match="current catalog is unchanged"):
+            blocked.import_document(generate_document(5, seed=1))
+        cat = blocked.current()
+        assert cat is not None and cat.version == "test-1"
+        blocked.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store.open()

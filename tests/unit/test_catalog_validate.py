@@ -138,6 +138,11 @@ CASES: list[tuple[str, Callable[[Doc], None], str]] = [
      "of 20 working days"),
     ("fees-not-charged", _fees_not_charged,
      "items[0].fees.items: fee items are listed but fees.charged is false"),
+    ("form-file-outside-folder", _set("items.0.forms.0.file", "../../etc/passwd"),
+     'items[0].forms[0].file: expected a relative path inside the forms folder, got '
+     '"../../etc/passwd"'),
+    ("control-character", _set("items.0.aliases", ["低保\x1f申请"]),
+     "items[0].aliases[0]: contains the control character U+001F; remove it"),
     ("duplicate-theme", _dup_theme,
      'categories.themes[3].name: duplicate theme "养老服务", already at categories.themes[1]'),
 ]
@@ -211,3 +216,15 @@ def test_load_document_returns_a_valid_document(tmp_path: Path) -> None:
     f = tmp_path / "ok.json"
     f.write_text("\ufeff" + MINI.read_text("utf-8"), "utf-8")   # a BOM is tolerated
     assert load_document(f) == _doc()
+
+
+def test_a_key_given_twice_is_reported_with_its_path(tmp_path: Path) -> None:
+    text = MINI.read_text("utf-8").replace(
+        '"name": "户口簿",', '"name": "户口簿",\n     "name": "户口本",', 1)
+    f = tmp_path / "dup.json"
+    f.write_text(text, "utf-8")
+    doc, problems = check_file(f)
+    assert doc is not None
+    assert problems == ["items[0].materials[1]: key 'name' appears more than once; keep one"]
+    with pytest.raises(CatalogValidationError):
+        load_document(f)

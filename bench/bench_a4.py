@@ -3,7 +3,7 @@
 drawing), rendering a preview page at panel width, laying out an ID copy, and a print job's
 turnaround through a private cupsd when one can run here.
 
-    python bench/a4_bench.py            # prints JSON, with the machine it ran on
+    python bench/bench_a4.py            # prints JSON, with the machine it ran on
 """
 
 from __future__ import annotations

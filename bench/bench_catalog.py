@@ -1,0 +1,171 @@
+"""Catalog benchmark: import time and peak memory, summary load (startup) time, item reads.
+
+    /work/venv/bin/python bench/bench_catalog.py [--sizes 10847,100000] [--out FILE]
+
+Prints one JSON document (figures, never pass/fail), with the machine it ran on. Each import
+and each cold start runs in a fresh Python process, so memory and start-up figures are those
+a real `kiosk catalog import FILE` or a kiosk start would see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+CHILD_IMPORT = r"""
+import json, resource, sys, time, tracemalloc
+trace = sys.argv[3] == "trace"
+t0 = time.perf_counter()
+from kiosk.catalog.store import CatalogStore
+from kiosk.catalog.validate import load_document
+doc = load_document(sys.argv[1])          # read + parse + validate, as the CLI does
+t1 = time.perf_counter()
+rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if trace:   # traced from here only: tracing the JSON parse of ~10^7 objects takes minutes
+    tracemalloc.start()
+with CatalogStore(sys.argv[2]) as store:
+    report = store.import_valid(doc, sys.argv[1], None)   # what import_file does after load
+t2 = time.perf_counter()
+out = {"load_and_validate_s": t1 - t0, "import_s": report.seconds, "total_s": t2 - t0,
+       "ru_maxrss_after_parse_mb": rss_loaded / 1024,
+       "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+if trace:
+    out["tracemalloc_import_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+print(json.dumps(out))
+"""
+
+CHILD_START = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from kiosk.catalog import open_catalog
+from kiosk.config import parse_config
+cfg = parse_config({"catalog": {"db": sys.argv[1], "seed": ""}})
+t1 = time.perf_counter()
+cat = open_catalog(cfg)
+t2 = time.perf_counter()
+cat.get(cat.summaries()[len(cat) // 2].code)
+t3 = time.perf_counter()
+print(json.dumps({"imports_s": t1 - t0, "open_catalog_s": t2 - t1, "first_item_s": t3 - t2,
+                  "total_s": t3 - t0, "items": len(cat)}))
+"""
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu_model": model or platform.processor(),
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform()}
+
+
+def _child(code: str, *args: str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def _rounded(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+
+
+def _warm_loads(db: Path, runs: int) -> dict[str, float]:
+    from kiosk.catalog.store import CatalogStore
+
+    times = []
+    with CatalogStore(db) as store:
+        for _ in range(runs):
+            t = time.perf_counter()
+            store.current()
+            times.append(time.perf_counter() - t)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
+
+
+def _item_reads(db: Path, n: int) -> dict[str, float]:
+    import random
+
+    from kiosk.catalog.store import CatalogStore
+
+    with CatalogStore(db) as store:
+        cat = store.current()
+        assert cat is not None
+        codes = random.Random(1).sample([s.code for s in cat], min(n, len(cat)))
+        times = []
+        for code in codes:
+            t = time.perf_counter()
+            cat.get(code)
+            times.append(time.perf_counter() - t)
+    times.sort()
+    return {"p50_ms": times[len(times) // 2] * 1e3,
+            "p95_ms": times[int(len(times) * 0.95)] * 1e3, "max_ms": times[-1] * 1e3}
+
+
+def bench_size(n: int, work: Path, trace: bool) -> dict[str, Any]:
+    from kiosk.catalog.generate import write_file
+
+    src = work / f"catalog-{n}.json"
+    t = time.perf_counter()
+    write_file(src, n, seed=1)
+    result: dict[str, Any] = {"items": n, "generate_s": time.perf_counter() - t,
+                              "file_mb": src.stat().st_size / 1e6}
+    db = work / f"store-{n}.sqlite"
+    result["import"] = _rounded(_child(CHILD_IMPORT, str(src), str(db), "plain"))
+    if trace:
+        result["import_traced"] = _rounded(_child(CHILD_IMPORT, str(src),
+                                                  str(work / f"traced-{n}.sqlite"), "trace"))
+    result["store_mb"] = sum(p.stat().st_size for p in work.glob(f"store-{n}.sqlite*")) / 1e6
+    result["cold_start"] = _rounded(_child(CHILD_START, str(db)))
+    result["warm_summary_load"] = _rounded(_warm_loads(db, 5))
+    result["item_read"] = _rounded(_item_reads(db, 300))
+    src.unlink()
+    return _rounded(result)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10847,100000",
+                    help="comma-separated item counts (default: 10847,100000)")
+    ap.add_argument("--trace-max", type=int, default=20000,
+                    help="also run a tracemalloc import for sizes up to this (slow)")
+    ap.add_argument("--out", help="also write the JSON here")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    report: dict[str, Any] = {"benchmark": "catalog", "machine": machine(),
+                              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                              "runs": []}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        for n in sizes:
+            report["runs"].append(bench_size(n, Path(tmp), trace=n <= args.trace_max))
+    report["parent_ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
