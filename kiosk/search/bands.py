@@ -183,5 +183,6 @@ def top(bands: Bands, limit: int, n_items: int) -> tuple[list[tuple[int, int]], 
             if i not in chosen and len(best) < limit:
                 best.append((i, band))
                 chosen.add(i)
-    total = len(set().union(*bands.values())) if bands else 0
-    return best, total
+    if any(len(ids) == n_items for ids in bands.values()):
+        return best, n_items          # 申请 (in every 申请表): no union of the whole catalog
+    return best, len(set().union(*bands.values()))
