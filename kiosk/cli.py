@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "kiosk.commands.admin",
     "kiosk.commands.catalog",
     "kiosk.commands.show",
+    "kiosk.commands.search",
     "kiosk.commands.print_cmd",
     "kiosk.commands.card",
     "kiosk.commands.ticket",
