@@ -1,10 +1,6 @@
-"""The ONE place the UI gets its catalog and its search index from.
-
-Why one place: the SQLite store (`kiosk.catalog.open_catalog`) and the real search index
-(`kiosk.search.SearchIndex`) are built on other branches. Until they land this falls back to
-the seed JSON document and to a plain substring search with the same method names, so the
-screens never change when the real parts arrive.
-"""
+"""The ONE place the UI and the commands get the catalog (the SQLite store, seeded on first
+start) and the search index (kiosk.search) from, so every screen and command shows the same
+catalog, searched the same way."""
 
 from __future__ import annotations
 
@@ -13,11 +9,10 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.catalog.catalog import Catalog, ItemSummary
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import Config
 from kiosk.errors import CatalogError
 
@@ -55,29 +50,6 @@ def catalog_from_file(path: Path) -> Catalog:
 
 
 # ---- search ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Match:
-    field: str
-    text: str
-    spans: list[tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class Hit:
-    code: str
-    name: str
-    score: float
-    matches: list[Match] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    hits: list[Hit]
-    total: int
-    suggestions: list[str] = field(default_factory=list)
 
 
 class Searcher(Protocol):
@@ -138,85 +110,8 @@ class BackgroundSearcher:
         return self.index().complete(prefix, limit)
 
 
-def make_searcher(catalog: Catalog) -> Searcher:
-    try:
-        mod = importlib.import_module("kiosk.search")
-    except ImportError:
-        return SubstringSearch(catalog)
-    index: Searcher = mod.SearchIndex.build(catalog)
-    return index
+def make_searcher(catalog: Catalog, popular: int = 8) -> Searcher:
+    """The search index over `catalog`; `popular` items are offered when nothing matches."""
+    from kiosk.search import SearchIndex
 
-
-class SubstringSearch:
-    """Stand-in for kiosk.search until it lands: substring on name, aliases and keywords, and
-    pinyin initials of the name (DB → 低保), with the matched characters as spans."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self._rows = [(s, (s.name, *s.aliases, *s.keywords)) for s in catalog.summaries()]
-        self._initials: list[tuple[str, ...]] | None = None
-
-    def warm(self) -> None:
-        self._all_initials()
-
-    def _all_initials(self) -> list[tuple[str, ...]]:
-        """Per row, the initials of each text (one letter per character, so positions in
-        the initials are positions in the text)."""
-        if self._initials is None:  # built on the first Latin query: pypinyin is slow-ish
-            from pypinyin import Style, lazy_pinyin
-
-            self._initials = [
-                tuple("".join(p[:1].lower() for p in lazy_pinyin(
-                    t, style=Style.FIRST_LETTER, errors=_each_char)) for t in texts)
-                for _, texts in self._rows]
-        return self._initials
-
-    def search(self, query: str, limit: int) -> SearchResult:
-        q = query.strip().lower()
-        if not q:
-            return SearchResult(query, [], 0)
-        initials = self._all_initials() if q.isascii() and q.isalpha() else None
-        hits: list[Hit] = []
-        for i, (s, texts) in enumerate(self._rows):
-            hit = _substring_hit(s, texts, q)
-            if hit is None and initials is not None:
-                hit = _initials_hit(s, initials[i], q)
-            if hit is not None:
-                hits.append(hit)
-        hits.sort(key=lambda h: -h.score)
-        return SearchResult(query, hits[:limit], len(hits))
-
-    def complete(self, prefix: str, limit: int) -> list[str]:
-        """Names and aliases whose pinyin initials (or text) start with `prefix`."""
-        p = prefix.strip().lower()
-        if not p:
-            return []
-        words = {t for _, texts in self._rows for t in texts[1:] if t.lower().startswith(p)}
-        if p.isascii() and p.isalpha():
-            for (_, texts), inis in zip(self._rows, self._all_initials(), strict=True):
-                words |= {t for t, ini in zip(texts, inis, strict=True) if ini.startswith(p)}
-        return sorted(words, key=len)[:limit]
-
-
-def _substring_hit(s: ItemSummary, texts: tuple[str, ...], q: str) -> Hit | None:
-    for i, text in enumerate(texts):
-        at = text.lower().find(q)
-        if at >= 0:
-            spans = [(at, at + len(q))] if i == 0 else []
-            return Hit(s.code, s.name, s.popularity - 1000 * i - at, [Match("name", s.name, spans)])
-    return None
-
-
-def _initials_hit(s: ItemSummary, initials: tuple[str, ...], q: str) -> Hit | None:
-    for i, ini in enumerate(initials):
-        at = ini.find(q)
-        if at >= 0:
-            spans = [(at, at + len(q))] if i == 0 else []
-            return Hit(s.code, s.name, s.popularity - 2000 - 1000 * i - at,
-                       [Match("name", s.name, spans)])
-    return None
-
-
-def _each_char(chunk: str) -> Any:
-    """pypinyin's `errors` hook: keep non-Han text one entry per character, so positions
-    in the initials string stay positions in the text."""
-    return list(chunk)
+    return SearchIndex.build(catalog, popular=popular)

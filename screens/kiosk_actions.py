@@ -88,7 +88,7 @@ class KioskActions(Actions):
             from kiosk.lookup import load_catalog, make_searcher
 
             catalog = load_catalog(app.cfg)
-            return catalog, make_searcher(catalog)
+            return catalog, make_searcher(catalog, app.cfg.search.popular)
 
         def swap(pair: Any) -> None:
             app.catalog, app.searcher = pair

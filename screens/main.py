@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from kiosk.config import Config
-from kiosk.lookup import BackgroundSearcher, load_catalog
+from kiosk.lookup import BackgroundSearcher, load_catalog, make_searcher
 from screens.actions import Actions
 from screens.app import App
 
@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 def build_app(cfg: Config, windowed: bool = False, actions: Actions | None = None,
               size: tuple[int, int] | None = None, headless: bool = False) -> App:
     catalog = load_catalog(cfg)
-    searcher = BackgroundSearcher(catalog)  # built after the first frame (App.run)
+    searcher = BackgroundSearcher(  # built after the first frame (App.run)
+        catalog, lambda c: make_searcher(c, cfg.search.popular))
     return App(cfg, catalog, searcher, actions, size=size, windowed=windowed,
                headless=headless)
 

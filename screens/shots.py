@@ -121,7 +121,7 @@ def take_screenshots(cfg: Config, outdir: Path,
     # The pictures show what a citizen sees: never the demo's developer "place a card" button.
     cfg = dataclasses.replace(cfg, id_reader=dataclasses.replace(cfg.id_reader, sim_control=""))
     catalog = load_catalog(cfg)
-    searcher = make_searcher(catalog)
+    searcher = make_searcher(catalog, cfg.search.popular)
     written: list[Path] = []
     for orientation in orientations:
         w, h = ORIENTATIONS[orientation]

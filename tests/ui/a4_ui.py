@@ -157,11 +157,14 @@ def shot_pdf(pdf: Path, name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def form_pdfs(request: pytest.FixtureRequest) -> Path:
+def form_pdfs(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test forms' PDFs. Building one takes seconds (font subsetting), so they are kept in
     pytest's cache folder and rebuilt only when their layout changed (the PDF records the
     layout's hash); a fresh checkout or CI builds them once per run."""
-    out = Path(request.config.cache.mkdir("kiosk-test-forms"))
+    cache = getattr(request.config, "cache", None)   # absent with -p no:cacheprovider
+    out = (Path(cache.mkdir("kiosk-test-forms")) if cache is not None
+           else tmp_path_factory.mktemp("kiosk-test-forms"))
     for layout in LAYOUTS:
         src = TESTS / f"data/forms/{layout}.json"
         if not is_up_to_date(src, out / f"{layout}.pdf"):

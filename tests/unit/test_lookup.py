@@ -14,10 +14,10 @@ from kiosk.errors import CatalogError
 from kiosk.lookup import (
     MINI_CATALOG,
     BackgroundSearcher,
-    SubstringSearch,
     catalog_from_file,
     load_catalog,
 )
+from kiosk.search import SearchIndex
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,10 +27,10 @@ def test_background_searcher_builds_on_a_thread_and_waits_when_asked_early() -> 
     gate = threading.Event()
     built_on: list[str] = []
 
-    def slow_build(c: Catalog) -> SubstringSearch:
+    def slow_build(c: Catalog) -> SearchIndex:
         built_on.append(threading.current_thread().name)
         gate.wait(5)
-        return SubstringSearch(c)
+        return SearchIndex.build(c)
 
     bg = BackgroundSearcher(cat, slow_build)
     assert not bg.ready          # nothing happens before start(): no work in a constructor
@@ -43,22 +43,12 @@ def test_background_searcher_builds_on_a_thread_and_waits_when_asked_early() -> 
 
 
 def test_background_searcher_reports_a_failed_build_plainly() -> None:
-    def broken(c: Catalog) -> SubstringSearch:
+    def broken(c: Catalog) -> SearchIndex:
         raise ValueError("bad synonym table")
 
     bg = BackgroundSearcher(catalog_from_file(MINI_CATALOG), broken).start()
     with pytest.raises(CatalogError, match="bad synonym table"):
         bg.complete("d", 5)
-
-
-def test_stand_in_search_matches_text_and_pinyin_initials_with_spans() -> None:
-    s = SubstringSearch(catalog_from_file(MINI_CATALOG))
-    hit = s.search("生活", 5).hits[0]
-    assert hit.name == "最低生活保障审核确认" and hit.matches[0].spans == [(2, 4)]
-    by_initials = s.search("zdsh", 5).hits[0]
-    assert by_initials.code == "T-0001" and by_initials.matches[0].spans == [(0, 4)]
-    assert s.search("", 5).total == 0 and s.search("qqqq", 5).total == 0
-    assert "低保申请" in s.complete("db", 5)
 
 
 def test_load_catalog_uses_the_store_and_falls_back_only_without_a_seed(tmp_path: Path) -> None:
