@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -25,6 +23,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from machine import machine  # noqa: E402  (bench/machine.py, the script's own folder)
 
 CHILD_IMPORT = r"""
 import json, resource, sys, time, tracemalloc
@@ -62,20 +62,6 @@ t3 = time.perf_counter()
 print(json.dumps({"imports_s": t1 - t0, "open_catalog_s": t2 - t1, "first_item_s": t3 - t2,
                   "total_s": t3 - t0, "items": len(cat)}))
 """
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu_model": model or platform.processor(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform()}
 
 
 def _child(code: str, *args: str) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
+from machine import machine  # bench/machine.py: the script's own folder
+
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.generate import generate_document
 from kiosk.forms.index import forms_index
@@ -28,19 +29,6 @@ from kiosk.forms.pdfgen import build_form
 from screens.widgets.pdfpage import FORM_PAGES, page_key, render_page, to_surface
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def machine() -> dict[str, object]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model or platform.processor(),
-            "python": platform.python_version(), "platform": platform.platform()}
 
 
 def ms(samples: list[float]) -> dict[str, float]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import queue
 import statistics
 import subprocess
@@ -28,6 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from machine import machine  # noqa: E402  (bench/machine.py, the script's own folder)
+
 from devices.id_reader.events import CardRead, ReaderEvent  # noqa: E402
 from devices.id_reader.reader import IdReader  # noqa: E402
 from devices.sim.idreader_control import send_control  # noqa: E402
@@ -38,19 +39,6 @@ BAUD = 115200
 # only (the host's writes to a pty are not slowed), so overhead is measured against those.
 COMMAND_BYTES = 4 * 10
 REPLY_BYTES = 15 + 19 + 1295 + 81
-
-
-def machine() -> dict[str, object]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu_model": model,
-            "python": platform.python_version(), "platform": platform.platform()}
 
 
 def start_sim(tmp: Path, pace: int) -> tuple[subprocess.Popen[str], str, str]:

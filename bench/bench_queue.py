@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -23,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import machine  # bench/machine.py: the script's own folder
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config, parse_config
@@ -34,21 +34,6 @@ from kiosk.receipts.ticket import TicketSlip
 
 NOW = datetime(2026, 11, 23, 9, 0)
 ALL_DAY = ["00:00-23:59"]
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model or platform.processor(),
-            "load_avg_1m": round(os.getloadavg()[0], 2),
-            "python": platform.python_version(), "platform": platform.platform(),
-            "tmp": tempfile.gettempdir()}
 
 
 def config(base: Path, printer_url: str = "tcp://127.0.0.1:1") -> Config:

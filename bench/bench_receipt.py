@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -19,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import machine  # bench/machine.py: the script's own folder
 
 from devices.receipt_printer.document import ReceiptDocument
 from devices.receipt_printer.escpos_render import ProfileSpec, render
@@ -35,19 +35,6 @@ SLIP = TicketSlip(hall_name="示例县青山镇便民服务中心", number="A007
                   people_ahead=3, wait_text="约 10–15 分钟", issued_at=NOW,
                   ticket_id="T20261123-A007-5f3c", where="一楼东侧等候区",
                   counters=("3号窗口", "4号窗口"), priority="老年人优先", holder_masked="王*明")
-
-
-def machine() -> dict[str, object]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cores": os.cpu_count(), "cpu": model or platform.processor(),
-            "python": platform.python_version(), "platform": platform.platform()}
 
 
 def documents(profile: ProfileSpec) -> dict[str, ReceiptDocument]:
