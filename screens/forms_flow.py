@@ -3,8 +3,8 @@ samples (示例样表) → the preview, with copies and the printer's state → 
 printer through CUPS. From a guide the flow starts at that item's forms, and an item with a
 single form goes straight to its preview.
 
-Which items have forms is not in the catalog's summaries, so the list is built on a worker
-the first time (kiosk/forms/index.py keeps it per catalog) with "正在加载…" meanwhile.
+Which items have forms, and how many of each kind, is in the catalog's summaries
+(kiosk/forms/index.py), so the list shows at once: no worker, no loading step.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pygame
 from devices.outcome import JobOutcome
 from kiosk.catalog.model import Form, Item
 from kiosk.errors import KioskError
-from kiosk.forms.index import FormEntry, cached_index, forms_index, kind_label
+from kiosk.forms.index import forms_index, kind_label
 from kiosk.forms.service import form_pdf, print_form
 from kiosk.terminal import Terminal
 from screens.chrome import Header
@@ -68,11 +68,6 @@ class ListScreen(Screen):
         self.widgets = [*header.parts(), self.view,
                         *page_buttons(self.view, t, t.margin, bottom, w - 2 * t.margin)]
 
-    def refill(self) -> None:
-        self.view.set_content(RowList(self.rows(), self.theme, self.chosen,
-                                      empty_text=self.empty_text()))
-        self.app.invalidate()
-
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.theme.colors.bg)
         if self.heading:
@@ -91,28 +86,14 @@ class FormItemsScreen(ListScreen):
     def __init__(self, app: App, terminal: Terminal) -> None:
         super().__init__(app)
         self.terminal = terminal
-        self.entries = cached_index(app.catalog)
+        self.entries = forms_index(app.catalog)   # from the summaries in memory: a few ms
 
     def empty_text(self) -> str:
-        return "正在加载…" if self.entries is None else "暂时没有可以打印的表格。"
-
-    def on_enter(self) -> None:
-        super().on_enter()
-        if self.entries is None:
-            catalog = self.app.catalog
-            self.app.run_in_worker(lambda: forms_index(catalog), self._loaded, self._failed)
-
-    def _loaded(self, entries: tuple[FormEntry, ...]) -> None:
-        self.entries = entries
-        self.refill()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.entries = ()
-        self.refill()
+        return "暂时没有可以打印的表格。"
 
     def rows(self) -> list[Row]:
         return [Row(e.summary.name, f"{e.summary.department}  {e.counts_text}",
-                    "", e.summary.code) for e in self.entries or ()]
+                    "", e.summary.code) for e in self.entries]
 
     def chosen(self, row: Row) -> None:
         open_item_forms(self.app, self.terminal, str(row.data))

@@ -39,6 +39,9 @@ class ItemSummary:
     steps: tuple[str, ...]          # step names, in order
     popularity: int
     visits: int                     # channels.visits: 0 = fully online
+    # each form's kind ("blank"/"sample"), in guide order: the 表格打印 list shows how many of
+    # each an item has without decoding the item (len() is the number of forms)
+    forms: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ItemSummary:
@@ -56,6 +59,7 @@ class ItemSummary:
             steps=tuple(s["name"] for s in steps),
             popularity=int(d.get("popularity", 0)),
             visits=int(d.get("channels", {}).get("visits", 1)),
+            forms=tuple(f["kind"] for f in d.get("forms", ())),
         )
 
 

@@ -10,18 +10,26 @@ are deleted by the import that makes them two steps old — a running kiosk that
 N keeps working after one more import, since N is then still stored as the previous version.
 
 Layout and why:
-- `summaries`: one narrow row per item (code, name, lists joined by U+001F). Startup reads only
-  this table, so a 10,847-item catalog loads its summaries in one short SELECT.
+- `summaries`: one narrow row per item (code, name, lists joined by U+001F, the kinds of its
+  forms). Startup reads only this table, so a 10,847-item catalog loads its summaries in one
+  short SELECT.
 - `bodies`: the item's full JSON, keyed like the summary row, read one item at a time when a
   citizen opens a guide. Kept apart so the startup scan never touches the big rows.
 - `versions`: one row per imported catalog, with the document's metadata as JSON.
 - `state`: which version is current and which is previous.
+
+Format versions (PRAGMA user_version): opening a store of an older format upgrades it in place,
+in one transaction, keeping every stored catalog — a kiosk in the field must never lose its
+catalog on a software update. A store of a newer format is refused (update the kiosk).
+- 1: the first layout.
+- 2: `summaries.forms` (each form's kind, joined by U+001F), filled on upgrade from the bodies.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +43,9 @@ from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
 from kiosk.errors import CatalogError, CatalogValidationError
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 BATCH = 500     # items per executemany; progress() is called after each batch
 SEP = "\x1f"    # unit separator: never in a name, so lists need no JSON decode at startup
 
@@ -66,6 +76,7 @@ CREATE TABLE summaries (
     steps TEXT NOT NULL,
     popularity INTEGER NOT NULL,
     visits INTEGER NOT NULL,
+    forms TEXT NOT NULL DEFAULT '',
     UNIQUE (version_id, code)
 );
 CREATE INDEX summaries_by_version ON summaries (version_id);
@@ -80,7 +91,7 @@ CREATE TABLE state (
 """
 
 _SUMMARY_COLUMNS = ("code, name, short_name, department, themes, life_events, aliases, keywords, "
-                    "materials, steps, popularity, visits")
+                    "materials, steps, popularity, visits, forms")
 
 
 @dataclass(frozen=True)
@@ -112,13 +123,39 @@ class _Splits(dict[str, tuple[str, ...]]):
 def _summary_row(version_id: int, s: ItemSummary) -> tuple[Any, ...]:
     return (version_id, s.code, s.name, s.short_name, s.department, _joined(s.themes),
             _joined(s.life_events), _joined(s.aliases), _joined(s.keywords),
-            _joined(s.materials), _joined(s.steps), s.popularity, s.visits)
+            _joined(s.materials), _joined(s.steps), s.popularity, s.visits, _joined(s.forms))
 
 
 def _summaries(rows: list[tuple[Any, ...]]) -> list[ItemSummary]:
     sp = _Splits()
     return [ItemSummary(r[0], r[1], r[2], r[3], sp[r[4]], sp[r[5]], sp[r[6]], sp[r[7]],
-                        sp[r[8]], sp[r[9]], r[10], r[11]) for r in rows]
+                        sp[r[8]], sp[r[9]], r[10], r[11], sp[r[12]]) for r in rows]
+
+
+def _form_kinds(body: str) -> str:
+    """The kinds of an item's forms, from its stored JSON, joined as the summary column is."""
+    forms = json.loads(body).get("forms") or ()
+    return _joined([str(f["kind"]) for f in forms])
+
+
+def _add_forms_column(db: sqlite3.Connection) -> None:
+    """Format 1 → 2: the summaries learn their forms' kinds, read once from the bodies of
+    every stored version (current and previous, so a rollback has them too)."""
+    db.execute("ALTER TABLE summaries ADD COLUMN forms TEXT NOT NULL DEFAULT ''")
+    updates = []
+    for row_id, code, body in db.execute(
+            "SELECT s.id, s.code, b.body FROM summaries s JOIN bodies b ON b.id = s.id"):
+        try:
+            kinds = _form_kinds(body)
+        except (ValueError, TypeError, KeyError, AttributeError) as e:
+            # bodies were validated on import; should one be damaged, that item is left out of
+            # the forms list (as before) rather than the whole catalog failing to open
+            log.warning("catalog store upgrade: forms of item %s (row %d) unreadable, left "
+                        "empty: %s: %s", code, row_id, type(e).__name__, e)
+            continue
+        if kinds:
+            updates.append((kinds, row_id))
+    db.executemany("UPDATE summaries SET forms = ? WHERE id = ?", updates)
 
 
 class CatalogStore:
@@ -160,9 +197,30 @@ class CatalogStore:
             raise CatalogError(f"{self.path}: catalog store format {found} is newer than this "
                                f"kiosk understands ({SCHEMA_VERSION}); update the kiosk")
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables:
+        if tables and found == 0:
             raise CatalogError(f"{self.path}: this SQLite file is not a catalog store")
+        if tables:
+            self._upgrade(db)
+            return
         db.executescript(f"BEGIN; {_DDL} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    def _upgrade(self, db: sqlite3.Connection) -> None:
+        """Bring an older store to SCHEMA_VERSION in one transaction: every catalog stays, and
+        a failure rolls back to the old format intact (the next start tries again)."""
+        start = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")       # another process may be upgrading the same file
+        try:
+            found = db.execute("PRAGMA user_version").fetchone()[0]
+            if found < 2:
+                _add_forms_column(db)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if found < SCHEMA_VERSION:
+            log.info("catalog store %s: format %d upgraded to %d in %.1f s", self.path, found,
+                     SCHEMA_VERSION, time.perf_counter() - start)
 
     def close(self) -> None:
         with self._lock:
@@ -255,7 +313,7 @@ class CatalogStore:
         """Rows go in batches of BATCH (executemany); row ids are assigned here so a summary
         and its body share one id without a round trip per item."""
         insert_summary = (f"INSERT INTO summaries (id, version_id, {_SUMMARY_COLUMNS}) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM summaries").fetchone()[0]
         for start in range(0, len(items), BATCH):
             batch = items[start:start + BATCH]

@@ -1,39 +1,41 @@
 """Which catalog items have forms, for the 表格打印 list on the home screen.
 
-ItemSummary carries no forms (the summaries are what lists and search need), so finding the
-items with forms means decoding every item once. That takes a while for a county catalog, so
-it runs in the UI's worker and is kept per Catalog object: a new catalog version is a new
-object, and its index is built afresh the first time someone asks.
+Each ItemSummary carries its forms' kinds (filled from the JSON or the store's summary row), so
+the list comes from the summaries already in memory: no item is decoded, and it is ready as
+soon as the catalog is. It is still kept per Catalog object (a new catalog version is a new
+object) so that every visit to the list after the first is a lookup.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import weakref
 from dataclasses import dataclass
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import Form
-from kiosk.errors import CatalogError
 
-log = logging.getLogger(__name__)
 KIND_ZH = {"blank": "空白表格", "sample": "示例样表"}
 
 
 @dataclass(frozen=True)
 class FormEntry:
-    """One item that has forms, and those forms in the order its guide lists them."""
+    """One item that has forms. Its forms themselves (titles, files) come with the item when a
+    citizen taps the row; the list only needs how many of each kind."""
 
     summary: ItemSummary
-    forms: tuple[Form, ...]
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The kinds of the item's forms, in the order its guide lists them."""
+        return self.summary.forms
 
     @property
     def counts_text(self) -> str:
         """e.g. "空白表格 1 份，示例样表 1 份"."""
         parts = []
         for kind, label in KIND_ZH.items():
-            n = sum(1 for f in self.forms if f.kind == kind)
+            n = self.summary.forms.count(kind)
             if n:
                 parts.append(f"{label} {n} 份")
         return "，".join(parts)
@@ -44,22 +46,13 @@ _lock = threading.Lock()
 
 
 def forms_index(catalog: Catalog) -> tuple[FormEntry, ...]:
-    """Items with at least one form, most asked-for first. Slow the first time for a catalog
-    (call it from a worker); an item that cannot be decoded is logged and left out."""
+    """Items with at least one form, most asked-for first. From the summaries only (a few ms
+    for 10,000 items), so the UI thread may call it."""
     with _lock:
         known = _built.get(catalog)
     if known is not None:
         return known
-    entries = []
-    for s in catalog.summaries():
-        try:
-            item = catalog.get(s.code)
-        except (CatalogError, KeyError, TypeError, ValueError) as exc:
-            # one damaged item must not hide every other item's forms
-            log.warning("forms index: item %s skipped: %s: %s", s.code, type(exc).__name__, exc)
-            continue
-        if item.forms:
-            entries.append(FormEntry(s, tuple(item.forms)))
+    entries = [FormEntry(s) for s in catalog.summaries() if s.forms]
     entries.sort(key=lambda e: (-e.summary.popularity, e.summary.name))
     result = tuple(entries)
     with _lock:
@@ -68,10 +61,12 @@ def forms_index(catalog: Catalog) -> tuple[FormEntry, ...]:
 
 
 def cached_index(catalog: Catalog) -> tuple[FormEntry, ...] | None:
-    """The index if it was already built (the UI then shows it without a loading step)."""
+    """The index if it was already built for this catalog object."""
     with _lock:
         return _built.get(catalog)
 
 
-def kind_label(form: Form) -> str:
-    return KIND_ZH.get(form.kind, "表格")
+def kind_label(form: Form | str) -> str:
+    """空白表格 / 示例样表 for a form or a form's kind."""
+    kind = form if isinstance(form, str) else form.kind
+    return KIND_ZH.get(kind, "表格")

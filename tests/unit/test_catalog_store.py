@@ -66,6 +66,20 @@ def test_summaries_from_columns_equal_summaries_from_document(store: CatalogStor
     assert list(cat.summaries()) == list(Catalog.from_document(doc).summaries())
 
 
+def test_summary_rows_carry_the_kinds_of_each_items_forms(store: CatalogStore) -> None:
+    doc = _mini()
+    doc["items"][1]["forms"] = [
+        {"id": "S", "title": "样表", "kind": "sample", "file": "s.pdf"},
+        {"id": "B", "title": "空白表", "kind": "blank", "file": "b.pdf"}]
+    store.import_document(doc)
+    cat = store.current()
+    assert cat is not None
+    code0, code1 = doc["items"][0]["code"], doc["items"][1]["code"]
+    assert cat.summary(code0).forms == ("blank",)
+    assert cat.summary(code1).forms == ("sample", "blank")      # guide order kept
+    assert [s.forms for s in cat][2:] == [(), ()]
+
+
 def test_second_import_keeps_previous_and_rollback_swaps(store: CatalogStore) -> None:
     store.import_document(_mini())
     report = store.import_document(generate_document(30, seed=1))

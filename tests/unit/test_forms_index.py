@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -28,32 +27,46 @@ def test_items_with_forms_most_asked_first_and_counted() -> None:
         {"id": "B", "title": "申请表（示例）", "kind": "sample", "file": "b.pdf"},
         {"id": "C", "title": "附表", "kind": "blank", "file": "c.pdf"}]
     catalog = Catalog.from_document(doc)
+    assert catalog.summary("T-0002").forms == ("blank", "sample", "blank")
+    assert catalog.summary("T-0003").forms == ()
     assert cached_index(catalog) is None
     entries = forms_index(catalog)
     assert [e.summary.code for e in entries] == ["T-0002", "T-0001"]  # popularity 95, 90
     assert entries[0].counts_text == "空白表格 2 份，示例样表 1 份"
+    assert entries[1].counts_text == "空白表格 1 份"
     assert [kind_label(f) for f in entries[0].forms] == ["空白表格", "示例样表", "空白表格"]
+    assert kind_label(catalog.get("T-0002").forms[1]) == "示例样表"
     assert cached_index(catalog) is entries and forms_index(catalog) is entries
 
 
-def test_index_belongs_to_one_catalog_and_skips_undecodable_items() -> None:
+def test_index_is_built_without_decoding_any_item() -> None:
+    """A catalog whose every item read fails (a store that went away) still lists its forms:
+    the list comes from the summaries alone."""
     first = Catalog.from_document(_doc())
-    forms_index(first)
-    doc = _doc()
-    raw = {d["code"]: d for d in doc["items"]}
-    broken = copy.deepcopy(raw)
-    del broken["T-0001"]["name"]   # decoding this item fails: it is left out, not fatal
-    second = Catalog(first.meta, list(first.summaries()), lambda code: broken[code])
+    reads: list[str] = []
 
     def fails(code: str) -> dict[str, Any]:
         from kiosk.errors import CatalogError
 
+        reads.append(code)
         raise CatalogError(f"item {code}: store unreadable")
 
-    third = Catalog(first.meta, list(first.summaries()), fails)
+    second = Catalog(first.meta, list(first.summaries()), fails)
+    entries = forms_index(second)
+    assert reads == []
+    assert [(e.summary.code, e.counts_text) for e in entries] == [("T-0001", "空白表格 1 份")]
+
+
+def test_index_belongs_to_one_catalog() -> None:
+    first = Catalog.from_document(_doc())
+    forms_index(first)
+    doc = _doc()
+    for item in doc["items"]:
+        item.pop("forms", None)     # the next catalog version has no forms at all
+    second = Catalog.from_document(doc)
     assert [e.summary.code for e in forms_index(first)] == ["T-0001"]
     assert cached_index(second) is None   # a new catalog (version) is indexed afresh
-    assert forms_index(second) == () and forms_index(third) == ()
+    assert forms_index(second) == ()
 
 
 class Scans:
