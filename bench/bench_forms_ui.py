@@ -1,5 +1,5 @@
-"""Figures for the touchscreen's forms flow: how long the 表格打印 list takes to build (decoding
-every item once, kiosk/forms/index.py) for catalogs of 1,000 and 10,000 generated items, and
+"""Figures for the touchscreen's forms flow: how long the 表格打印 list takes to build (from the
+summaries' forms kinds, kiosk/forms/index.py) for catalogs of 1,000 and 10,000 generated items, and
 how long one A4 page takes to show: pypdfium2 render on the worker, the RGB → Surface
 conversion on the UI thread, and a cache hit. Prints JSON; passes or fails on nothing.
 
