@@ -39,6 +39,17 @@ def test_items_with_forms_most_asked_first_and_counted() -> None:
     assert cached_index(catalog) is entries and forms_index(catalog) is entries
 
 
+def test_equally_asked_for_items_are_in_name_order() -> None:
+    from kiosk.catalog.generate import generate_document
+
+    catalog = Catalog.from_document(generate_document(400, seed=5))
+    with_forms = [s for s in catalog if s.forms]
+    pops = [s.popularity for s in with_forms]
+    assert len(set(pops)) < len(pops)        # ties exist, so the name order is exercised
+    assert [e.summary for e in forms_index(catalog)] == sorted(
+        with_forms, key=lambda s: (-s.popularity, s.name))
+
+
 def test_index_is_built_without_decoding_any_item() -> None:
     """A catalog whose every item read fails (a store that went away) still lists its forms:
     the list comes from the summaries alone."""
