@@ -215,8 +215,12 @@ class CatalogStore:
                 _add_forms_column(db)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
-        except BaseException:
+        except BaseException as e:
             db.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):   # disk full, a damaged file: say what was kept
+                raise CatalogError(f"{self.path}: upgrading the catalog store to format "
+                                   f"{SCHEMA_VERSION} failed ({e}); the file is unchanged "
+                                   "and keeps its catalogs") from e
             raise
         if found < SCHEMA_VERSION:
             log.info("catalog store %s: format %d upgraded to %d in %.1f s", self.path, found,

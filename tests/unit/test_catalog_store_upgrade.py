@@ -18,6 +18,7 @@ import pytest
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.store import SCHEMA_VERSION, CatalogStore
+from kiosk.errors import CatalogError
 from kiosk.forms.index import forms_index
 
 V1 = Path(__file__).parent.parent / "data" / "catalog-store-v1.sqlite"
@@ -130,3 +131,18 @@ def test_a_damaged_body_leaves_only_that_item_without_forms(
         assert cat.summary(str(code)).forms == ()
         assert sum(1 for s in cat if s.forms) == 8
     assert f"forms of item {code}" in caplog.text
+
+
+def test_a_failed_upgrade_leaves_the_old_file_as_it_was(old_file: Path) -> None:
+    """The upgrade fails half-way (after adding the column, reading the bodies): the whole
+    transaction rolls back, so an older kiosk could still open the file."""
+    db = sqlite3.connect(old_file)
+    db.execute("ALTER TABLE bodies RENAME TO bodies_elsewhere")
+    db.commit()
+    db.close()
+    with pytest.raises(CatalogError, match="upgrading the catalog store to format 2 failed"):
+        CatalogStore(old_file).open()
+    assert _raw(old_file, "PRAGMA user_version") == [(1,)]
+    columns = [r[1] for r in _raw(old_file, "PRAGMA table_info(summaries)")]
+    assert "forms" not in columns
+    assert _raw(old_file, "SELECT count(*) FROM summaries") == [(16,)]
