@@ -182,12 +182,21 @@ def test_escpos_connect_chatter_stays_out_of_an_info_log(tmp_path: Path) -> None
         logging.getLogger().handle(rec)
         logging.getLogger("kiosk.test").info("a line of our own")
 
-    for level, expect_chatter in (("INFO", False), ("DEBUG", True)):
-        path = setup_logging(tmp_path / level, level, to_stderr=False)
-        chatter()
-        for h in logging.getLogger().handlers:
-            h.flush()
-        text = path.read_text(encoding="utf-8")
-        assert "a line of our own" in text
-        assert ("Network printer enabled" in text) is expect_chatter
-    setup_logging(tmp_path / "reset", "WARNING", to_stderr=False)
+    root = logging.getLogger()
+    before, level_before = list(root.handlers), root.level
+    try:
+        for level, expect_chatter in (("INFO", False), ("DEBUG", True)):
+            path = setup_logging(tmp_path / level, level, to_stderr=False)
+            chatter()
+            for h in root.handlers:
+                h.flush()
+            text = path.read_text(encoding="utf-8")
+            assert "a line of our own" in text
+            assert ("Network printer enabled" in text) is expect_chatter
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+            h.close()
+        for h in before:
+            root.addHandler(h)
+        root.setLevel(level_before)
