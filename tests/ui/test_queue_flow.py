@@ -212,6 +212,14 @@ def test_reader_offline_prompt_says_so(tmp_path: Path) -> None:
         assert isinstance(prompt, CardPrompt) and not prompt.reader_ok
         assert prompt.message == UNAVAILABLE
         shot(rig, "06-reader-offline")
+        # No reader pad without a card on it: the bare grey box looked like a broken picture.
+        app = rig.app
+        app.draw()
+        pad = app.theme.colors.line
+        w, h = app.size
+        greys = sum(app.surface.get_at((x, y))[:3] == pad
+                    for x in range(0, w, 8) for y in range(0, h // 2, 8))
+        assert greys < 20, greys
         rig.clock.advance(45)                      # past the prompt's 30 s, not the visit's
         rig.app.step(0)
         assert rig.app.top is prompt                 # it does not time out into a notice
