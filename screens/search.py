@@ -31,6 +31,7 @@ MAX_QUERY = 24
 CATEGORY_KIND_ZH = {"theme": "主题", "life_event": "人生大事", "department": "部门"}
 HELP = ("怎么输入：每个字的拼音首字母，例如“低保”输入 DB；也可以输入完整拼音，例如 dibao。"
         "输入后点左边的事项查看办事指南，点上方的词可以直接查找。")
+CAND_HELP = "输入字母后，这里会出现可以直接点的词"
 HINT = "请输入事项名称的拼音首字母，如“低保”输入 DB"
 
 
@@ -74,14 +75,23 @@ class Label(Widget):
 
 
 class Help(Widget):
-    """How to type, in the landscape column's spare room between the candidates and the
-    keyboard (portrait has no such room: the results use it)."""
+    """How to type: in landscape the column's spare room between the candidates and the
+    keyboard; in portrait one line in the candidate strip while it has no words."""
+
+    def __init__(self, rect: pygame.Rect | tuple[int, int, int, int], text: str) -> None:
+        super().__init__(rect)
+        self.text = text
 
     def draw(self, surface: pygame.Surface, theme: Theme) -> None:
-        lines = self.rect.height // fontset().line_height(theme.body)
-        if lines > 0:
-            draw_wrapped(surface, fontset(), HELP, theme.body, self.rect, theme.colors.muted,
-                         max_lines=lines)
+        lh = fontset().line_height(theme.body)
+        lines = self.rect.height // lh
+        if lines == 1:   # the candidate strip: the line centred in it
+            r = pygame.Rect(self.rect.left, self.rect.centery - lh // 2, self.rect.width, lh)
+            draw_wrapped(surface, fontset(), self.text, theme.body, r, theme.colors.muted,
+                         max_lines=1)
+        elif lines > 1:
+            draw_wrapped(surface, fontset(), self.text, theme.body, self.rect,
+                         theme.colors.muted, max_lines=lines)
 
 
 class SearchScreen(Screen):
@@ -111,7 +121,8 @@ class SearchScreen(Screen):
             kb_h = max(kb_h, min(room, square_keyboard_height(t, right.width)))
             kb = pygame.Rect(right.left, right.bottom - kb_h, right.width, kb_h)
             help_top = self.cand_rect.bottom + 2 * t.gap
-            self.help = Help((right.left, help_top, right.width, kb.top - t.gap - help_top))
+            self.help = Help((right.left, help_top, right.width, kb.top - t.gap - help_top),
+                             HELP)
             list_rect = left
         else:
             self.field = QueryField((t.margin, top, w - 2 * t.margin, t.button_h))
@@ -123,8 +134,7 @@ class SearchScreen(Screen):
                                     self.cand_rect.top - t.gap - list_top)
         lh = fontset(True).line_height(t.body)
         if not t.landscape:
-            self.help = Help((0, 0, 0, 0))
-            self.help.visible = False
+            self.help = Help(self.cand_rect, CAND_HELP)
         self.label = Label((list_rect.left, list_rect.top, list_rect.width, lh))
         self.view = ScrollView((list_rect.left, list_rect.top + lh + t.gap, list_rect.width,
                                 list_rect.height - lh - t.gap),
@@ -250,6 +260,8 @@ class SearchScreen(Screen):
                 break
             self.candidates.append(self._candidate(word, x, bw))
             x += bw + t.gap
+        if not t.landscape:
+            self.help.visible = not self.candidates
 
     def _candidate(self, word: str, x: int, width: int) -> Button:
         """A candidate button, reused while the same word stays in the same place: typing
