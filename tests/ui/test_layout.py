@@ -109,3 +109,19 @@ def test_the_check_sees_what_a_citizen_would(driver: Driver) -> None:
         problems = layout_problems(home, t, app.size)
         home.widgets.pop()
         assert any(kind in p for p in problems), (kind, problems)
+
+
+def test_material_sizes_say_what_they_are(driver: Driver) -> None:
+    """The guide said a bare "A4" (or "二寸") under a material; now "规格：A4"."""
+    from screens.guide_content import GuideContent
+
+    app = driver.app
+    specs = 0
+    for s in app.catalog.summaries()[:20]:
+        item = app.catalog.get(s.code)
+        texts = [p.text for p in GuideContent(item, app.theme, 800).paras]
+        for m in item.materials:
+            if m.paper_spec:
+                specs += 1
+                assert f"规格：{m.paper_spec}" in texts and m.paper_spec not in texts
+    assert specs > 10
