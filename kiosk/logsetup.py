@@ -37,6 +37,20 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class QuietLibraryFilter(logging.Filter):
+    """python-escpos logs every connect and close of a network printer at INFO on the root
+    logger; with the status monitor that is two lines every few seconds, all day, which would
+    rotate the useful lines out of the capped file. Those become DEBUG-only."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        chatty = record.name == "root" and "/escpos/" in record.pathname.replace("\\", "/")
+        return not (chatty and record.levelno <= logging.INFO and self.level > logging.DEBUG)
+
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -58,6 +72,7 @@ def setup_logging(log_dir: Path, level: str = "INFO", max_bytes: int = 5_000_000
     for h in handlers:
         h.setFormatter(logging.Formatter(FORMAT))
         h.addFilter(ScrubFilter())
+        h.addFilter(QuietLibraryFilter(logging.getLevelName(level)))
         root.addHandler(h)
     root.setLevel(level)
     return path

@@ -7,7 +7,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from kiosk.catalog.catalog import CategoryKind, ItemSummary
-from kiosk.catalog.model import AUDIENCE_ZH
 from screens.chrome import Header
 from screens.screen import Screen
 from screens.widgets.button import Button
@@ -18,6 +17,8 @@ from screens.widgets.scroll import ScrollView
 if TYPE_CHECKING:
     from screens.app import App
 
+# The catalog's 自然人 / 法人 are the government's words; a citizen reads "for whom".
+AUDIENCE_PLAIN = {"natural_person": "个人办理", "legal_person": "企业和单位办理"}
 TABS: list[tuple[CategoryKind, str]] = [("theme", "按主题"), ("life_event", "按人生大事"),
                                         ("department", "按部门")]
 
@@ -72,7 +73,7 @@ class BrowseScreen(Screen):
     def _content(self) -> RowList:
         kind, catalog = self.kind, self.app.catalog
         cats = self.app.cached(f"categories:{kind}", lambda: catalog.categories(kind))
-        rows = [Row(c.name, AUDIENCE_ZH.get(c.audience, c.audience), f"{c.count}项", c)
+        rows = [Row(c.name, AUDIENCE_PLAIN.get(c.audience, ""), f"{c.count}项", c)
                 for c in cats]
         return RowList(rows, self.theme, self._open, empty_text="暂无分类", title_lines=1)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 TIMEOUT_S = 30.0
 PROMPT = "请将身份证放在感应区"
 HINT = "身份证平放在下方的感应区上，读好之前请不要拿开。如果已经放上了，请拿起来再放一次。"
+OFFLINE_TITLE = "暂时不能读取身份证"
 UNAVAILABLE = "身份证阅读器暂时无法使用，请到服务窗口办理，给您添麻烦了。"
 RETRY = "没有读出来，请把身份证拿起来，再平放一次。"
 
@@ -110,27 +111,11 @@ class CardPrompt(Screen):
         t, (w, _h) = self.theme, self.app.size
         surface.fill(t.colors.bg)
         y = self.top_y
-        y += draw_wrapped(surface, fontset(True), PROMPT if self.reader_ok else "无法读卡",
+        y += draw_wrapped(surface, fontset(True), PROMPT if self.reader_ok else OFFLINE_TITLE,
                           t.title, pygame.Rect(t.margin, y, w - 2 * t.margin, t.title * 3),
                           t.colors.text, center=True) + t.margin
-        card_w, card_h = t.mm(86), t.mm(54)
-        lift = round(t.mm(6) * abs(math.sin(self.phase / 1.6 * math.pi)))
-        pad = pygame.Rect((w - card_w - t.mm(20)) // 2, y + card_h // 2, card_w + t.mm(20),
-                          card_h)
-        pygame.draw.rect(surface, t.colors.line, pad, border_radius=t.radius)
-        card = pygame.Rect((w - card_w) // 2, y + card_h // 4 - lift, card_w, card_h)
         if self.reader_ok:
-            pygame.draw.rect(surface, t.colors.surface, card, border_radius=t.radius)
-            pygame.draw.rect(surface, t.colors.primary, card, width=max(2, t.mm(0.8)),
-                             border_radius=t.radius)
-            photo = pygame.Rect(card.right - card_w // 3, card.top + card_h // 6,
-                                card_w // 4, card_h // 2)
-            pygame.draw.rect(surface, t.colors.pressed, photo)
-            for i in range(3):
-                ly = card.top + card_h // 5 + i * card_h // 5
-                pygame.draw.line(surface, t.colors.line, (card.left + t.mm(6), ly),
-                                 (photo.left - t.mm(4), ly), max(2, t.mm(1)))
-        y = pad.bottom + t.margin
+            y = self._draw_card(surface, y)
         y += draw_wrapped(surface, fontset(), self.message, t.body,
                           pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 4),
                           t.colors.text, center=True) + t.gap
@@ -139,3 +124,25 @@ class CardPrompt(Screen):
                          pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 2),
                          t.colors.muted, center=True)
         self.draw_widgets(surface)
+
+    def _draw_card(self, surface: pygame.Surface, y: int) -> int:
+        """A card lifting over the reader's pad; returns the y below it. Not drawn while the
+        reader is offline: the bare grey pad alone looked like a picture that failed."""
+        t, (w, _h) = self.theme, self.app.size
+        card_w, card_h = t.mm(86), t.mm(54)
+        lift = round(t.mm(6) * abs(math.sin(self.phase / 1.6 * math.pi)))
+        pad = pygame.Rect((w - card_w - t.mm(20)) // 2, y + card_h // 2, card_w + t.mm(20),
+                          card_h)
+        pygame.draw.rect(surface, t.colors.line, pad, border_radius=t.radius)
+        card = pygame.Rect((w - card_w) // 2, y + card_h // 4 - lift, card_w, card_h)
+        pygame.draw.rect(surface, t.colors.surface, card, border_radius=t.radius)
+        pygame.draw.rect(surface, t.colors.primary, card, width=max(2, t.mm(0.8)),
+                         border_radius=t.radius)
+        photo = pygame.Rect(card.right - card_w // 3, card.top + card_h // 6,
+                            card_w // 4, card_h // 2)
+        pygame.draw.rect(surface, t.colors.pressed, photo)
+        for i in range(3):
+            ly = card.top + card_h // 5 + i * card_h // 5
+            pygame.draw.line(surface, t.colors.line, (card.left + t.mm(6), ly),
+                             (photo.left - t.mm(4), ly), max(2, t.mm(1)))
+        return pad.bottom + t.margin

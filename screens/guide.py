@@ -73,17 +73,20 @@ class GuideScreen(Screen):
         self.pages = pager(self, self.view, pages_top)
 
     def _layout_side(self, y: int) -> None:
-        """Landscape: the guide on the left at a readable line length, buttons on the right."""
+        """Landscape: the guide on the left at a readable line length, buttons on the right,
+        all four in one group at the top: page buttons pinned to the bottom left a gap as
+        tall as the screen's middle between them and the print buttons."""
         t, (w, h) = self.theme, self.app.size
         side = max(t.mm(75), w // 4)
         x = w - t.margin - side
         self.print_guide.rect = pygame.Rect(x, y, side, t.big_button_h)
         self.print_forms.rect = pygame.Rect(x, y + t.big_button_h + t.gap, side, t.big_button_h)
         self._make_view(pygame.Rect(t.margin, y, x - 2 * t.margin, h - t.margin - y))
-        bottom = h - t.margin - t.button_h
-        self.pages = page_buttons(self.view, t, x, bottom, side)
-        self.pages[0].rect = pygame.Rect(x, bottom - t.gap - t.button_h, side, t.button_h)
-        self.pages[1].rect = pygame.Rect(x, bottom, side, t.button_h)
+        top = self.print_forms.rect.bottom + 2 * t.margin
+        page_h = min(t.big_button_h, (h - t.margin - top - t.gap) // 2)
+        self.pages = page_buttons(self.view, t, x, top, side)
+        self.pages[0].rect = pygame.Rect(x, top, side, page_h)
+        self.pages[1].rect = pygame.Rect(x, top + page_h + t.gap, side, page_h)
 
     def _make_view(self, rect: pygame.Rect) -> None:
         old: ScrollView | None = getattr(self, "view", None)

@@ -114,7 +114,9 @@ class GuideContent:
         lines = [(f"{i}. {m.name}（{req}）", True), (m.counts_zh, False)]
         source = SOURCE_ZH.get(m.source, m.source)
         lines.append((f"来源：{source}" + (f"（{m.source_note}）" if m.source_note else ""), False))
-        for note in (m.required_note, m.paper_spec, m.fill_note):
+        # A bare "A4" or "二寸" on its own line meant nothing to a citizen: say what it is.
+        spec = f"规格：{m.paper_spec}" if m.paper_spec else ""
+        for note in (m.required_note, spec, m.fill_note):
             if note:
                 lines.append((note, False))
         return self._card(lines, muted_from=2)  # the counts are what citizens check

@@ -18,7 +18,7 @@ from screens.screen import Screen
 from screens.text import draw_wrapped
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.keyboard import keyboard_height, make_keyboard
+from screens.widgets.keyboard import keyboard_height, make_keyboard, square_keyboard_height
 from screens.widgets.listview import Row, RowList
 from screens.widgets.scroll import ScrollView
 
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from screens.theme import Theme
 
 MAX_QUERY = 24
+# Named as the browse screen's tabs name them (按主题 / 按人生大事 / 按部门).
+CATEGORY_KIND_ZH = {"theme": "主题", "life_event": "人生大事", "department": "部门"}
+HELP = ("怎么输入：每个字的拼音首字母，例如“低保”输入 DB；也可以输入完整拼音，例如 dibao。"
+        "输入后点左边的事项查看办事指南，点上方的词可以直接查找。")
+CAND_HELP = "输入字母后，这里会出现可以直接点的词"
 HINT = "请输入事项名称的拼音首字母，如“低保”输入 DB"
 
 
@@ -69,6 +74,26 @@ class Label(Widget):
                      theme.colors.text, max_lines=2)
 
 
+class Help(Widget):
+    """How to type: in landscape the column's spare room between the candidates and the
+    keyboard; in portrait one line in the candidate strip while it has no words."""
+
+    def __init__(self, rect: pygame.Rect | tuple[int, int, int, int], text: str) -> None:
+        super().__init__(rect)
+        self.text = text
+
+    def draw(self, surface: pygame.Surface, theme: Theme) -> None:
+        lh = fontset().line_height(theme.body)
+        lines = self.rect.height // lh
+        if lines == 1:   # the candidate strip: the line centred in it
+            r = pygame.Rect(self.rect.left, self.rect.centery - lh // 2, self.rect.width, lh)
+            draw_wrapped(surface, fontset(), self.text, theme.body, r, theme.colors.muted,
+                         max_lines=1)
+        elif lines > 1:
+            draw_wrapped(surface, fontset(), self.text, theme.body, self.rect,
+                         theme.colors.muted, max_lines=lines)
+
+
 class SearchScreen(Screen):
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -90,7 +115,14 @@ class SearchScreen(Screen):
             self.field = QueryField((right.left, right.top, right.width, t.button_h))
             self.cand_rect = pygame.Rect(right.left, self.field.rect.bottom + t.gap,
                                          right.width, t.button_h)
+            # Keys as tall as they are wide while there is room: the column is otherwise
+            # an empty gap between the candidates and a keyboard pinned to the bottom.
+            room = right.bottom - (self.cand_rect.bottom + t.gap)
+            kb_h = max(kb_h, min(room, square_keyboard_height(t, right.width)))
             kb = pygame.Rect(right.left, right.bottom - kb_h, right.width, kb_h)
+            help_top = self.cand_rect.bottom + 2 * t.gap
+            self.help = Help((right.left, help_top, right.width, kb.top - t.gap - help_top),
+                             HELP)
             list_rect = left
         else:
             self.field = QueryField((t.margin, top, w - 2 * t.margin, t.button_h))
@@ -101,6 +133,8 @@ class SearchScreen(Screen):
             list_rect = pygame.Rect(t.margin, list_top, w - 2 * t.margin,
                                     self.cand_rect.top - t.gap - list_top)
         lh = fontset(True).line_height(t.body)
+        if not t.landscape:
+            self.help = Help(self.cand_rect, CAND_HELP)
         self.label = Label((list_rect.left, list_rect.top, list_rect.width, lh))
         self.view = ScrollView((list_rect.left, list_rect.top + lh + t.gap, list_rect.width,
                                 list_rect.height - lh - t.gap),
@@ -109,7 +143,7 @@ class SearchScreen(Screen):
         self.refresh()
 
     def _rebuild_widgets(self) -> None:
-        self.widgets = [*self.header.parts(), self.field, self.label, self.view,
+        self.widgets = [*self.header.parts(), self.field, self.help, self.label, self.view,
                         *self.candidates, *self.keys]
 
     # ---- typing ----------------------------------------------------------------------------
@@ -211,7 +245,8 @@ class SearchScreen(Screen):
             lambda: cat.categories("life_event") + cat.categories("theme"))
         rows = item_rows(list(popular))
         for c in cats:
-            rows.append(Row(f"分类：{c.name}", "查看这一类的全部事项", f"{c.count}项", c))
+            kind = CATEGORY_KIND_ZH.get(c.kind, "分类")
+            rows.append(Row(f"{kind}：{c.name}", "点这里查看这一类的全部事项", f"{c.count}项", c))
         return rows
 
     def _candidates(self, words: list[str]) -> None:
@@ -225,6 +260,8 @@ class SearchScreen(Screen):
                 break
             self.candidates.append(self._candidate(word, x, bw))
             x += bw + t.gap
+        if not t.landscape:
+            self.help.visible = not self.candidates
 
     def _candidate(self, word: str, x: int, width: int) -> Button:
         """A candidate button, reused while the same word stays in the same place: typing

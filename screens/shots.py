@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.catalog.catalog import Catalog
 from kiosk.config import Config
-from kiosk.lookup import load_catalog, make_searcher
+from kiosk.lookup import Searcher, load_catalog, make_searcher
 from screens.app import App
 from screens.widgets.base import Widget
 
@@ -88,7 +89,7 @@ def _initials(name: str, n: int = 2) -> str:
 
 
 def visit(d: Driver, save: Callable[[str], None]) -> None:
-    """home → browse → a category → search with typing → guide scrolled → idle warning."""
+    """home → browse → a category → search, empty then typing → guide scrolled → idle warning."""
     save("home")
     d.press("办事指南查询")
     save("browse")
@@ -96,6 +97,7 @@ def visit(d: Driver, save: Callable[[str], None]) -> None:
     save("category")
     d.press("‹ 返回")
     d.press("查找：输入名称或拼音首字母")
+    save("search-empty")
     popular = d.app.catalog.popular(20)
     top = next((s for s in popular if not s.name[0].isascii()), popular[0])
     for ch in _initials(top.name):
@@ -113,6 +115,24 @@ def visit(d: Driver, save: Callable[[str], None]) -> None:
     save("idle-warning")
 
 
+def open_app(cfg: Config, catalog: Catalog, searcher: Searcher, orientation: str, mode: str
+             ) -> Driver:
+    """An opened headless App on a manual clock, as a citizen finds it: elder mode pressed on
+    the home screen when `mode` is "elder". Close it with `driver.app.close()`."""
+    w, h = ORIENTATIONS[orientation]
+    display = dataclasses.replace(cfg.display, width=w, height=h, elder_mode=False,
+                                  fullscreen=False, scale=1.0)
+    clock = ManualClock()
+    app = App(dataclasses.replace(cfg, display=display), catalog, searcher,
+              headless=True, windowed=True, clock=clock)
+    app.open()
+    d = Driver(app, clock)
+    d.frames(1)
+    if mode == "elder":
+        d.press("长者模式 / 大字")
+    return d
+
+
 def take_screenshots(cfg: Config, outdir: Path,
                      orientations: tuple[str, ...] = ("portrait", "landscape"),
                      modes: tuple[str, ...] = ("normal", "elder")) -> list[Path]:
@@ -124,21 +144,11 @@ def take_screenshots(cfg: Config, outdir: Path,
     searcher = make_searcher(catalog, cfg.search.popular)
     written: list[Path] = []
     for orientation in orientations:
-        w, h = ORIENTATIONS[orientation]
-        display = dataclasses.replace(cfg.display, width=w, height=h, elder_mode=False,
-                                      fullscreen=False, scale=1.0)
         for mode in modes:
-            clock = ManualClock()
-            app = App(dataclasses.replace(cfg, display=display), catalog, searcher,
-                      headless=True, windowed=True, clock=clock)
-            app.open()
-            d = Driver(app, clock)
-            d.frames(1)
-            if mode == "elder":
-                d.press("长者模式 / 大字")
+            d = open_app(cfg, catalog, searcher, orientation, mode)
             counter = iter(range(1, 100))
 
-            def save(step: str, app: App = app, prefix: str = f"{orientation}-{mode}") -> None:
+            def save(step: str, app: App = d.app, prefix: str = f"{orientation}-{mode}") -> None:
                 for _ in range(6):  # long lists fill in over a few frames
                     app.step(0)
                 app.draw()
@@ -149,5 +159,5 @@ def take_screenshots(cfg: Config, outdir: Path,
             try:
                 visit(d, save)
             finally:
-                app.close()
+                d.app.close()
     return written

@@ -4,12 +4,14 @@ A query is segmented into syllable tokens ("gaol" → gao|l, "gljt" → g|l|j|t,
 gao|ling|j|t); each token matches a character when one of its readings is that syllable (or,
 for an initial or the last token, begins with it). Polyphones (行 xing/hang,
 长 chang/zhang, 重, 乐, 传 …) are handled by indexing every reading pypinyin knows
-(heteronym=True), so 银行 matches yinhang and 长期 changqi.
+(heteronym=True) that some word in its phrase dictionary uses, so 银行 matches yinhang and
+长期 changqi but 生育 is not zhou-anything.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -72,7 +74,30 @@ def readings(ch: str) -> tuple[str, ...]:
         return ()
     found = pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
     out = tuple(dict.fromkeys(r.lower() for r in found if r.isascii() and r.isalpha()))
-    return out
+    # The first reading, and the others only where some word uses them: pypinyin also lists
+    # archaic readings (育 zhou, 次 zi, 家 gu, 移 chi) that made ZD find 生育登记 and offer
+    # the candidate 育登 — nonsense to anyone typing.
+    used = _phrase_readings().get(ch, frozenset())
+    return tuple(r for i, r in enumerate(out) if i == 0 or r in used)
+
+
+@lru_cache(maxsize=1)
+def _phrase_readings() -> dict[str, frozenset[str]]:
+    """Toneless readings each character has in pypinyin's phrase dictionary (≈0.1 s, once)."""
+    from pypinyin.constants import PHRASES_DICT
+
+    seen: dict[str, set[str]] = {}
+    for phrase, syllables in PHRASES_DICT.items():
+        if len(phrase) == len(syllables):
+            for ch, reading in zip(phrase, syllables, strict=True):
+                seen.setdefault(ch, set()).add(_toneless(reading[0]))
+    return {ch: frozenset(rs) for ch, rs in seen.items()}
+
+
+def _toneless(reading: str) -> str:
+    """yù → yu, lǜ → lv (pypinyin's Style.NORMAL spelling)."""
+    bare = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in bare if not unicodedata.combining(c)).lower()
 
 
 def _token_kind(seg: tuple[str, ...]) -> Kind:

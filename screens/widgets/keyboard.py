@@ -19,6 +19,13 @@ def keyboard_height(theme: Theme) -> int:
     return len(ROWS) * round(theme.target * 1.15) + (len(ROWS) - 1) * max(2, theme.gap // 2)
 
 
+def square_keyboard_height(theme: Theme, width: int) -> int:
+    """The height at which a keyboard `width` wide has square letter keys."""
+    gap = max(2, theme.gap // 2)
+    unit = (width - 9 * gap) / 10
+    return int(len(ROWS) * unit + (len(ROWS) - 1) * gap)
+
+
 def make_keyboard(rect: pygame.Rect, theme: Theme, on_char: Callable[[str], None],
                   on_backspace: Callable[[], None], on_clear: Callable[[], None]
                   ) -> list[Button]:

@@ -18,7 +18,6 @@ from kiosk.config import load_config
 from kiosk.forms.pdfgen import build_form, is_up_to_date
 from kiosk.terminal import Terminal
 from screens.app import App
-from screens.chrome import Header
 from screens.kiosk_actions import KioskActions
 from screens.main import build_app
 from screens.widgets.base import Widget
@@ -134,15 +133,12 @@ def shot(app: App, name: str) -> Path:
 
 
 def overlaps(app: App) -> list[str]:
-    """Visible widgets that leave the screen or overlap another (the header's buttons sit on
-    the header bar on purpose, so the bar itself is left out)."""
-    screen = pygame.Rect((0, 0), app.size)
-    shown = [w for w in app.top.widgets if w.visible and not isinstance(w, Header)]
-    bad = [f"{type(w).__name__} off screen" for w in shown if not screen.contains(w.rect)]
-    for i, a in enumerate(shown):
-        bad += [f"{getattr(a, 'label', type(a).__name__)} × {getattr(b, 'label', type(b).__name__)}"
-                for b in shown[i + 1:] if a.rect.colliderect(b.rect)]
-    return bad
+    """What tests/ui/layout_check.py finds wrong with the top screen: widgets off screen or
+    overlapping (the header's buttons sit on its bar on purpose), button words cut off,
+    buttons under a fingertip."""
+    from tests.ui.layout_check import layout_problems
+
+    return layout_problems(app.top, app.theme, app.size)
 
 
 def shot_pdf(pdf: Path, name: str) -> Path:

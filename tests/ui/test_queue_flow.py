@@ -21,6 +21,7 @@ from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.text import wrap
 from screens.widgets.button import Button
 from tests.ui.helpers import button, tap, touch_down, touch_up
+from tests.ui.layout_check import layout_problems
 from tests.ui.terminal_rig import Rig, terminal_rig
 
 RESIDENT = SAMPLE_CARDS[1]          # 李样例 (the card labelled "resident")
@@ -212,6 +213,14 @@ def test_reader_offline_prompt_says_so(tmp_path: Path) -> None:
         assert isinstance(prompt, CardPrompt) and not prompt.reader_ok
         assert prompt.message == UNAVAILABLE
         shot(rig, "06-reader-offline")
+        # No reader pad without a card on it: the bare grey box looked like a broken picture.
+        app = rig.app
+        app.draw()
+        pad = app.theme.colors.line
+        w, h = app.size
+        greys = sum(app.surface.get_at((x, y))[:3] == pad
+                    for x in range(0, w, 8) for y in range(0, h // 2, 8))
+        assert greys < 20, greys
         rig.clock.advance(45)                      # past the prompt's 30 s, not the visit's
         rig.app.step(0)
         assert rig.app.top is prompt                 # it does not time out into a notice
@@ -233,17 +242,20 @@ def test_elder_mode_screens(tmp_path: Path) -> None:
     with terminal_rig(tmp_path, elder=True) as rig:
         open_services(rig)
         shot(rig, "elder-01-services")
-        for w in rig.app.top.widgets:
-            assert rig.app.surface.get_rect().contains(w.rect), getattr(w, "label", w)
+        app = rig.app
+        assert layout_problems(app.top, app.theme, app.size) == []
         choose(rig, "A  社保医保")
         assert isinstance(rig.app.top, CardPrompt)
         shot(rig, "elder-01a-card-prompt")
+        assert layout_problems(app.top, app.theme, app.size) == []
         rig.sim.place("resident")
         rig.pump(lambda: isinstance(rig.app.top, Confirm), what="the card being read")
         shot(rig, "elder-02-confirm")
+        assert layout_problems(app.top, app.theme, app.size) == []
         confirm(rig)
         assert isinstance(rig.app.top, TicketTaken)
         shot(rig, "elder-03-ticket-taken")
+        assert layout_problems(app.top, app.theme, app.size) == []
 
 
 def test_declared_priority_is_marked_on_the_ticket(tmp_path: Path) -> None:

@@ -106,7 +106,9 @@ def take_ticket_with_card(rig: Rig, service: str) -> None:
     tap(app, *button(app, service).rect.center)
     rig.sim.remove()
     rig.sim.place("resident")
-    rig.pump(lambda: isinstance(app.top, Confirm), what="the card being read")
+    # ...and the services list's reload (on_resume, a worker) done: a worker still running
+    # when the test moves the clock would hold the idle time-out, as it should for a print.
+    rig.pump(lambda: isinstance(app.top, Confirm) and not app.busy, what="the card being read")
 
 
 def test_full_visit_with_card_leaves_no_card_data_in_logs(
@@ -131,6 +133,9 @@ def visit(rig: Rig) -> None:
     # A second citizen reads a card, then walks away at the confirm dialog: idle time-out.
     take_ticket_with_card(rig, "B  民政救助")
     assert app.session.card is not None
+    # Idle never fires while a worker runs (a print is under way); let the services list's
+    # reload finish first, as it would long before a real minute had passed.
+    rig.pump(lambda: not app.busy, what="the workers")
     rig.clock.advance(app.cfg.session.idle_timeout_s + 1)
     app.step(0)
     assert any(isinstance(s, IdleWarning) for s, _ in app.stack)

@@ -171,3 +171,32 @@ def test_log_file_rotates_and_is_scrubbed(tmp_path: Path) -> None:
         assert f.stat().st_size <= 10_000
         assert "11010519491231002X" not in f.read_text(encoding="utf-8")
     logging.getLogger().handlers.clear()
+
+
+def test_escpos_connect_chatter_stays_out_of_an_info_log(tmp_path: Path) -> None:
+    import escpos.printer  # noqa: F401  (the real library, which logs on the root logger)
+
+    def chatter() -> None:
+        rec = logging.LogRecord("root", logging.INFO, "/x/site-packages/escpos/printer/network.py",
+                                111, "Network printer enabled", None, None)
+        logging.getLogger().handle(rec)
+        logging.getLogger("kiosk.test").info("a line of our own")
+
+    root = logging.getLogger()
+    before, level_before = list(root.handlers), root.level
+    try:
+        for level, expect_chatter in (("INFO", False), ("DEBUG", True)):
+            path = setup_logging(tmp_path / level, level, to_stderr=False)
+            chatter()
+            for h in root.handlers:
+                h.flush()
+            text = path.read_text(encoding="utf-8")
+            assert "a line of our own" in text
+            assert ("Network printer enabled" in text) is expect_chatter
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+            h.close()
+        for h in before:
+            root.addHandler(h)
+        root.setLevel(level_before)

@@ -17,6 +17,18 @@ from kiosk.search.pyindex import LineHit, PinyinIndex
 from tests.unit.search_catalog import custom_index, item, mini_index
 
 
+def test_archaic_readings_nobody_types_are_left_out() -> None:
+    """pypinyin lists 育 zhou, 次 zi, 家 gu, 移 chi; with them ZD found 生育登记 (lighting
+    育登) and offered 育登 / 次登 as candidate words on the real sample catalog."""
+    assert readings("育") == ("yu",) and readings("次") == ("ci",)
+    assert readings("家") == ("jia",) and readings("移") == ("yi",)
+    assert readings("绿") == ("lv", "lu")          # 绿 lu as in 绿林: a word uses it
+    index = custom_index([item("T-1", "生育登记"), item("T-2", "首次登记"),
+                          item("T-3", "最低生活保障")])
+    assert [h.code for h in index.search("zd", limit=5).hits] == ["T-3"]
+    assert index.complete("zd", limit=8) == ["最低"]
+
+
 def segs(q: str) -> list[str]:
     return ["|".join(s) for s, _ in segmentations(q)]
 
