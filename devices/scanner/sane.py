@@ -238,3 +238,27 @@ def _shred(path: Path) -> None:
     except OSError:
         pass
     path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `scanimage -L` says about one device: the one place its output is read, for the
+    maintenance status and for `kiosk doctor` alike."""
+
+    installed: bool      # scanimage is on PATH
+    answered: bool       # it ran and returned within the time-out
+    listed: bool         # the device is in its list
+    detail: str = ""
+
+
+def list_device(device: str, timeout_s: float = 30.0) -> Listing:
+    if shutil.which("scanimage") is None:
+        return Listing(False, False, False, "scanimage not found")
+    try:
+        res = subprocess.run(["scanimage", "-L"], capture_output=True, text=True,
+                             timeout=timeout_s, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Listing(True, False, False, str(exc))
+    # scanimage quotes names as `name' (older) or 'name' (newer).
+    listed = f"`{device}" in res.stdout or f"'{device}" in res.stdout
+    return Listing(True, True, listed, device if listed else f"{device} not in scanimage -L")

@@ -139,13 +139,16 @@ def check_scanner(cfg: Config) -> Check:
     name = "扫描仪"
     if not cfg.scanner.enabled:
         return Check(name, True, "本机未配置扫描仪（scanner.enabled = false）", skipped=True)
-    res = _run(["scanimage", "-L"], timeout=30.0)
-    if res is None:
+    from devices.scanner.sane import list_device
+
+    device = cfg.scanner.device
+    found = list_device(device)
+    if not found.installed:
         return Check(name, False, "找不到 scanimage（SANE 未安装）",
                      "sudo apt-get install sane-utils")
-    device = cfg.scanner.device
-    if f"`{device}" not in res.stdout and f"'{device}" not in res.stdout:
-        return Check(name, False, f"SANE 没有找到设备 {device!r}（scanner.device）",
+    if not found.listed:
+        why = "" if found.answered else f"（scanimage 没有响应：{found.detail}）"
+        return Check(name, False, f"SANE 没有找到设备 {device!r}（scanner.device）{why}",
                      "检查扫描仪的电源和 USB 线；用 scanimage -L 查看设备名并填入 "
                      "kiosk.toml 的 scanner.device")
     return Check(name, True, f"找到 {device}")

@@ -7,8 +7,6 @@ snapshot instead)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -71,22 +69,21 @@ def probe_document_printer(cfg: Config) -> DeviceReport:
 
 
 def probe_scanner(cfg: Config) -> DeviceReport:
+    from devices.scanner.sane import list_device
+
     if not cfg.scanner.enabled:
         return DeviceReport.disabled("scanner")
-    if shutil.which("scanimage") is None:
+    found = list_device(cfg.scanner.device)
+    if not found.installed:
         return DeviceReport.of("scanner", DeviceState.NO_DEVICE, last_error="未安装扫描软件",
-                               detail="scanimage not found")
-    try:
-        res = subprocess.run(["scanimage", "-L"], capture_output=True, text=True, timeout=30,
-                             check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+                               detail=found.detail)
+    if not found.answered:
         return DeviceReport.of("scanner", DeviceState.HW_ERROR, last_error="扫描仪没有响应",
-                               detail=str(exc))
-    device = cfg.scanner.device
-    if f"`{device}" in res.stdout or f"'{device}" in res.stdout:
-        return DeviceReport.of("scanner", DeviceState.ONLINE, detail=device)
+                               detail=found.detail)
+    if found.listed:
+        return DeviceReport.of("scanner", DeviceState.ONLINE, detail=found.detail)
     return DeviceReport.of("scanner", DeviceState.NO_DEVICE, last_error="未找到扫描仪",
-                           detail=f"{device} not in scanimage -L")
+                           detail=found.detail)
 
 
 def device_probes(cfg: Config) -> dict[str, Probe]:
