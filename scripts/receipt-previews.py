@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -18,17 +17,13 @@ from devices.receipt_printer.escpos_render import ProfileSpec, render
 from devices.sim.escpos_decode import Decoder
 from devices.sim.paper import receipt_png
 from kiosk.catalog.model import item_from_dict
+from kiosk.receipts.examples import EXAMPLE_SLIP, EXAMPLE_TIME
 from kiosk.receipts.guide import guide_receipt
 from kiosk.receipts.testpage import test_page
-from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_receipt
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 11, 23, 9, 41)
-SLIP = TicketSlip(hall_name="示例县青山镇便民服务中心", number="A007", service_name="社保医保",
-                  people_ahead=3, wait_text="约 10–15 分钟", issued_at=NOW,
-                  ticket_id="T20261123-A007-5f3c", where="一楼东侧等候区",
-                  counters=("3号窗口", "4号窗口"), priority="老年人优先", holder_masked="王*明")
+NOW, SLIP = EXAMPLE_TIME, EXAMPLE_SLIP
 
 
 def main() -> int:
