@@ -16,8 +16,12 @@ cd "$top"
 #   poppler-utils             pdfinfo/pdftoppm: tests check the PDFs CUPS produced
 #   xvfb                      a virtual display for running the real window headless
 #   libusb-1.0-0              pyusb's backend: USB receipt printers (usb://VID:PID)
+#   postgresql                the hall service's database for several kiosks; the tests run a
+#                             private server (initdb into a temporary folder, loopback port)
+#   chromium chromium-driver  the window, manager and dashboard pages tested in a real browser
+#                             (Playwright drives /usr/bin/chromium; it never downloads one)
 apt_packages=(fonts-noto-cjk cups printer-driver-cups-pdf cups-filters sane-utils poppler-utils
-              xvfb libusb-1.0-0)
+              xvfb libusb-1.0-0 postgresql chromium chromium-driver)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

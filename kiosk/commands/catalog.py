@@ -118,11 +118,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from kiosk.catalog.store import CatalogStore
+    from kiosk.catalog import open_store
 
     cfg = config_from_args(args)
-    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+    store = open_store(cfg)   # seeded as for every command that reads the catalog
+    try:
         stats = store.stats()
+    finally:
+        store.close()
     if args.json:
         print_json(stats)
         return 0
@@ -140,16 +143,19 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from kiosk.catalog.store import CatalogStore
+    from kiosk.catalog import open_store
     from kiosk.errors import CatalogError
 
     cfg = config_from_args(args)
-    with CatalogStore(cfg.path(cfg.catalog.db)) as store:
+    try:
+        store = open_store(cfg)
         try:
             version = store.rollback()
-        except CatalogError as e:
-            print(f"kiosk: {e}", file=sys.stderr)
-            return 1
+        finally:
+            store.close()
+    except CatalogError as e:
+        print(f"kiosk: {e}", file=sys.stderr)
+        return 1
     print(f"catalog version {version} is current again")
     return 0
 

@@ -94,13 +94,15 @@ def device_probes(cfg: Config) -> dict[str, Probe]:
 
 
 def catalog_info(cfg: Config) -> dict[str, Any]:
-    """The current catalog's version and size, read without importing anything."""
-    from kiosk.catalog.store import CatalogStore
+    """The current catalog's version and size, from the store seeded as every command seeds
+    it (a fresh terminal shows its seed catalog, not "none")."""
+    from kiosk.catalog import open_store
+    from kiosk.errors import CatalogError
 
-    path = cfg.path(cfg.catalog.db)
-    if not path.exists():
-        return {"version": "", "items": 0, "note": "尚未导入目录"}
-    store = CatalogStore(path).open()
+    try:
+        store = open_store(cfg)
+    except CatalogError as exc:
+        return {"version": "", "items": 0, "note": f"尚未导入目录（{exc}）"}
     try:
         cur = store.stats().get("current")
     finally:

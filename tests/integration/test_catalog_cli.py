@@ -137,3 +137,13 @@ def test_package_folder_forms_are_checked_then_copied(run_kiosk: Run, config: st
     assert (tmp_path / "assets" / "forms" / "F-DB-01.pdf").read_bytes() == pdf
     again = run_kiosk("--config", config, "catalog", "import", str(catalog), "--json")
     assert json.loads(again.stdout)["forms_copied"] == 0          # same file: not rewritten
+
+
+def test_stats_on_a_fresh_store_shows_the_seed(run_kiosk: Run, config: str) -> None:
+    """`catalog stats` is the first command run on a fresh terminal: it seeds the store as
+    `show`, `search` and the UI do, instead of reporting no catalog at all."""
+    r = run_kiosk("--config", config, "catalog", "stats", "--json")
+    assert r.returncode == 0, r.stderr
+    current = json.loads(r.stdout)["current"]
+    assert current is not None and current["items"] == 4
+    assert current["source"] == str(MINI)

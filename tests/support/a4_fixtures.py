@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cups_env import CupsServer, sane_env, sane_unavailable
+from tests.support.cups_env import CupsServer, CupsStartError, sane_env, sane_unavailable
 
 _queues = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
 def cups_server() -> Iterator[CupsServer]:
-    reason = CupsServer.unavailable()
-    if reason:
-        pytest.skip(f"real CUPS cannot run here: {reason}")
-    server = CupsServer().start()
+    # Never a quiet skip: scripts/setup.sh installs CUPS, so a server that cannot start is a
+    # fault to see, in one line (pytest caches this failure for every test that needs it).
+    try:
+        server = CupsServer().start()
+    except CupsStartError as exc:
+        pytest.fail(str(exc), pytrace=False)
     yield server
     server.stop()
 
@@ -47,7 +49,7 @@ def sane(tmp_path_factory: pytest.TempPathFactory,
          monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     reason = sane_unavailable()
     if reason:
-        pytest.skip(f"SANE's test backend cannot run here: {reason}")
+        pytest.fail(f"SANE's test backend cannot run: {reason}", pytrace=False)
     env = sane_env(tmp_path_factory.mktemp("sane"))
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -11,7 +11,8 @@ kiosktest backend (tests/support/kiosktest-backend.sh), which writes each job as
 <out>/<queue>/job-<id>.pdf, or, when that folder's FAULT file names a printer-state-reason such
 as media-empty-error, reports it the way a printer's backend does and stops the queue. It runs
 as root (filters as lp) or as a normal user (everything as that user, as CUPS's own test suite
-does); without cupsd, `CupsServer.unavailable()` names what is missing so tests skip with it.
+does). A server that cannot start fails the tests that need it with one line naming the
+command and cupsd's own words (`CupsStartError`); it never skips them.
 
 SANE: `sane_env(dir)` makes a SANE_CONFIG_DIR with only the `test` backend enabled, so
 `scanimage -d test` works without probing (or disturbing) real scanners.
@@ -72,7 +73,9 @@ DocumentRoot /usr/share/cups/doc-root
 AccessLog {root}/log/access_log
 ErrorLog {root}/log/error_log
 PageLog {root}/log/page_log
-Printcap
+# A path of our own: a bare `Printcap` is refused by current cupsd (2.4.2-3+deb12u10, "Missing
+# value for Printcap"), and leaving it out makes cupsd write the system's /run/cups/printcap.
+Printcap {root}/printcap
 User {user}
 Group {group}
 SystemGroup {system_group}
@@ -91,6 +94,15 @@ def _users() -> dict[str, str]:
     return {"user": user, "group": group, "system_group": group}
 
 
+class CupsStartError(RuntimeError):
+    """The private cupsd could not start: the command and what it (or cupsd) said, one line."""
+
+    def __init__(self, command: str, said: str) -> None:
+        self.command = command
+        self.said = " ".join(said.split())
+        super().__init__(f"private CUPS could not start: `{command}`: {self.said}")
+
+
 class CupsServer:
     """One private cupsd. start() → add_queue() → env for clients → stop()."""
 
@@ -102,7 +114,8 @@ class CupsServer:
 
     @staticmethod
     def unavailable() -> str:
-        """Why a private cupsd cannot run here ('' when it can)."""
+        """What is missing for a private cupsd ('' when the tools are all here). That they are
+        installed does not prove a start works: start() does (cupsd -t, then a real start)."""
         missing = [t for t in ("cupsd", "lpadmin", "lp", "lpstat", "cancel", "cupsenable")
                    if shutil.which(t) is None and not Path("/usr/sbin", t).exists()]
         if missing:
@@ -139,27 +152,48 @@ class CupsServer:
         (root / "etc/cupsd.conf").write_text(CUPSD_CONF.format(root=root))
         (root / "etc/cups-files.conf").write_text(CUPS_FILES_CONF.format(root=root, **_users()))
 
+    def _cupsd(self) -> list[str]:
+        cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
+        return [cupsd, "-c", str(self.root / "etc/cupsd.conf"),
+                "-s", str(self.root / "etc/cups-files.conf")]
+
+    def check_config(self) -> None:
+        """cupsd's own test mode (`cupsd -t`) on the generated files: a daemon that rejects a
+        line (as a security update once did) says so here, naming the line."""
+        cmd = [*self._cupsd(), "-t"]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            raise CupsStartError(" ".join(cmd), (done.stderr + done.stdout).strip()
+                                 or f"exit status {done.returncode}")
+
     def start(self, timeout: float = 15.0) -> CupsServer:
         reason = self.unavailable()
         if reason:
-            raise RuntimeError(reason)
+            raise CupsStartError("cupsd", reason)
         self._layout()
-        cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
-        self._proc = subprocess.Popen(
-            [cupsd, "-f", "-c", str(self.root / "etc/cupsd.conf"),
-             "-s", str(self.root / "etc/cups-files.conf")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            self.check_config()
+            self._launch(timeout)
+        except BaseException:
+            self.stop()   # no stray daemon, no leaked temporary folder
+            raise
+        return self
+
+    def _launch(self, timeout: float) -> None:
+        cmd = [*self._cupsd(), "-f"]
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 err = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
-                raise RuntimeError(f"cupsd exited ({self._proc.returncode}): {err}"
-                                   f"{self.error_log()}")
+                raise CupsStartError(" ".join(cmd), f"exited ({self._proc.returncode}): "
+                                     f"{err.strip()} {self.error_log().strip()}")
             if self.socket.exists() and self.run("lpstat", "-r").returncode == 0:
-                return self
+                return
             time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"cupsd did not answer on {self.socket} within {timeout} s")
+        raise CupsStartError(" ".join(cmd), f"did not answer on {self.socket} within "
+                             f"{timeout} s; error_log: {self.error_log().strip()}")
 
     def run(self, *cmd: str, check: bool = False) -> subprocess.CompletedProcess[str]:
         """A CUPS client command against this server."""

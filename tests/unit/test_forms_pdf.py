@@ -15,8 +15,6 @@ from kiosk.forms.pdfgen import build_form, is_up_to_date, layout_hash, render_pd
 from kiosk.forms.preview import PdfPreview, page_images
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "forms"
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="poppler-utils (pdftotext, pdffonts) not installed")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +37,6 @@ def test_pages_are_a4_and_counted(built: dict[str, Path]) -> None:
         assert pdf.page_count() == 2
 
 
-@needs_poppler
 def test_chinese_text_is_embedded_and_extractable(built: dict[str, Path]) -> None:
     text = _text(built["T-GLJT-01"])
     compact = "".join(text.split())
@@ -51,7 +48,6 @@ def test_chinese_text_is_embedded_and_extractable(built: dict[str, Path]) -> Non
     assert len(noto) == 2 and all(" yes yes yes " in line for line in noto), fonts
 
 
-@needs_poppler
 def test_sample_is_watermarked_and_filled(built: dict[str, Path]) -> None:
     text = _text(built["T-DBSQ-02"])
     assert "示例样表" in text and "李秀英" in text and "重病" in text
