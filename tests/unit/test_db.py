@@ -66,7 +66,7 @@ def test_a_failing_step_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     old.open()
     old.close()
     broken = (*STEPS[:1], Migration(2, "bad", "ALTER TABLE t ADD COLUMN y; SELECT * FROM nope"))
-    with pytest.raises(Boom, match="upgrading to format 2 failed.*no such table.*unchanged"):
+    with pytest.raises(Boom, match=r"upgrading to format 2 failed.*no such table.*unchanged"):
         _file(path, broken).open()
     assert _raw(path, "PRAGMA user_version") == [(1,)]
     assert [r[1] for r in _raw(path, "PRAGMA table_info(t)")] == ["x"]
@@ -84,7 +84,7 @@ def test_a_new_file_whose_steps_fail_gets_no_tables(tmp_path: Path) -> None:
 def test_newer_and_foreign_files_are_refused(tmp_path: Path) -> None:
     newer = tmp_path / "newer.sqlite"
     sqlite3.connect(newer).execute("PRAGMA user_version = 7").connection.close()
-    with pytest.raises(Boom, match="format 7 is newer than this program understands \\(2\\)"):
+    with pytest.raises(Boom, match=r"format 7 is newer than this program understands \(2\)"):
         _file(newer).open()
     foreign = tmp_path / "foreign.sqlite"
     db = sqlite3.connect(foreign)
@@ -94,7 +94,7 @@ def test_newer_and_foreign_files_are_refused(tmp_path: Path) -> None:
         _file(foreign).open()
     text = tmp_path / "notes.txt"
     text.write_text("just some text, not SQLite at all" * 40)
-    with pytest.raises(Boom, match="notes.txt"):
+    with pytest.raises(Boom, match=r"notes.txt"):
         _file(text).open()
 
 
@@ -117,7 +117,7 @@ def test_opening_a_current_file_does_not_write_it(tmp_path: Path) -> None:
     ro = _file(path)
     ro.open(readonly=True)
     assert ro.query("SELECT count(*) FROM t") == [(0,)]
-    with pytest.raises(Boom, match="write failed.*readonly.*nothing was changed"), \
+    with pytest.raises(Boom, match=r"write failed.*readonly.*nothing was changed"), \
             ro.write() as c:
         c.execute("INSERT INTO t (x) VALUES (1)")
     ro.close()
@@ -172,7 +172,7 @@ def test_a_locked_file_says_so(tmp_path: Path) -> None:
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(StoreFileError, match="cannot start the write.*locked"), f.write():
+        with pytest.raises(StoreFileError, match=r"cannot start the write.*locked"), f.write():
             pass
     finally:
         other.execute("ROLLBACK")
