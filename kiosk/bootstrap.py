@@ -31,6 +31,7 @@ from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.queue.store import QueueStore
 from kiosk.receipts.service import print_ticket
 from kiosk.terminal import Terminal, TerminalParts
+from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
 
@@ -144,4 +145,5 @@ def terminal(cfg: Config) -> Terminal:
     a4 = document_printer(cfg, events=events) if cfg.document_printer.enabled else None
     tickets = queue_service(cfg, partial(print_ticket, receipt))
     return Terminal(cfg, TerminalParts(events=events, receipt=receipt, reader=reader, a4=a4,
-                                       queue=tickets, problems=problems))
+                                       queue=tickets, usage=UsageCounters(cfg.path(USAGE_FILE)),
+                                       problems=problems))

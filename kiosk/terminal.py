@@ -26,6 +26,7 @@ from devices.status import DeviceState, PaperState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
+from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class TerminalParts:
     reader: IdReader | None = None
     a4: CupsPrinter | None = None
     queue: QueueService | None = None
+    usage: UsageCounters | None = None
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -57,6 +59,8 @@ class Terminal:
         self.reader = parts.reader
         self.a4 = parts.a4
         self.queue = parts.queue
+        # per-day counts (docs/usage-counters.md); bootstrap gives one, a bare test rig may not
+        self.usage = parts.usage or UsageCounters(cfg.path(USAGE_FILE))
         self._problems = dict(parts.problems)
         self.started_at = time.time()
         self._reports: dict[str, DeviceReport] = {}
