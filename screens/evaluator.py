@@ -148,9 +148,9 @@ class EvaluatorScreen(BoardScreen):
         t, area = self.theme, self._content()
         bottom_h = t.button_h
         free = area.height - bottom_h - 3 * t.gap
-        reasons = pygame.Rect(area.left, area.top, area.width, round(free * 0.4))
-        causes = pygame.Rect(area.left, reasons.bottom + t.gap, area.width,
-                             free - reasons.height)
+        causes_h = max(2 * t.target + t.gap, round(free * 0.55))
+        reasons = pygame.Rect(area.left, area.top, area.width, max(t.target, free - causes_h))
+        causes = pygame.Rect(area.left, reasons.bottom + t.gap, area.width, causes_h)
         out: list[Any] = [*self._toggle_grid(REASONS, self.reasons, reasons, t.body, 1),
                           *self._toggle_grid(CAUSE_LABELS, self.causes, causes, t.small, 2)]
         y = area.bottom - bottom_h

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk.config import Config
 from kiosk.speech.pcm import Pcm, SpeechError, normalise, resample, silence, trim
 from kiosk.speech.phrases import (
     Call,
@@ -98,3 +99,13 @@ class Renderer:
                               "and no synthesiser is available")
         pcm = normalise(trim(self.synth.synth(step.text)))
         return resample(pcm, self.pack.rate), f"synth:{step.text}"
+
+
+def open_renderer(cfg: Config) -> Renderer:
+    """The configured voice pack (read and checked now) and, if allowed, the synthesiser for
+    text no clip covers."""
+    from kiosk.speech.synth import EspeakSynth
+    from kiosk.speech.voicepack import load_pack
+
+    pack = load_pack(cfg.path(cfg.speech.voice_pack))
+    return Renderer(pack, EspeakSynth() if cfg.speech.synthesiser else None)
