@@ -66,14 +66,27 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def parse_event(raw: dict[str, Any]) -> HallEvent:
-    """One event object from the stream; EventFormatError names what is wrong."""
+    """One event object from the stream; EventFormatError names what is wrong.
+
+    Both shapes are read: nested (`ticket` = {id, number, …}, `window` = {number, name}) and
+    flat as the event log stores it (`ticket_id`, `number`, `service`, `window` = 3, `data` =
+    {…}); `data`'s fields (recall, reason, waiting, …) are merged into `HallEvent.data`."""
     try:
         event_id = int(raw["id"])
         kind = str(raw["type"])
     except (KeyError, TypeError, ValueError) as exc:
         raise EventFormatError(f"event without a usable id/type: {str(raw)[:120]}") from exc
-    return HallEvent(event_id, kind, parse_time(raw.get("at")), ticket_of(raw.get("ticket")),
-                     window_of(raw.get("window")), raw)
+    inner = raw.get("data")
+    data = {**raw, **inner} if isinstance(inner, dict) else dict(raw)
+    ticket = ticket_of(raw.get("ticket"))
+    if ticket is None and raw.get("number"):
+        ticket = ticket_of({**data, "id": raw.get("ticket_id", ""), "number": raw["number"]})
+    window = window_of(raw.get("window"))
+    if window is None:
+        number = raw.get("window") if "window" in raw else raw.get("window_no")
+        name = data.get("window_name")
+        window = window_of({"number": number, "name": name}) if number is not None else None
+    return HallEvent(event_id, kind, parse_time(raw.get("at")), ticket, window, data)
 
 
 def ticket_of(raw: Any) -> TicketRef | None:

@@ -134,3 +134,13 @@ def test_sse_parsing() -> None:
         "5", "ticket.called", '{"a":\n1}')
     assert msgs[2] is not None and msgs[2].event == "ping"
     assert len(msgs) == 3
+
+
+def test_flat_events_as_the_log_stores_them() -> None:
+    ev = parse_event({"id": 3, "type": "ticket.recalled", "at": NOON.isoformat(),
+                      "ticket_id": "t1", "number": "A001", "service": "A", "window": 4,
+                      "staff": "1023", "data": {"calls": 2, "waiting": {"A": 5}}})
+    assert ev.ticket is not None and (ev.ticket.id, ev.ticket.number, ev.ticket.calls) == (
+        "t1", "A001", 2)
+    assert ev.window is not None and (ev.window.number, ev.window.name) == (4, "4号窗口")
+    assert ev.recall and ev.data["waiting"] == {"A": 5} and ev.data["staff"] == "1023"
