@@ -81,9 +81,9 @@ def summary(rows: Sequence[RatingRow]) -> dict[str, Any]:
             "channels": dict(Counter(CHANNEL_NAMES.get(r.channel, r.channel) for r in rows))}
 
 
-CSV_COLUMNS = ("评价编号", "区划代码", "大厅", "评价日期", "评价时间", "取号号码", "业务", "办件编号",
-               "窗口", "工作人员工号", "评价渠道", "评价等级代码", "评价等级", "服务效率", "服务水平",
-               "服务态度", "其他原因", "差评处理时间", "处理人")
+CSV_COLUMNS = ("评价编号", "区划代码", "大厅", "评价日期", "评价时间", "取号号码", "业务",
+               "办件编号", "窗口", "工作人员工号", "评价渠道", "评价等级代码", "评价等级",
+               "服务效率", "服务水平", "服务态度", "其他原因", "差评处理时间", "处理人")
 
 
 def to_csv(rows: Sequence[RatingRow], region_code: str, hall_name: str) -> str:
