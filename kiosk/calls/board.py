@@ -85,18 +85,21 @@ class Board:
             view = _window_view(raw)
             if view is not None:
                 self.windows[view.number] = view
-                if view.current is not None and (raw.get("current") or {}).get(
-                        "state") == "serving":
+                held = raw.get("current") or raw.get("ticket") or {}
+                if view.current is not None and held.get("state") == "serving":
                     self.serving.add(view.current.id)
         self.services = {}
         for raw in snap.get("services") or []:
             prefix = str(raw.get("prefix", ""))
             if prefix:
-                self.services[prefix] = ServiceView(prefix, str(raw.get("name", prefix)),
-                                                    int(raw.get("waiting") or 0),
-                                                    bool(raw.get("open", True)))
-        self.calls = [c for c in (_call_view(r) for r in snap.get("recent_calls") or [])
-                      if c is not None][:RECENT]
+                self.services[prefix] = ServiceView(
+                    prefix, str(raw.get("name", prefix)), int(raw.get("waiting") or 0),
+                    bool(raw.get("open", raw.get("is_open", True))))
+        calls = [c for c in (_call_view(r) for r in snap.get("recent_calls") or [])
+                 if c is not None]
+        calls.sort(key=lambda c: c.event_id, reverse=True)        # newest first, in any case
+        self.calls = [c for i, c in enumerate(calls)
+                      if all(c.number != d.number for d in calls[:i])][:RECENT]
         self.last_event_id = int(snap.get("last_event_id") or 0)
         self.known = True
         self.touch(now)
@@ -218,16 +221,20 @@ def _window_view(raw: dict[str, Any]) -> WindowView | None:
     state = str(raw.get("state") or "closed")
     return WindowView(ref.number, ref.name, state if state in WINDOW_STATES else "closed",
                       str(raw.get("reason") or raw.get("paused_reason") or ""),
-                      ticket_of(raw.get("current")),
+                      ticket_of(raw.get("current") or raw.get("ticket")),
                       tuple(str(s) for s in raw.get("services") or ()),
                       str(raw.get("staff") or ""))
 
 
 def _call_view(raw: dict[str, Any]) -> CallView | None:
+    """A recent call: {event_id, number, window, …} or a flat event row (id, type, …)."""
     try:
-        return CallView(int(raw["event_id"]), str(raw["number"]), int(raw["window"]),
-                        str(raw.get("window_name") or f"{raw['window']}号窗口"),
-                        parse_time(raw.get("at")), bool(raw.get("recall")),
+        window = raw["window"]
+        number = int(window["number"] if isinstance(window, dict) else window)
+        return CallView(int(raw.get("event_id") or raw["id"]), str(raw["number"]), number,
+                        str(raw.get("window_name") or f"{number}号窗口"),
+                        parse_time(raw.get("at")),
+                        bool(raw.get("recall")) or raw.get("type") == "ticket.recalled",
                         str(raw.get("service_name") or ""))
     except (KeyError, TypeError, ValueError):
         return None

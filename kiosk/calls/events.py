@@ -80,7 +80,8 @@ def parse_event(raw: dict[str, Any]) -> HallEvent:
     data = {**raw, **inner} if isinstance(inner, dict) else dict(raw)
     ticket = ticket_of(raw.get("ticket"))
     if ticket is None and raw.get("number"):
-        ticket = ticket_of({**data, "id": raw.get("ticket_id", ""), "number": raw["number"]})
+        ticket = ticket_of({**data, "ticket_id": raw.get("ticket_id", ""),
+                            "number": raw["number"]})
     window = window_of(raw.get("window"))
     if window is None:
         number = raw.get("window") if "window" in raw else raw.get("window_no")
@@ -92,7 +93,8 @@ def parse_event(raw: dict[str, Any]) -> HallEvent:
 def ticket_of(raw: Any) -> TicketRef | None:
     if not isinstance(raw, dict) or not raw.get("number"):
         return None
-    return TicketRef(str(raw.get("id", "")), str(raw["number"]), str(raw.get("service", "")),
+    return TicketRef(str(raw.get("ticket_id") or raw.get("id") or ""), str(raw["number"]),
+                     str(raw.get("service") or raw.get("service_prefix") or ""),
                      str(raw.get("service_name", "")), str(raw.get("priority") or ""),
                      str(raw.get("declared") or ""), int(raw.get("calls") or 0),
                      str(raw.get("case_no") or ""))

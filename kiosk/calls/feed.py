@@ -43,7 +43,7 @@ class FeedSink(Protocol):
 
 @dataclass(frozen=True)
 class FeedPaths:
-    snapshot: str = "/api/display/state"
+    snapshot: str = "/api/state"
     stream: str = "/api/events"
 
 

@@ -144,3 +144,25 @@ def test_flat_events_as_the_log_stores_them() -> None:
         "t1", "A001", 2)
     assert ev.window is not None and (ev.window.number, ev.window.name) == (4, "4号窗口")
     assert ev.recall and ev.data["waiting"] == {"A": 5} and ev.data["staff"] == "1023"
+
+
+def test_the_hall_services_snapshot_shape() -> None:
+    """/api/state as hall/api.py builds it: windows with `ticket`, services with `is_open`,
+    recent calls as flat event rows, oldest first."""
+    b = Board()
+    b.load_snapshot({"last_event_id": 20, "hall": "清河镇", "windows": [
+        {"number": 2, "name": "2号窗口", "services": ["A"], "state": "serving",
+         "paused_reason": "", "staff": "1001",
+         "ticket": {"ticket_id": "t9", "number": "A009", "service_prefix": "A",
+                    "state": "serving"}}],
+        "services": [{"prefix": "A", "name": "社保医保", "is_open": False, "waiting": 2}],
+        "recent_calls": [
+            {"id": 5, "type": "ticket.called", "number": "A008", "window": 1, "at": None},
+            {"id": 7, "type": "ticket.called", "number": "A009", "window": 2},
+            {"id": 9, "type": "ticket.recalled", "number": "A009", "window": 2}]}, NOON)
+    w = b.windows[2]
+    assert w.current is not None and (w.current.id, w.current.service) == ("t9", "A")
+    assert "t9" in b.serving and w.staff == "1001"
+    assert not b.services["A"].open and b.services["A"].waiting == 2
+    assert [(c.event_id, c.number, c.recall) for c in b.calls] == [(9, "A009", True),
+                                                                  (5, "A008", False)]

@@ -16,10 +16,15 @@
     board.windows = {};
     for (const w of s.windows || []) board.windows[w.number] = Object.assign({}, w);
     board.services = {};
-    for (const v of s.services || []) board.services[v.prefix] = Object.assign({}, v);
-    board.calls = (s.recent_calls || []).map((c) => ({
-      id: c.event_id, number: c.number, window: c.window,
-      name: c.window_name || c.window + "号窗口", recall: !!c.recall }));
+    for (const v of s.services || []) {
+      board.services[v.prefix] = Object.assign({ open: v.is_open !== false }, v);
+    }
+    board.calls = (s.recent_calls || []).map((c) => {
+      const w = Hall.windowOf(c) || { number: c.window, name: c.window + "号窗口" };
+      return { id: c.event_id || c.id, number: c.number, window: w.number, name: w.name,
+               recall: !!c.recall || c.type === "ticket.recalled" };
+    }).sort((a, b) => b.id - a.id)
+      .filter((c, i, all) => all.findIndex((d) => d.number === c.number) === i);
     board.last = s.last_event_id || 0;
     board.known = true;
     touch();

@@ -84,7 +84,7 @@ const Hall = (() => {
     };
     function open() {
       const sep = url.indexOf("?") < 0 ? "?" : "&";
-      es = new EventSource(url + sep + "last_event_id=" + last);
+      es = new EventSource(url + sep + "after=" + last);
       es.onopen = () => { arm(); set(true); };
       es.onmessage = handle;
       for (const t of (body.eventTypes || "").split(",").filter(Boolean)) {
@@ -126,7 +126,10 @@ const Hall = (() => {
 
   /** A ticket and window from an event in either shape (nested, or flat as the log keeps). */
   function ticketOf(ev) {
-    if (ev.ticket && ev.ticket.number) return ev.ticket;
+    if (ev.ticket && ev.ticket.number) {
+      const t = ev.ticket;
+      return Object.assign({}, t, { id: t.id || t.ticket_id, service: t.service || t.service_prefix });
+    }
     if (!ev.number) return null;
     const d = ev.data || {};
     return Object.assign({}, d, { id: ev.ticket_id || "", number: ev.number,
