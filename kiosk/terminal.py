@@ -28,7 +28,7 @@ from kiosk.queue.service import QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.receipts.service import open_receipt_printer, print_ticket
 from kiosk.receipts.ticket import TicketSlip
-from kiosk.usage import USAGE_FILE, UsageCounters
+from kiosk.usage import USAGE_FILE, Usage, UsageCounters
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,9 @@ class Terminal:
     def print_ticket(self, slip: TicketSlip) -> JobOutcome:
         if self.receipt is None:
             return JobOutcome(False, "receipt printer not open", "打印机暂时无法使用。")
-        return print_ticket(self.receipt, slip)
+        outcome = print_ticket(self.receipt, slip)
+        self.usage.add(Usage.TICKET_ISSUED if outcome.ok else Usage.TICKET_FAILED)
+        return outcome
 
     # ---- device state -------------------------------------------------------------------------
     def reports(self) -> list[DeviceReport]:

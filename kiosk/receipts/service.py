@@ -4,6 +4,7 @@ Every call returns the job's JobOutcome; none raises for a printer fault."""
 from __future__ import annotations
 
 import queue
+from dataclasses import dataclass
 from datetime import datetime
 
 from devices.outcome import JobOutcome
@@ -16,7 +17,7 @@ from kiosk.errors import ConfigError
 from kiosk.receipts.guide import guide_receipt
 from kiosk.receipts.testpage import test_page
 from kiosk.receipts.ticket import TicketSlip
-from kiosk.receipts.ticket_layout import ticket_receipt
+from kiosk.receipts.ticket_layout import ticket_body, ticket_number
 
 
 def profile_spec(profile: PrinterProfile) -> ProfileSpec:
@@ -46,9 +47,23 @@ def print_guide(printer: ReceiptPrinter, item: Item, cfg: Config,
     return printer.print_document(doc)
 
 
-def print_ticket(printer: ReceiptPrinter, slip: TicketSlip) -> JobOutcome:
-    """Print a queue ticket. The queue marks the ticket issued only if the outcome is ok."""
-    return printer.print_document(ticket_receipt(slip, printer.profile.cols))
+@dataclass(frozen=True)
+class TicketOutcome(JobOutcome):
+    """A ticket print's outcome, and whether the number may be on paper: False only when the
+    number's bytes were certainly never sent (the body failed, or the printer refused the
+    number before a byte of it went out)."""
+
+    number_sent: bool = False
+
+
+def print_ticket(printer: ReceiptPrinter, slip: TicketSlip) -> TicketOutcome:
+    """Print a queue ticket, number last, as one job in two parts (kiosk/receipts/
+    ticket_layout.py says why). The queue marks the ticket issued only if the outcome is ok,
+    and voids it only if `number_sent` is False."""
+    cols = printer.profile.cols
+    outcome, begun = printer.print_parts([ticket_body(slip, cols), ticket_number(slip, cols)])
+    return TicketOutcome(outcome.ok, outcome.cause, outcome.citizen_message,
+                         outcome.bytes_sent, outcome.job_id, number_sent=begun >= 2)
 
 
 def print_test_page(printer: ReceiptPrinter, cfg: Config,
