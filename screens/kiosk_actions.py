@@ -10,6 +10,7 @@ from devices.outcome import JobOutcome
 from kiosk.maintenance.terminal_backend import TerminalBackend
 from kiosk.receipts.service import print_guide
 from kiosk.terminal import Terminal
+from kiosk.usage import Usage
 from screens.actions import Actions
 from screens.busy import Busy
 
@@ -39,6 +40,7 @@ class KioskActions(Actions):
 
         def printed(outcome: JobOutcome) -> None:
             app.pop(screen=busy)
+            self.terminal.usage.add(Usage.GUIDE_PRINTED if outcome.ok else Usage.PRINT_FAILED)
             if outcome.ok:
                 app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
             else:
@@ -49,7 +51,9 @@ class KioskActions(Actions):
             app.pop(screen=busy)
             app.notice("没有打印出来", "打印机出了点问题，请到服务窗口咨询，给您添麻烦了。")
 
-        app.run_in_worker(lambda: print_guide(printer, item, app.cfg), printed, failed)
+        large = app.session.elder_mode          # elder mode: the large-print guide
+        app.run_in_worker(lambda: print_guide(printer, item, app.cfg, large=large), printed,
+                          failed)
 
     def forms(self) -> None:
         from screens.forms_flow import open_forms

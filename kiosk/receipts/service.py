@@ -42,8 +42,10 @@ def open_receipt_printer(cfg: Config, url: str | None = None,
 
 
 def print_guide(printer: ReceiptPrinter, item: Item, cfg: Config,
-                now: datetime | None = None) -> JobOutcome:
-    doc = guide_receipt(item, now or datetime.now(), cfg.hall.name, printer.profile.cols)
+                now: datetime | None = None, large: bool = False) -> JobOutcome:
+    """`large`: elder mode's large print (double height)."""
+    doc = guide_receipt(item, now or datetime.now(), cfg.hall.name, printer.profile.cols,
+                        large=large)
     return printer.print_document(doc)
 
 

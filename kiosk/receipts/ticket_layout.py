@@ -50,7 +50,7 @@ def _details(slip: TicketSlip) -> list[Block]:
 
 
 FOOTER = "请保管好本票，听到叫号后请到窗口办理。过号或号票丢失，请到服务台找工作人员。"
-QR_CAPTION = "工作人员扫码核对号码（补打时用）"
+QR_CAPTION = "工作人员扫码核对号码"
 
 
 def ticket_body(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
