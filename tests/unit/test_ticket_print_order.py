@@ -13,8 +13,8 @@ import pytest
 
 from devices.receipt_printer.escpos_render import render
 from devices.sim.escpos_decode import Decoder
-from kiosk.config import load_config
 from kiosk.bootstrap import profile_spec
+from kiosk.config import load_config
 from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_body, ticket_number, ticket_receipt
 from tests.ui.helpers import REPO
