@@ -8,8 +8,10 @@ from datetime import datetime
 
 from devices.outcome import JobOutcome
 from devices.receipt_printer.printer import ReceiptPrinter
+from kiosk.catalog.bundles import Bundle
 from kiosk.catalog.model import Item
 from kiosk.config import Config
+from kiosk.receipts.bundle import bundle_receipt
 from kiosk.receipts.guide import guide_receipt
 from kiosk.receipts.testpage import test_page
 from kiosk.receipts.ticket import TicketSlip
@@ -21,6 +23,14 @@ def print_guide(printer: ReceiptPrinter, item: Item, cfg: Config,
     """`large`: elder mode's large print (double height)."""
     doc = guide_receipt(item, now or datetime.now(), cfg.hall.name, printer.profile.cols,
                         large=large)
+    return printer.print_document(doc)
+
+
+def print_bundle(printer: ReceiptPrinter, bundle: Bundle, items: list[Item], cfg: Config,
+                 now: datetime | None = None, large: bool = False) -> JobOutcome:
+    """A 一件事 bundle's combined checklist on one slip."""
+    doc = bundle_receipt(bundle, items, now or datetime.now(), cfg.hall.name,
+                         printer.profile.cols, large=large)
     return printer.print_document(doc)
 
 
