@@ -26,10 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kiosk.catalog.model import Item, Material
+from typing import Any, Protocol
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -75,6 +72,24 @@ def bundle_from_dict(d: dict[str, Any]) -> Bundle:
 
 
 # ---- the combined checklist -------------------------------------------------------------------
+
+class Material(Protocol):
+    """What the checklist reads of kiosk.catalog.model.Material (model imports this module)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def original_copies(self) -> int: ...
+    @property
+    def copy_copies(self) -> int: ...
+    @property
+    def required(self) -> str: ...
+
+
+class Item(Protocol):
+    @property
+    def materials(self) -> Sequence[Material]: ...
+
 
 @dataclass(frozen=True)
 class ChecklistEntry:
