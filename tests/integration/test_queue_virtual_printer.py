@@ -62,7 +62,7 @@ def test_paper_out_voids_the_ticket_and_the_next_number_moves_on(queue: QueueSer
     r = queue.take("C")
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
-    assert "作废" in r.citizen_message
+    assert "作废" in r.message
     vp.command("paper ok")
     r = queue.take("C")
     assert r.ok and r.ticket is not None and r.ticket.number == "C002"
