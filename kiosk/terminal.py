@@ -28,6 +28,7 @@ from kiosk.queue.service import QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.receipts.service import open_receipt_printer, print_ticket
 from kiosk.receipts.ticket import TicketSlip
+from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Terminal:
         self.reader: IdReader | None = None
         self.a4: CupsPrinter | None = None
         self.queue: QueueService | None = None
+        self.usage = UsageCounters(cfg.path(USAGE_FILE))   # per-day counts (docs/usage-counters.md)
         self.started_at = time.time()
         self._reports: dict[str, DeviceReport] = {}
         self._errors: dict[str, str] = {}

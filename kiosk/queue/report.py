@@ -22,7 +22,7 @@ def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, An
         return []
     day = queue_day(now or datetime.now(), cfg.queue.reset_hour)
     store = SqliteQueueStore(path)
-    store.open()
+    store.open(readonly=True)
     try:
         tickets = store.tickets(day)
     finally:
@@ -57,7 +57,7 @@ def check_queue(cfg: Config) -> Check:
                      f"让运行自助终端的用户可以写入 {folder}")
     store = SqliteQueueStore(path)
     try:
-        store.open()
+        store.open(readonly=True)
         count = len(store.tickets(queue_day(datetime.now(), cfg.queue.reset_hour)))
     except QueueError as exc:
         return Check(name, False, str(exc), f"检查 {path}（queue.db）的权限和磁盘空间")
