@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from devices.outcome import JobOutcome
 from kiosk.catalog.catalog import Catalog
 from kiosk.lookup import Searcher
-from kiosk.maintenance.terminal_backend import TerminalBackend
 from kiosk.receipts.service import print_guide
 from kiosk.terminal import Terminal
+from kiosk.terminal_backend import TerminalBackend
 from screens.actions import Actions
 from screens.busy import Busy, run_busy
 

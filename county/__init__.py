@@ -1,0 +1,1 @@
+"""The county service: signed catalog publishing and fleet health (issue 18)."""
