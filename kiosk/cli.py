@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "kiosk.commands.copy",
     "kiosk.commands.forms",
     "kiosk.commands.doctor",
+    "kiosk.commands.county",
 ]
 
 
