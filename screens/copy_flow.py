@@ -18,8 +18,8 @@ from devices.document_printer.cups import PrinterStatus
 from devices.outcome import JobOutcome
 from devices.scanner.sane import ScanCancelled
 from devices.status import StatusUpdate
+from kiosk.bootstrap import scanner
 from kiosk.copies.service import CopyJob
-from kiosk.devices_a4 import scanner
 from kiosk.errors import KioskError
 from kiosk.terminal import Terminal
 from screens.busy import Busy

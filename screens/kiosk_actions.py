@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from devices.outcome import JobOutcome
-from kiosk.maintenance.terminal_backend import TerminalBackend
 from kiosk.receipts.service import print_guide
 from kiosk.terminal import Terminal
+from kiosk.terminal_backend import TerminalBackend
 from screens.actions import Actions
 from screens.busy import Busy
 

@@ -43,8 +43,8 @@ def _prompt(args: argparse.Namespace, text: str) -> None:
 def _run(args: argparse.Namespace, what: str,
          scan_and_build: Callable[[Any], bytes]) -> int:
     from devices.errors import DeviceError
+    from kiosk.bootstrap import document_printer, scanner
     from kiosk.copies.service import CopyJob, check_copies
-    from kiosk.devices_a4 import document_printer, scanner
 
     cfg = config_from_args(args)
     check_copies(cfg, args.copies)

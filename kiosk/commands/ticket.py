@@ -78,13 +78,11 @@ def _guarded(fn: Handler) -> Handler:
 @contextmanager
 def _queue(args: argparse.Namespace, printing: bool = False) -> Iterator[Any]:
     """The configured QueueService, open, with the receipt printer when it will print."""
-    from kiosk.queue.printer import TicketPrinter
-    from kiosk.queue.service import QueueService
-    from kiosk.queue.sqlite_store import SqliteQueueStore
+    from kiosk import bootstrap
 
     cfg = config_from_args(args)
-    printer = TicketPrinter(cfg, getattr(args, "printer", None))
-    service = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), printer)
+    printer = bootstrap.ticket_printer(cfg, getattr(args, "printer", None))
+    service = bootstrap.queue_service(cfg, printer)
     service.open()
     try:
         if printing:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from devices.sim.printer import VirtualPrinter
+from kiosk import bootstrap
 from kiosk.config import Config, parse_config
 from kiosk.queue.model import TicketState
-from kiosk.queue.printer import TicketPrinter
 from kiosk.queue.service import IssueStatus, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from tests.queue_support import ALL_DAY, Clock
@@ -39,7 +39,7 @@ def cfg(tmp_path: Path, vp: VirtualPrinter) -> Config:
 
 @pytest.fixture
 def queue(cfg: Config) -> Iterator[QueueService]:
-    with TicketPrinter(cfg) as printer:
+    with bootstrap.ticket_printer(cfg) as printer:
         q = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), printer,
                          clock=Clock(MORNING), repeat_guard_s=0)
         q.open()

@@ -235,9 +235,9 @@ def test_monitor_reports_a_fault_without_a_job(vp: VirtualPrinter) -> None:
 
 
 def test_bad_url_is_a_config_error() -> None:
+    from kiosk.bootstrap import open_receipt_printer
     from kiosk.config import parse_config
     from kiosk.errors import ConfigError
-    from kiosk.receipts.service import open_receipt_printer
 
     with pytest.raises(ConfigError, match="--printer"):
         open_receipt_printer(parse_config({}), "usb://nonsense")

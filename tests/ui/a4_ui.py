@@ -14,6 +14,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk import bootstrap
 from kiosk.config import load_config
 from kiosk.forms.pdfgen import build_form, is_up_to_date
 from kiosk.terminal import Terminal
@@ -68,7 +69,7 @@ def write_toml(folder: Path, socket: str, queue: str, scanner_device: str = "tes
 
 def open_kiosk(toml: Path, size: tuple[int, int] = SIZE) -> tuple[App, Terminal]:
     cfg = load_config(toml)
-    terminal = Terminal(cfg)
+    terminal = bootstrap.terminal(cfg)
     terminal.open()
     app = build_app(cfg, size=size, headless=True, actions=KioskActions(terminal))
     terminal.notify = app.post

@@ -331,7 +331,7 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
 
 
 def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePrinter) -> None:
-    from kiosk.queue.staff import QueueStaffActions
+    from kiosk.maintenance.queue_actions import QueueStaffActions
 
     staff = QueueStaffActions(queue)
     queue.take("C")

@@ -15,10 +15,10 @@ import pytest
 from devices.receipt_printer.document import QR, ReceiptDocument
 from devices.receipt_printer.escpos_render import ProfileSpec, render
 from devices.sim.escpos_decode import Decoder
+from kiosk.bootstrap import profile_spec
 from kiosk.catalog.model import Item, item_from_dict
 from kiosk.config import parse_config
 from kiosk.receipts.guide import guide_receipt
-from kiosk.receipts.service import profile_spec
 from kiosk.receipts.testpage import test_page as make_test_page
 from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_receipt

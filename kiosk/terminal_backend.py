@@ -20,10 +20,10 @@ from devices.status import DeviceState
 from kiosk.config import Config
 from kiosk.errors import CatalogValidationError, KioskError
 from kiosk.maintenance.backend import ActionResult, ServiceToggle
-from kiosk.maintenance.sources import catalog_info, probe_scanner, tickets_today
+from kiosk.maintenance.queue_actions import QueueStaffActions
 from kiosk.maintenance.status import DeviceReport, StatusReport, collect
 from kiosk.maintenance.usb import MOUNT_ROOTS, CatalogCandidate, find_catalogs
-from kiosk.queue.staff import QueueStaffActions
+from kiosk.status_sources import catalog_info, probe_scanner, tickets_today
 from kiosk.terminal import Terminal
 
 log = logging.getLogger("kiosk.maintenance")
@@ -119,7 +119,7 @@ class TerminalBackend:
         return ActionResult(True, f"读卡正常：{kind}，{shown['name']}，{shown['id_number']}"
                                   f"{check}，有效期至 {shown['valid_to']}")
 
-    # ---- queue (kiosk.queue.staff does the work) ----------------------------------------------
+    # ---- queue (kiosk.maintenance.queue_actions does the work) --------------------------------
     def _staff(self) -> QueueStaffActions | None:
         return QueueStaffActions(self.t.queue) if self.t.queue is not None else None
 
