@@ -140,9 +140,9 @@ class Session:
             self.forget_card()
 
     def end(self) -> None:
-        """Wipe the visit. The card record and every per-visit object in `extra` (e.g. a copy
-        job's scans, kiosk.copies.service.CopyJob) get a chance to scrub themselves first
-        (their own `wipe()`, if they have one), then every reference is dropped."""
+        """Wipe the visit. Every per-visit object in `extra` (e.g. the copy flow's scans) gets
+        a chance to scrub itself first (its own `wipe()`, if it has one), then every reference
+        is dropped — the card record's too (it is immutable: dropping it is the wipe)."""
         for held in (self._visit.card, *self._visit.extra.values()):
             _wipe(held)
         self._visit.extra.clear()

@@ -168,7 +168,7 @@ class ReceiptPrinter:
             sent += outcome.bytes_sent
             if not outcome.ok:
                 # Bytes sent, or a link that broke while sending: this part may be on paper.
-                maybe = outcome.bytes_sent > 0 or outcome.cause.startswith("OFFLINE")
+                maybe = outcome.bytes_sent > 0 or outcome.detail.startswith("OFFLINE")
                 started = begun + 1 if maybe else begun
                 return replace(outcome, bytes_sent=sent), started
         return replace(outcome, bytes_sent=sent), len(parts)

@@ -49,7 +49,7 @@ def print_ticket(printer: ReceiptPrinter, slip: TicketSlip) -> TicketOutcome:
     and voids it only if `number_sent` is False."""
     cols = printer.profile.cols
     outcome, begun = printer.print_parts([ticket_body(slip, cols), ticket_number(slip, cols)])
-    return TicketOutcome(outcome.ok, outcome.cause, outcome.citizen_message,
+    return TicketOutcome(outcome.ok, outcome.detail, outcome.message,
                          outcome.bytes_sent, outcome.job_id, number_sent=begun >= 2)
 
 

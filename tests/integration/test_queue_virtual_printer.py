@@ -62,7 +62,7 @@ def test_paper_out_voids_the_ticket_and_the_next_number_moves_on(queue: QueueSer
     r = queue.take("C")
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
-    assert "作废" in r.citizen_message
+    assert "作废" in r.message
     vp.command("paper ok")
     r = queue.take("C")
     assert r.ok and r.ticket is not None and r.ticket.number == "C002"
@@ -122,7 +122,7 @@ def test_paper_running_out_at_every_line_never_leaves_a_dead_number(
             assert r.status in (IssueStatus.ISSUED, IssueStatus.INCOMPLETE), n
         if shows_number and not r.ok:
             assert r.status is IssueStatus.INCOMPLETE
-            assert "请保留并告诉工作人员" in r.citizen_message
-            assert r.ticket.number in r.citizen_message      # shown on screen too
+            assert "请保留并告诉工作人员" in r.message
+            assert r.ticket.number in r.message      # shown on screen too
     vp.command("paper ok")
     assert {IssueStatus.PRINT_FAILED, IssueStatus.INCOMPLETE} <= outcomes

@@ -29,7 +29,8 @@ NOW = datetime(2026, 11, 23, 10, 0)
 
 @pytest.fixture(scope="module")
 def doc() -> dict[str, Any]:
-    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ def slip(**kw: Any) -> TicketSlip:
     base = dict(hall_name="示例县青山镇便民服务中心", number="A007", service_name="社保医保",
                 people_ahead=3, wait_text="约 10–15 分钟", issued_at=NOW,
                 ticket_id="T20261123-A007", where="一楼东侧等候区", counters=("3号窗口",))
-    return TicketSlip(**{**base, **kw})  # type: ignore[arg-type]
+    return TicketSlip(**{**base, **kw})
 
 
 def decoded(doc: ReceiptDocument, profile: ProfileSpec) -> tuple[list[str], Decoder]:
