@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
+from county import cli as county
 from kiosk.cli import Registrar, run
 from kiosk.commands import (
     admin,
@@ -49,6 +50,7 @@ COMMANDS: tuple[Registrar, ...] = (
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
+    county.register,
 )
 
 
