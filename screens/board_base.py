@@ -33,7 +33,7 @@ class BoardSource:
             return copy.deepcopy(self.follower.board)
 
 
-class BoardScreen(Screen):
+class BoardScreen(Screen[None]):
     is_home = True
 
     def __init__(self, app: App, source: BoardSource) -> None:

@@ -49,7 +49,7 @@ class DisplayProcess:
     follower: Follower
     feed: HallFeed
     announcer: Announcer | None
-    screen: Screen | None = None
+    screen: Screen[None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def start(self) -> None:
@@ -99,7 +99,7 @@ def _wake() -> None:
 
 
 def _home(cfg: Config, opts: DisplayOptions, source: BoardSource, url: str,
-          announcer: Announcer | None) -> Callable[[App], Screen]:
+          announcer: Announcer | None) -> Callable[[App], Screen[None]]:
     if opts.mode == "window":
         from screens.window_board import WindowBoardScreen
 

@@ -103,7 +103,7 @@ class EvaluatorScreen(BoardScreen):
         rating = Rating(self.ticket.ticket.id, self.level, tuple(sorted(self.reasons)),
                         tuple(sorted(self.causes)), "evaluator", self.window)
         self._go("sending")
-        self.app.run_in_worker(lambda: self.submit(rating), lambda _r: self._sent(rating),
+        self.run_worker(lambda: self.submit(rating), lambda _r: self._sent(rating),
                                self._failed)
 
     def _sent(self, rating: Rating) -> None:

@@ -22,6 +22,7 @@ from screens.board_base import FLASH_S, BoardSource
 from screens.display_app import display_app
 from screens.evaluator import THANKS_S, EvaluatorScreen
 from screens.hall_board import HallBoardScreen
+from screens.widgets.button import Button
 from screens.window_board import WindowBoardScreen
 from tests.ui.helpers import FakeClock, config, settle, tap
 from tests.ui.layout_check import layout_problems
@@ -94,6 +95,12 @@ def board_app(request: pytest.FixtureRequest, hall: Hall) -> Iterator[tuple[App,
     app, clock = open_app(request.param, 55.0, lambda a: HallBoardScreen(a, hall.source))
     yield app, clock
     app.close()
+
+
+def button(screen: EvaluatorScreen, label: str) -> Button:
+    found = next(w for w in screen.widgets if getattr(w, "label", "") == label)
+    assert isinstance(found, Button)
+    return found
 
 
 def colour_share(app: App, rect: pygame.Rect, colour: tuple[int, int, int]) -> float:
@@ -199,12 +206,12 @@ def test_evaluator_rating_with_reasons(hall: Hall) -> None:
         tap(app, *faces[2].rect.center)                       # 不满意
         assert ev.mode == "reasons" and said[-1] == "请选择不满意的原因"
         assert layout_problems(ev, app.theme, app.size) == []
-        submit = next(w for w in ev.widgets if getattr(w, "label", "") == "提交评价")
+        submit = button(ev, "提交评价")
         assert not submit.enabled                            # a reason is required
         tap(app, *next(w for w in ev.widgets if getattr(w, "label", "") == "服务态度").rect.center)
         tap(app, *next(w for w in ev.widgets if getattr(w, "label", "") == "等候太久").rect.center)
         shot(app, "evaluator-reasons")
-        submit = next(w for w in ev.widgets if getattr(w, "label", "") == "提交评价")
+        submit = button(ev, "提交评价")
         assert submit.enabled
         tap(app, *submit.rect.center)
         settle(app)
