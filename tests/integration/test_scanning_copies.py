@@ -16,6 +16,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from devices.errors import ScannerError
 from devices.scanner.sane import (
     SaneScanner,
     ScanArea,
@@ -24,7 +25,6 @@ from devices.scanner.sane import (
     ScannerAbsent,
     ScannerBusy,
 )
-from devices.errors import ScannerError
 from devices.status import DeviceState, StatusUpdate
 from tests.support.a4_fixtures import (  # noqa: F401
     cups,
