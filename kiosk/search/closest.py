@@ -1,0 +1,45 @@
+""""您是不是要找：…": the items closest to a query that found nothing.
+
+Never an empty page: for letters, the words the vocabulary can make of them (one letter
+off allowed) and what those words find; for Chinese, the items sharing the most of the
+query's characters in their names, short names, aliases and keywords (characters of
+filler and of the weakest words — 了, 办, 领 — left out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from kiosk.catalog.catalog import ItemSummary
+from kiosk.search import bands as B
+from kiosk.search.data import IndexData
+from kiosk.search.words import Vocabulary
+
+CLOSEST = 4
+WEAK = 0.25
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LETTERS = re.compile(r"[a-z]{2,}")
+
+
+def closest_items(data: IndexData, vocab: Vocabulary,
+                  lookup: Callable[[str], tuple[B.Piece, B.Bands]], whole: str
+                  ) -> list[ItemSummary]:
+    score: Counter[int] = Counter()
+    for letters in _LETTERS.findall(whole):
+        for w in vocab.words_for(letters)[:3]:
+            for band, ids in lookup(w)[1].items():
+                for i in ids:
+                    score[i] = max(score[i], int(band))
+    if not score:
+        for ch in dict.fromkeys(_CJK.findall(whole)):
+            e = vocab.lexicon.entry(ch)
+            if vocab.lexicon.is_filler(ch) or (e is not None and e.weight <= WEAK):
+                continue
+            found: set[int] = set()
+            for table in (data.name, data.short, data.alias, data.keyword):
+                found |= table.items_of(table.find(ch))
+            score.update(found)
+    ranked = sorted(score, key=lambda i: (-score[i], i))[:CLOSEST]
+    return [data.items[i] for i in ranked]
