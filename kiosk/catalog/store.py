@@ -36,20 +36,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
+from kiosk.db import Migration, SqliteFile
 from kiosk.errors import CatalogError, CatalogValidationError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
 BATCH = 500     # items per executemany; progress() is called after each batch
 SEP = "\x1f"    # unit separator: never in a name, so lists need no JSON decode at startup
 
-_DDL = """
+_DDL_V1 = """
 CREATE TABLE versions (
     id INTEGER PRIMARY KEY,
     catalog_version TEXT NOT NULL,
@@ -76,7 +75,6 @@ CREATE TABLE summaries (
     steps TEXT NOT NULL,
     popularity INTEGER NOT NULL,
     visits INTEGER NOT NULL,
-    forms TEXT NOT NULL DEFAULT '',
     UNIQUE (version_id, code)
 );
 CREATE INDEX summaries_by_version ON summaries (version_id);
@@ -158,79 +156,42 @@ def _add_forms_column(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE summaries SET forms = ? WHERE id = ?", updates)
 
 
+MIGRATIONS = (
+    Migration(1, "the first layout", _DDL_V1),
+    Migration(2, "summaries.forms", _add_forms_column),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 class CatalogStore:
-    """One SQLite file. Thread-safe: one connection guarded by a lock (the UI reads items from
-    a worker thread while the main thread may ask for stats)."""
+    """One SQLite file (kiosk.db.SqliteFile). Thread-safe: one connection guarded by a lock
+    (the UI reads items from a worker thread while the main thread may ask for stats)."""
 
     def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
         self.path = Path(path)
         self.timeout = timeout     # seconds to wait for another process's import to finish
-        self._db: sqlite3.Connection | None = None
-        self._lock = Lock()
+        self._file = SqliteFile(self.path, what="catalog store", migrations=MIGRATIONS,
+                                error=CatalogError, busy_timeout_s=timeout,
+                                unchanged="the current catalog is unchanged")
+        self._lock = self._file.lock
 
     # ---- life cycle --------------------------------------------------------------------
 
-    def open(self) -> CatalogStore:
-        """Open (creating the file and tables if new). Raises CatalogError for a file that is
-        not a catalog store or was made by a newer kiosk."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                             timeout=self.timeout)
-        try:
-            self._prepare(db)
-        except sqlite3.DatabaseError as e:
-            db.close()
-            raise CatalogError(f"{self.path}: not a usable catalog store ({e})") from e
-        except CatalogError:
-            db.close()
-            raise
-        self._db = db
+    def open(self, *, fallback_readonly: bool = False) -> CatalogStore:
+        """Open (creating the file and tables if new, upgrading an older format in one
+        transaction that keeps every catalog). Raises CatalogError for a file that is not a
+        catalog store or was made by a newer kiosk. `fallback_readonly`: on a full or
+        read-only disk, open for reading only (`degraded` says why) so guides can be shown."""
+        self._file.open(fallback_readonly=fallback_readonly)
         return self
 
-    def _prepare(self, db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode=WAL")     # readers keep going during an import
-        db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: atomic, durable at checkpoint
-        found = db.execute("PRAGMA user_version").fetchone()[0]
-        if found == SCHEMA_VERSION:
-            return
-        if found > SCHEMA_VERSION:
-            raise CatalogError(f"{self.path}: catalog store format {found} is newer than this "
-                               f"kiosk understands ({SCHEMA_VERSION}); update the kiosk")
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and found == 0:
-            raise CatalogError(f"{self.path}: this SQLite file is not a catalog store")
-        if tables:
-            self._upgrade(db)
-            return
-        db.executescript(f"BEGIN; {_DDL} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-
-    def _upgrade(self, db: sqlite3.Connection) -> None:
-        """Bring an older store to SCHEMA_VERSION in one transaction: every catalog stays, and
-        a failure rolls back to the old format intact (the next start tries again)."""
-        start = time.perf_counter()
-        db.execute("BEGIN IMMEDIATE")       # another process may be upgrading the same file
-        try:
-            found = db.execute("PRAGMA user_version").fetchone()[0]
-            if found < 2:
-                _add_forms_column(db)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException as e:
-            db.execute("ROLLBACK")
-            if isinstance(e, sqlite3.Error):   # disk full, a damaged file: say what was kept
-                raise CatalogError(f"{self.path}: upgrading the catalog store to format "
-                                   f"{SCHEMA_VERSION} failed ({e}); the file is unchanged "
-                                   "and keeps its catalogs") from e
-            raise
-        if found < SCHEMA_VERSION:
-            log.info("catalog store %s: format %d upgraded to %d in %.1f s", self.path, found,
-                     SCHEMA_VERSION, time.perf_counter() - start)
+    @property
+    def degraded(self) -> str:
+        """'' or why the store is open read-only (e.g. "disk full: 4 KB free at /var/…")."""
+        return self._file.degraded
 
     def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        self._file.close()
 
     def __enter__(self) -> CatalogStore:
         return self.open()
@@ -240,9 +201,7 @@ class CatalogStore:
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise CatalogError(f"{self.path}: the catalog store is not open")
-        return self._db
+        return self._file.conn
 
     # ---- import ------------------------------------------------------------------------
 
@@ -271,22 +230,8 @@ class CatalogStore:
                      progress: Callable[[int], None] | None = None) -> ImportReport:
         """Import a document that already passed validate_document (load_document does)."""
         start = time.perf_counter()
-        with self._lock:
-            db = self._conn
-            try:
-                db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as e:   # e.g. another import holds the write lock
-                raise CatalogError(f"{self.path}: cannot start the import ({e}); the current "
-                                   "catalog is unchanged") from e
-            try:
-                version_id, previous, dropped = self._write(db, doc, source, progress)
-                db.execute("COMMIT")
-            except BaseException as e:
-                db.execute("ROLLBACK")
-                if isinstance(e, sqlite3.Error):   # disk full, I/O error: say what was kept
-                    raise CatalogError(f"{self.path}: import failed ({e}); the current "
-                                       "catalog is unchanged") from e
-                raise
+        with self._file.write("import") as db:
+            version_id, previous, dropped = self._write(db, doc, source, progress)
         return ImportReport(version_id, doc["catalog_version"], len(doc["items"]),
                             time.perf_counter() - start, previous, dropped)
 
@@ -356,21 +301,13 @@ class CatalogStore:
     def rollback(self) -> str:
         """Make the previous catalog current again (and the current one previous); returns the
         catalog_version now current. Raises CatalogError when there is nothing to go back to."""
-        with self._lock:
-            db = self._conn
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                current, previous = self._state(db, "current"), self._state(db, "previous")
-                if previous is None or current is None:
-                    raise CatalogError(f"{self.path}: no previous catalog version to roll "
-                                       "back to")
-                self._set_state(db, current=previous, previous=current)
-                version = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
-                                     (previous,)).fetchone()[0]
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self._file.write("rollback") as db:
+            current, previous = self._state(db, "current"), self._state(db, "previous")
+            if previous is None or current is None:
+                raise CatalogError(f"{self.path}: no previous catalog version to roll back to")
+            self._set_state(db, current=previous, previous=current)
+            version = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
+                                 (previous,)).fetchone()[0]
         return str(version)
 
     # ---- reading -----------------------------------------------------------------------
@@ -395,19 +332,14 @@ class CatalogStore:
     def current(self) -> Catalog | None:
         """The current catalog (summaries in memory, items read on demand), or None when
         nothing was imported yet."""
-        with self._lock:
-            db = self._conn
-            db.execute("BEGIN")          # one snapshot: meta and summaries of one version
-            try:
-                version_id = self._state(db, "current")
-                if version_id is None:
-                    return None
-                meta_json = db.execute("SELECT meta FROM versions WHERE id = ?",
-                                       (version_id,)).fetchone()[0]
-                rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM summaries "
-                                  "WHERE version_id = ? ORDER BY id", (version_id,)).fetchall()
-            finally:
-                db.execute("COMMIT")
+        with self._file.read() as db:     # one snapshot: meta and summaries of one version
+            version_id = self._state(db, "current")
+            if version_id is None:
+                return None
+            meta_json = db.execute("SELECT meta FROM versions WHERE id = ?",
+                                   (version_id,)).fetchone()[0]
+            rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM summaries "
+                              "WHERE version_id = ? ORDER BY id", (version_id,)).fetchall()
         summaries = _summaries(rows)
         return Catalog(meta_from_dict(json.loads(meta_json)), summaries,
                        lambda code: self.load_item(version_id, code))

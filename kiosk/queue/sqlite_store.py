@@ -10,14 +10,13 @@ power cut would be handed out again to the next citizen while the first holds it
 from __future__ import annotations
 
 import sqlite3
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.db import Migration, SqliteFile
 from kiosk.queue.model import (
     MAX_SEQ,
     AllocationRequest,
@@ -31,7 +30,6 @@ from kiosk.queue.model import (
 from kiosk.queue.owner import owner_alive
 from kiosk.queue.store import AllocationRefused, QueueStoreError
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
 STALE_ISSUING = timedelta(minutes=2)
 """An `issuing` ticket whose owner cannot be checked (another host) is void after this long:
@@ -81,76 +79,41 @@ def _ticket(row: tuple[Any, ...]) -> Ticket:
     )
 
 
+MIGRATIONS = (Migration(1, "tickets, sequences, service overrides", _SCHEMA),)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 class SqliteQueueStore:
-    """QueueStore on a SQLite file. One connection, shared by the threads of one process
-    under a lock (the UI's print worker and the screens); other processes use their own."""
+    """QueueStore on a SQLite file (kiosk.db.SqliteFile). One connection, shared by the threads
+    of one process under a lock (the UI's print worker and the screens); other processes use
+    their own."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self._file = SqliteFile(self.path, what="queue store", migrations=MIGRATIONS,
+                                error=QueueStoreError, synchronous="FULL",
+                                busy_timeout_s=BUSY_TIMEOUT_MS / 1000,
+                                unchanged="no ticket was changed")
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def open(self) -> None:
-        if self._conn is not None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-        except (sqlite3.Error, OSError) as exc:
-            raise QueueStoreError(f"queue store {self.path}: cannot open: {exc}") from exc
-        self._conn = conn
-        with self._tx() as c:
-            version = c.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise QueueStoreError(f"queue store {self.path}: schema version {version} is "
-                                      f"newer than this program's {SCHEMA_VERSION}")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    c.execute(statement)
-            c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def open(self, *, readonly: bool = False) -> None:
+        """Open, creating or upgrading the file; `readonly` (reports, checks) never writes and
+        refuses a file that does not exist yet."""
+        self._file.open(readonly=readonly)
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self._file.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise QueueStoreError(f"queue store {self.path}: cannot lock: {exc}") from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                _rollback(conn)
-                raise QueueStoreError(f"queue store {self.path}: {exc}") from exc
-            except BaseException:
-                _rollback(conn)
-                raise
+        return self._file.write("write")
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            try:
-                return self._connection().execute(sql, args).fetchall()
-            except sqlite3.Error as exc:
-                raise QueueStoreError(f"queue store {self.path}: {exc}") from exc
+        return self._file.query(sql, args)
 
     def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise QueueStoreError(f"queue store {self.path}: not open (call open() first)")
-        return self._conn
+        return self._file.conn
 
     # -- issuing -----------------------------------------------------------------------------
 
@@ -334,8 +297,3 @@ def _abandoned(owner: str, issued_at: datetime, now: datetime) -> bool:
     if alive is None:
         return now - issued_at > STALE_ISSUING
     return not alive
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    if conn.in_transaction:
-        conn.execute("ROLLBACK")

@@ -170,7 +170,7 @@ def test_a_newer_store_format_is_refused(tmp_path: Path) -> None:
     db.execute("PRAGMA user_version=99")
     db.commit()
     db.close()
-    with pytest.raises(CatalogError, match="newer than this kiosk"):
+    with pytest.raises(CatalogError, match="newer than this program"):
         CatalogStore(f).open()
 
 

@@ -112,7 +112,7 @@ def test_store_must_be_opened_and_says_so(tmp_path: Path) -> None:
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "q.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
-    with pytest.raises(QueueStoreError, match="schema version 99 is newer"):
+    with pytest.raises(QueueStoreError, match="format 99 is newer"):
         SqliteQueueStore(path).open()
 
 
@@ -194,7 +194,7 @@ def test_observed_handling_needs_enough_samples() -> None:
 
 
 def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
-    from kiosk.queue.report import tickets_today
+    from kiosk.status_sources import tickets_today
 
     cfg = make_config(tmp_path)
     assert tickets_today(cfg, NOW) == []                # no store yet: none created
@@ -227,7 +227,7 @@ def test_wait_range_always_contains_the_estimate(ahead: int, per_ticket: float) 
 
 
 def test_doctor_check_of_the_queue(tmp_path: Path) -> None:
-    from kiosk.queue.report import check_queue
+    from kiosk.status_sources import check_queue
 
     cfg = make_config(tmp_path)
     c = check_queue(cfg)
@@ -243,3 +243,25 @@ def test_doctor_check_of_the_queue(tmp_path: Path) -> None:
     secret.chmod(0o644)
     c = check_queue(cfg)
     assert not c.ok and "queue.secret_file" in c.message and c.fix == f"chmod 600 {secret}"
+
+
+def test_opening_an_existing_store_writes_nothing(tmp_path: Path) -> None:
+    """Reports and checks open the store only to read: the file must not change (it used to
+    re-run its schema and set user_version in a write transaction on every open)."""
+    import hashlib
+
+    path = tmp_path / "q.sqlite"
+    first = SqliteQueueStore(path)
+    first.open()
+    first.allocate(request())
+    first.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    for readonly in (False, True):
+        again = SqliteQueueStore(path)
+        again.open(readonly=readonly)
+        assert len(again.tickets(DAY)) == 1
+        again.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    with pytest.raises(QueueStoreError, match="cannot open"):
+        SqliteQueueStore(tmp_path / "none.sqlite").open(readonly=True)
+    assert not (tmp_path / "none.sqlite").exists()
