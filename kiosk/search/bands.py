@@ -68,15 +68,17 @@ def add(bands: Bands, band: float, ids: Iterable[int]) -> None:
         cur.update(ids)
 
 
-def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
-    """Every way one piece of text (a whole query or one of its words) finds items."""
+def piece_bands(data: IndexData, text: str, word: bool = False) -> tuple[Piece, Bands]:
+    """Every way one piece of text (a whole query or one of its words) finds items.
+    `word`: materials, departments and steps are searched only when no name, alias or
+    keyword holds it (a word's weakest fields; at 100,000 items the costliest to gather)."""
     piece = Piece(text, is_latin(text))
     bands: Bands = {}
     _name_bands(data, text, bands)
     for table, band in ((data.short, ALIAS), (data.alias, ALIAS), (data.keyword, KEYWORD),
                         (data.material, MATERIAL), (data.department, DEPARTMENT),
                         (data.step, STEP)):
-        if band <= MATERIAL and len(text) < MIN_LOW_FIELD:
+        if band <= MATERIAL and (len(text) < MIN_LOW_FIELD or (word and bands)):
             continue
         tids = table.find(text)
         if tids:
@@ -159,8 +161,11 @@ def all_of(per_piece: list[Bands]) -> Bands:
 
 
 def merge(into: Bands, other: Bands) -> None:
+    """Add `other`'s bands to `into` without changing any set either holds (the index
+    caches the bands of words it looked up)."""
     for band, ids in other.items():
-        add(into, band, ids)
+        cur = into.get(band)
+        into[band] = ids if cur is None else cur | ids
 
 
 def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:

@@ -33,13 +33,25 @@ def closest_items(data: IndexData, vocab: Vocabulary,
                 for i in ids:
                     score[i] = max(score[i], int(band))
     if not score:
-        for ch in dict.fromkeys(_CJK.findall(whole)):
-            e = vocab.lexicon.entry(ch)
-            if vocab.lexicon.is_filler(ch) or (e is not None and e.weight <= WEAK):
-                continue
-            found: set[int] = set()
-            for table in (data.name, data.short, data.alias, data.keyword):
-                found |= table.items_of(table.find(ch))
-            score.update(found)
+        return _by_characters(data, vocab, whole)
     ranked = sorted(score, key=lambda i: (-score[i], i))[:CLOSEST]
+    return [data.items[i] for i in ranked]
+
+
+def _by_characters(data: IndexData, vocab: Vocabulary, whole: str) -> list[ItemSummary]:
+    """Names and aliases sharing the most of the query's characters, counted over distinct
+    texts (a county repeats one name in every village), each text's best item shown."""
+    shared: Counter[tuple[int, int]] = Counter()
+    tables = (data.name, data.alias)
+    for ch in dict.fromkeys(_CJK.findall(whole)):
+        e = vocab.lexicon.entry(ch)
+        if vocab.lexicon.is_filler(ch) or (e is not None and e.weight <= WEAK):
+            continue
+        for k, table in enumerate(tables):
+            shared.update((k, t) for t in table.find(ch))
+    best: dict[int, int] = {}
+    for (k, t), n in shared.items():
+        item = tables[k].items[t][0]          # items are sorted: the best one first
+        best[item] = max(best.get(item, 0), n)
+    ranked = sorted(best, key=lambda i: (-best[i], i))[:CLOSEST]
     return [data.items[i] for i in ranked]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from kiosk.search import bands as B
@@ -35,6 +35,9 @@ from kiosk.search.words import Word
 VIA = 0.85           # a match only through the colloquial meaning counts this much
 MIN_COVER = 0.5      # share of the known words' weight an item must cover
 MAX_CELLS = 400      # lattice cells visited at most per query
+COMMON = 4           # a word in more than a quarter of the items is not searched as a word
+COMMON_FROM = 2000   # … in catalogs of this many items or more (a small one has no such words)
+WEAK = 0.25          # words of this lexicon weight or less (办, 申请) never make a hit alone
 
 
 def value_of(band: float) -> float:
@@ -66,7 +69,7 @@ class WordHits:
 
 
 def word_hits(word: Word, lookup: Callable[[str], tuple[B.Piece, B.Bands]],
-              direct: bool = True) -> WordHits:
+              direct: bool = True, n_items: int = 0) -> WordHits:
     """`lookup(text)` gives piece_bands of a text (cached by the index: never mutated).
     `direct=False`: the word is the whole query, already matched as one piece; only what
     it means is added (so a colloquial meaning never outranks what was typed)."""
@@ -77,14 +80,20 @@ def word_hits(word: Word, lookup: Callable[[str], tuple[B.Piece, B.Bands]],
     for text in (word.text, *word.variants) if direct else word.variants:
         piece, bands = lookup(text)
         pieces.append(piece)
+        if n_items >= COMMON_FROM and any(len(ids) * COMMON > n_items for ids in bands.values()):
+            # In a large share of the catalog (申请, 受理, 居民): it tells nothing apart, and
+            # its sets are the costliest to combine. It weighs nothing; highlights stay.
+            return WordHits(word, [], set(), set(), pieces, [])
         for band, ids in bands.items():
             by_value.setdefault(value_of(band), set()).update(ids)
             found_direct |= ids
     for m in word.means:
         piece, bands = lookup(m)
-        piece.via = word.spelled or word.text
+        piece = replace(piece, via=word.spelled or word.text)   # the cached one stays plain
         via.append(piece)
         for band, ids in bands.items():
+            if band < B.KEYWORD_PINYIN:
+                continue      # a meaning counts in names, aliases and keywords only
             by_value.setdefault(round(value_of(band) * VIA, 1), set()).update(ids)
     levels: list[tuple[float, set[int]]] = []
     seen: set[int] = set()
@@ -101,6 +110,19 @@ def weights(hits: Sequence[WordHits], n_items: int) -> list[float]:
             for h in hits]
 
 
+def major(word: Word) -> bool:
+    """A word that can make a hit: not a stray character, not a weak verb (办, 申请)."""
+    return not word.minor and word.weight > WEAK
+
+
+def _enough(ws: list[float], majors: list[bool], sets: list[set[int] | None],
+            need: float) -> bool:
+    """A cell qualifies when its words carry `need` of the weight, one of them more than a
+    stray character (照 alone never makes 营业执照 a hit for 办护照)."""
+    on = [k for k, s in enumerate(sets) if s is not None]
+    return any(majors[k] for k in on) and sum(ws[k] for k in on) + 1e-9 >= need
+
+
 def _total(hits: Sequence[WordHits], q: list[float], need: float) -> set[int]:
     """Items covering at least `need` of the weight: a union over minimal word subsets."""
     idx = [i for i, w in enumerate(q) if w > 0]
@@ -109,7 +131,8 @@ def _total(hits: Sequence[WordHits], q: list[float], need: float) -> set[int]:
     for r in range(1, len(idx) + 1):
         for combo in combinations(idx, r):
             s = frozenset(combo)
-            if sum(q[i] for i in combo) + 1e-9 < need or any(m <= s for m in minimal):
+            if sum(q[i] for i in combo) + 1e-9 < need or any(m <= s for m in minimal) or \
+                    not any(major(hits[i].word) for i in combo):
                 continue
             minimal.append(s)
             sets = sorted((hits[i].found for i in combo), key=len)
@@ -130,14 +153,15 @@ def rank(hits: Sequence[WordHits], limit: int, n_items: int
         return {}, set()
     live = [(h, w) for h, w in zip(hits, q, strict=True) if w > 0]
     lists = [[*h.levels, (0.0, None)] for h, _ in live]
-    return _walk(lists, [w for _, w in live], need, known, limit), qualified
+    majors = [major(h.word) for h, _ in live]
+    return _walk(lists, [w for _, w in live], majors, need, known, limit), qualified
 
 
 Level = tuple[float, "set[int] | None"]
 
 
-def _walk(lists: list[list[Level]], ws: list[float], need: float, known: float,
-          limit: int) -> B.Bands:
+def _walk(lists: list[list[Level]], ws: list[float], majors: list[bool], need: float,
+          known: float, limit: int) -> B.Bands:
     """Visit the lattice's cells best score first until `limit` items are placed."""
     def score(ix: tuple[int, ...]) -> float:
         return sum(ws[k] * lists[k][i][0] for k, i in enumerate(ix))
@@ -155,7 +179,7 @@ def _walk(lists: list[list[Level]], ws: list[float], need: float, known: float,
         chosen = sorted((s for s in sets if s is not None), key=len)
         if not chosen:
             break
-        if sum(ws[k] for k, s in enumerate(sets) if s is not None) + 1e-9 >= need:
+        if _enough(ws, majors, sets, need):
             cell = chosen[0].intersection(*chosen[1:]) if len(chosen) > 1 else set(chosen[0])
             cell -= got
             if cell:

@@ -53,7 +53,7 @@ def _literal(texts: Texts, joined: str, piece: Piece, found: Spans) -> None:
     q = piece.text
     if q not in joined:
         return
-    short = len(q) < MIN_LOW_FIELD
+    short = len(q) < MIN_LOW_FIELD or bool(piece.via)   # meanings: not in materials …
     for fld, text, norm in texts:
         if short and fld in LOW_FIELDS:
             continue
@@ -133,12 +133,14 @@ def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]
 
 def _because(s: ItemSummary, texts: Texts, pieces: list[Piece], matches: list[Match]
              ) -> Because | None:
-    """過世 → 注销户口: the colloquial word and the item's shortest own title (short name,
-    alias or name) holding its meaning — only when nothing the citizen typed matched."""
+    """过世 → 注销户口: the colloquial word and the item's shortest own title (short name,
+    alias or name; else a keyword) holding its meaning — only when nothing the citizen
+    typed matched."""
     if not matches or any(m.field not in ("colloquial", "synonym") for m in matches):
         return None
     titles = sorted(((t, n) for f, t, n in texts if f in ("name", "short_name", "alias")),
                     key=lambda tn: len(tn[0]))
+    titles += [(t, n) for f, t, n in texts if f == "keyword"]   # 独生子女死亡
     for piece in pieces:
         pairs = [(piece.via, piece.text)] if piece.via else \
             [(term, m) for term, means in piece.synonyms for m in means]

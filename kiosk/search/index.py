@@ -56,7 +56,7 @@ class SearchIndex:
         self._popular = popular
         self._categories = categories
         self._cache: OrderedDict[tuple[str, int], SearchResult] = OrderedDict()
-        self._words: OrderedDict[str, tuple[B.Piece, B.Bands]] = OrderedDict()
+        self._words: OrderedDict[tuple[str, bool], tuple[B.Piece, B.Bands]] = OrderedDict()
         self._lock = Lock()
 
     @classmethod
@@ -76,6 +76,11 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._data)
+
+    @property
+    def ready(self) -> bool:
+        """Always: a built index answers at once (kiosk.lookup.Searcher)."""
+        return True
 
     def search(self, query: str, limit: int = 30) -> SearchResult:
         """Hits best first; never raises for any text a citizen can type."""
@@ -106,11 +111,12 @@ class SearchIndex:
         whole = normalize_query(query)
         if not whole:
             return SearchResult(query, [], 0, self._suggest(NOTHING_TYPED))
-        piece, found = B.piece_bands(self._data, whole)
+        piece, cached = self._lookup(whole)
+        found = dict(cached)          # merged into below: the cached sets stay as they are
         pieces = [piece]
         parts = _pieces(query, whole)
         if parts:
-            per_part = [B.piece_bands(self._data, p) for p in parts]
+            per_part = [self._lookup(p) for p in parts]
             pieces += [p for p, _ in per_part]
             B.merge(found, B.all_of([b for _, b in per_part]))
         words = self._vocab.analyze(whole)
@@ -124,27 +130,35 @@ class SearchIndex:
                   pieces: list[B.Piece]) -> set[int]:
         """Add the items the words find to `found` (and their pieces, for highlighting);
         every item that qualifies, for the total."""
-        if not _worth_words(words, whole):
+        if not _worth_words(words, whole) or _page_full(found, limit):
             return set()
         alone = len(words) == 1 and words[0].text == whole
-        hits = [C.word_hits(w, self._word_lookup, direct=not alone) for w in words]
-        ranked, covered = C.rank(hits, limit + limit, len(self._data))
+        n = len(self._data)
+        hits = [C.word_hits(w, self._word_lookup, not alone, n) for w in words]
+        ranked, covered = C.rank(hits, limit + limit, n)
         B.merge(found, ranked)
         for h in hits:
             pieces += [*h.pieces, *h.via]
         return covered
 
     def _word_lookup(self, text: str) -> tuple[B.Piece, B.Bands]:
-        """piece_bands of one word, cached: typing a phrase looks its words up again on
-        every key. The cached sets are never changed (coverage copies what it keeps)."""
         with self._lock:
-            got = self._words.get(text)
+            whole = self._words.get((text, False))    # a part already looked up in full
+        return whole if whole is not None else self._lookup(text, word=True)
+
+    def _lookup(self, text: str, word: bool = False) -> tuple[B.Piece, B.Bands]:
+        """piece_bands of a text, cached: typing a phrase looks its words up again on
+        every key, and a query's parts are often its words. The cached sets are never
+        changed (B.merge and coverage make new ones)."""
+        key = (text, word)
+        with self._lock:
+            got = self._words.get(key)
             if got is not None:
-                self._words.move_to_end(text)
+                self._words.move_to_end(key)
                 return got
-        got = B.piece_bands(self._data, text)
+        got = B.piece_bands(self._data, text, word)
         with self._lock:
-            self._words[text] = got
+            self._words[key] = got
             while len(self._words) > WORD_CACHE:
                 self._words.popitem(last=False)
         return got
@@ -186,10 +200,18 @@ class SearchIndex:
 _TRAILING_LATIN = re.compile(r"[a-z]+$")
 
 
+def _page_full(found: B.Bands, limit: int) -> bool:
+    """Whether name matches of the whole query already fill the page: words rank below
+    them (coverage scores stay under B.NAME), so they could not change what is shown.
+    The total then counts the whole query's matches only."""
+    top = [ids for band, ids in found.items() if band >= B.NAME]
+    return sum(map(len, top)) >= limit and len(set().union(*top)) >= limit
+
+
 def _worth_words(words: list[Word], whole: str) -> bool:
     """Whether the words can find more than the whole query as one piece already does."""
-    if not words:
-        return False
+    if not any(C.major(w) for w in words):
+        return False      # only stray characters and weak verbs: they never make a hit
     if len(words) > 1:
         return True
     w = words[0]

@@ -57,6 +57,7 @@ class Word:
     weight: float = 1.0
     typed: str = ""            # the letters as typed, when corrected (ganling → gaoling)
     variants: tuple[str, ...] = field(default=())   # the same word in digits (八十岁 → 80岁)
+    minor: bool = False        # one character no dictionary knows: never enough by itself
 
 
 def _spellings(word: str) -> list[tuple[str, str]]:
@@ -140,9 +141,10 @@ class Vocabulary:
             variants = (d,) if d != w else ()
             if e is not None:
                 out.append(Word(w, False, w, e.means, e.weight, variants=variants))
+            elif len(w) == 1 and self._weights.get(w, 0) < CURATED:
+                out.append(Word(w, False, w, (), 0.5, variants=variants, minor=True))
             else:
-                out.append(Word(w, False, w, (), 1.0 if len(w) > 1 else 0.5,
-                                variants=variants))
+                out.append(Word(w, False, w, (), 1.0, variants=variants))
         return out
 
     # ---- pinyin ------------------------------------------------------------------------
@@ -270,6 +272,12 @@ class Vocabulary:
                 out += self._latin(run, not out, loose)
             else:
                 out += self._chinese(run)
+        if len(out) == 1 and not out[0].latin and len(out[0].text) >= 4 and not out[0].means:
+            # One long dictionary word (a catalog term, 农村建房审批): its own words too, so
+            # an item holding them apart (农村建房… in the name, 审批 a keyword) is found.
+            whole = out[0].text
+            out += [Word(w, False, w) for w in dict.fromkeys(self._tk.cut_for_search(
+                whole, HMM=False)) if w != whole and len(w) > 1]
         return out[:MAX_WORDS]
 
     def words_for(self, letters: str) -> list[str]:
