@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from kiosk.search import SearchResult
 
 FIELD_LABELS = {"name": "名称", "short_name": "简称", "alias": "别名", "keyword": "关键词",
-                "synonym": "俗称", "colloquial": "口语", "material": "材料", "department": "部门", "step": "环节",
+                "synonym": "俗称", "colloquial": "口语",
+                "material": "材料", "department": "部门", "step": "环节",
                 "pinyin": "拼音", "initials": "首字母"}
 
 
@@ -86,8 +87,9 @@ def _print_human(result: SearchResult) -> None:
         return
     print(f"找到 {result.total} 项，列出最相关的 {len(result.hits)} 项：")
     for n, hit in enumerate(result.hits, 1):
-        name_spans = [s for m in hit.matches if m.text == hit.name
-                      and m.field in ("name", "pinyin", "initials", "synonym", "colloquial") for s in m.spans]
+        lit = ("name", "pinyin", "initials", "synonym", "colloquial")
+        name_spans = [s for m in hit.matches if m.text == hit.name and m.field in lit
+                      for s in m.spans]
         print(f"{n:>3}. {mark(hit.name, merge_spans(name_spans))}  [{hit.code}] {hit.score:g}")
         if hit.because is not None:
             print(f"       {hit.because.line()}")

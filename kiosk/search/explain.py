@@ -128,6 +128,9 @@ def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]
     order = {f: i for i, f in enumerate(FIELD_ORDER)}
     keys = sorted(found, key=lambda k: order[k[0]])
     matches = [Match(fld, text, merge_spans(found[fld, text])) for fld, text in keys]
+    if any(m.field not in ("colloquial", "synonym") for m in matches):
+        # What was typed matched: light that, not what a colloquial word also means.
+        return [m for m in matches if m.field != "colloquial"], None
     return matches, _because(s, texts, pieces, matches)
 
 

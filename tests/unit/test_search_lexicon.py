@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,8 +28,8 @@ SAMPLE = ROOT / "assets" / "catalog" / "sample-catalog.json"
 EVAL = ROOT / "tests" / "data" / "search-eval.json"
 
 
-def _doc() -> dict[str, object]:
-    data: dict[str, object] = json.loads(SHIPPED.read_text(encoding="utf-8"))
+def _doc() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SHIPPED.read_text(encoding="utf-8"))
     return data
 
 
