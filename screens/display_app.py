@@ -7,17 +7,23 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Any
 
 from kiosk.catalog.catalog import Catalog
 from kiosk.catalog.model import CatalogMeta
 from kiosk.config import Config
+from kiosk.search.results import SearchResult
 from screens.app import App
 
 
 class NoSearch:
-    def search(self, query: str, limit: int) -> Any:
-        return []
+    """The Searcher of a screen that searches nothing."""
+
+    @property
+    def ready(self) -> bool:
+        return True
+
+    def search(self, query: str, limit: int) -> SearchResult:
+        return SearchResult(query, [], 0)
 
     def complete(self, prefix: str, limit: int) -> list[str]:
         return []
