@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-REFERRALS = ("联系大厅工作人员", "联系工作人员", "咨询工作人员", "找工作人员", "服务窗口", "请到窗口")
+REFERRALS = ("联系大厅工作人员", "联系工作人员", "咨询工作人员", "找工作人员", "服务窗口",
+             "请到窗口")
 MESSAGE_MODULES = {"kiosk/messages.py", "kiosk/queue/messages.py", "devices/messages.py",
                    # the A4 printer's IPP-reason table is its wording module
                    "devices/document_printer/reasons.py"}
