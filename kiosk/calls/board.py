@@ -104,6 +104,22 @@ class Board:
         self.known = True
         self.touch(now)
 
+    def update_counts(self, services: list[dict[str, Any]]) -> bool:
+        """People waiting per service, re-read from the service; True if anything changed."""
+        changed = False
+        for raw in services:
+            svc = self.services.get(str(raw.get("prefix", "")))
+            if svc is None:
+                continue
+            waiting = int(raw.get("waiting") or 0)
+            is_open = bool(raw.get("open", raw.get("is_open", True)))
+            if (svc.waiting, svc.open) != (waiting, is_open):
+                svc.waiting, svc.open = waiting, is_open
+                changed = True
+        if changed:
+            self.version += 1
+        return changed
+
     def apply(self, ev: HallEvent, now: datetime) -> CallView | None:
         """One event, in order; returns the call if it is one. Events at or before
         `last_event_id` were seen already and change nothing."""

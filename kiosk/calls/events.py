@@ -50,6 +50,10 @@ class HallEvent:
 
 
 CALL_TYPES = {"ticket.called", "ticket.recalled"}
+QUEUE_TYPES = {"ticket.issued", "ticket.printed", "ticket.verify", "ticket.called",
+               "ticket.no_show", "ticket.transferred", "ticket.void", "queue.reset",
+               "service.override"}
+"""Events after which the people waiting per service may have changed."""
 
 
 class EventFormatError(ValueError):

@@ -37,6 +37,10 @@ class FeedSink(Protocol):
 
     def lost(self) -> None: ...
 
+    def counts(self, services: list[dict[str, Any]]) -> None: ...
+
+    counts_due: bool
+
     @property
     def last_event_id(self) -> int: ...
 
@@ -45,6 +49,7 @@ class FeedSink(Protocol):
 class FeedPaths:
     snapshot: str = "/api/state"
     stream: str = "/api/events"
+    services: str = "/api/services"
 
 
 @dataclass
@@ -90,6 +95,7 @@ class HallFeed:
         self._client_factory = client or self._default_client
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._counter: threading.Thread | None = None
         self._response: httpx.Response | None = None
         self.connects = 0
         self.snapshots = 0
@@ -102,14 +108,35 @@ class HallFeed:
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="hall-feed", daemon=True)
         self._thread.start()
+        self._counter = threading.Thread(target=self._counts, name="hall-counts", daemon=True)
+        self._counter.start()
+
+    def _counts(self, every_s: float = 0.25) -> None:
+        """After events that changed a queue without carrying its count, re-read the counts
+        (at most four times a second, however many tickets were issued meanwhile)."""
+        with self._client_factory() as client:
+            while not self._stop.wait(every_s):
+                if not self.sink.counts_due:
+                    continue
+                self.sink.counts_due = False
+                try:
+                    r = client.get(self.paths.services)
+                    r.raise_for_status()
+                    services = r.json().get("services")
+                except (httpx.HTTPError, OSError, ValueError, AttributeError):
+                    self.sink.counts_due = True       # again when the link is back
+                    continue
+                if isinstance(services, list):
+                    self.sink.counts(services)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         response = self._response
         if response is not None:
             response.close()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._counter):
+            if thread is not None:
+                thread.join(timeout)
 
     def drop(self) -> None:
         """Cut the current connection (tests: a forced reconnect)."""

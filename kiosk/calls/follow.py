@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from kiosk.calls.board import Board, CallView
-from kiosk.calls.events import HallEvent
+from kiosk.calls.events import QUEUE_TYPES, HallEvent
 from kiosk.speech.phrases import Call
 
 
@@ -41,6 +41,7 @@ class Follower:
         self._skew = timedelta(0)       # service clock minus ours, from its keep-alives
         self.spoken_keys = 0
         self.quiet_keys = 0
+        self.counts_due = False         # an event changed a queue without saying its count
 
     # ---- FeedSink --------------------------------------------------------------------------
     def snapshot(self, snap: dict[str, Any]) -> None:
@@ -55,6 +56,8 @@ class Follower:
     def event(self, ev: HallEvent) -> None:
         with self.lock:
             call = self.board.apply(ev, self.wall_clock())
+            if ev.type in QUEUE_TYPES and not isinstance(ev.data.get("waiting"), dict):
+                self.counts_due = True
             spoken = False
             if call is not None and self.announce is not None:
                 key = str(ev.id)
@@ -68,6 +71,13 @@ class Follower:
         self.on_change()
         if call is not None:
             self.on_call(call, spoken)
+
+    def counts(self, services: list[dict[str, Any]]) -> None:
+        """People waiting per service, re-read after events that changed them."""
+        with self.lock:
+            changed = self.board.update_counts(services)
+        if changed:
+            self.on_change()
 
     def alive(self, server_now: str | None = None) -> None:
         with self.lock:
@@ -104,4 +114,7 @@ class Follower:
             except ValueError:
                 return
             then = then if then.tzinfo else then.astimezone()
-            self._skew = then - self.wall_clock()
+            skew = then - self.wall_clock()
+            # The keep-alive's time is whole seconds and a moment old: only a real difference
+            # between the two clocks (a PC set wrong) counts, not that rounding.
+            self._skew = skew if abs(skew) > timedelta(seconds=1.5) else timedelta(0)

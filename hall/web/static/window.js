@@ -82,14 +82,15 @@
                                                    Date.parse(since)) / 60000)) : null;
     const check = t.priority === "declared" ? (CHECK[t.declared] || "优先：请核验 " + t.declared)
       : t.priority === "age" ? "高龄优先（取号时已按身份证核验）" : "";
-    box.replaceChildren(
+    box.replaceChildren(...[
       E("div", { class: "number", id: "current-number" }, t.number),
       E("div", { class: "service" }, svc, t.priority ? "  · 优先" : ""),
       E("span", { class: "state" }, STATE[t.state] || t.state),
       check ? E("div", { class: "check" }, check) : null,
       E("div", { class: "facts" },
         E("span", {}, "已等 ", E("b", {}, waited === null ? "—" : String(waited)), " 分钟"),
-        E("span", {}, "已呼叫 ", E("b", { id: "current-calls" }, String(t.calls || 0)), " 次")));
+        E("span", {}, "已呼叫 ", E("b", { id: "current-calls" }, String(t.calls || 0)), " 次"))
+    ].filter(Boolean));
   }
 
   function serviceName(prefix) {
