@@ -10,6 +10,26 @@
   const board = { known: false, live: false, hall: "", windows: {}, services: {}, calls: [],
                   last: 0, lastUpdate: null, staleSince: null };
   let audio = null;
+  const QUEUE_TYPES = new Set(["ticket.issued", "ticket.printed", "ticket.verify", "ticket.called",
+    "ticket.no_show", "ticket.transferred", "ticket.void", "queue.reset", "service.override"]);
+
+  /** People waiting per service, re-read after events that changed a queue without saying
+      the count (at most four times a second). */
+  let countsTimer = null;
+  function countsSoon() {
+    if (countsTimer) return;
+    countsTimer = setTimeout(async () => {
+      countsTimer = null;
+      try {
+        const r = await Hall.api("GET", "/api/services", undefined, { tries: 1 });
+        for (const v of r.services || []) {
+          const s = board.services[v.prefix];
+          if (s) { s.waiting = v.waiting; s.open = v.is_open !== false; }
+        }
+        render();
+      } catch (e) { countsSoon(); }
+    }, 250);
+  }
 
   function applySnapshot(s) {
     board.hall = s.hall || board.hall;
@@ -40,6 +60,8 @@
     const d = Hall.dataOf(ev);
     if (d.waiting && typeof d.waiting === "object") {
       for (const [p, n] of Object.entries(d.waiting)) if (board.services[p]) board.services[p].waiting = n;
+    } else if (QUEUE_TYPES.has(ev.type)) {
+      countsSoon();
     }
     const t = Hall.ticketOf(ev), w = Hall.windowOf(ev);
     if ((ev.type === "ticket.called" || ev.type === "ticket.recalled") && t && w) {
@@ -63,7 +85,7 @@
   function render() {
     const E = Hall.el;
     $("hall").textContent = board.hall || cfg.hallName || "";
-    $("clock").textContent = Hall.dateText() + "  " + Hall.hhmm();
+    $("clock").replaceChildren(Hall.el("span", { class: "date" }, Hall.dateText() + "  "), Hall.hhmm());
     const newest = newestPerWindow(4);
     const main = $("main");
     main.replaceChildren();

@@ -45,14 +45,15 @@
     const r = S.report;
     if (!r) return;
     $("report-day").textContent = r.day || "";
-    const all = r.totals || r.all || {};
+    const all = r.total || {};
     const fig = (label, v) => E("span", {}, label, E("b", {}, v === undefined ? "—" : String(v)));
-    const secs = (x) => (x === null || x === undefined) ? "—" : Math.round(x / 60) + " 分钟";
-    const w = all.wait || {}, h = all.handling || {};
+    const secs = (d) => (!d || d.p50 === null || d.p50 === undefined) ? "—"
+      : (d.p50 < 90 ? Math.round(d.p50) + " 秒" : Math.round(d.p50 / 60) + " 分钟");
+    const w = all.wait_s, h = all.handling_s;
     $("report").replaceChildren(E("div", { class: "figures", id: "report-figures" },
       fig("取号", all.issued), fig("办完", all.served), fig("过号", all.no_show),
       fig("转移", all.transferred), fig("作废", all.void),
-      fig("等候（中位）", secs(w.p50)), fig("办理（中位）", secs(h.p50))));
+      fig("等候（中位）", secs(w)), fig("办理（中位）", secs(h))));
   }
 
   function renderRatings() {
@@ -149,6 +150,10 @@
                        new Date().toISOString().slice(0, 10) + ".csv" });
     document.body.append(a); a.click(); a.remove();
   });
+
+  // A 差评 shows at once: the stream's rating events, and (where the service does not send
+  // them) a look every 5 seconds.
+  setInterval(() => { if (S.stream && S.live) loadRatings().catch(() => null); }, 5000);
 
   const saved = sessionStorage.getItem("hall-manager");
   if (saved && Hall.token()) start(saved);

@@ -9,7 +9,7 @@
   const $ = (id) => document.getElementById(id);
   const E = Hall.el;
   const cfg = document.body.dataset;
-  const S = { info: null, staff: "", name: "", window: 0, view: null, waiting: [], today: null,
+  const S = { info: null, staff: "", name: "", window: 0, view: null, waiting: null, today: null,
               live: false, busy: false, lastRecall: 0, stream: null, lostAt: null };
   const CHECK = {
     "残疾人": "请查看残疾人证", "军人": "请查看军人、退役军人或消防救援人员证件",
@@ -43,7 +43,7 @@
       case "start": return !!t && t.state === "called" && !paused();
       case "no-show": return !!t && t.state === "called";
       case "transfer": case "finish": return !!t;
-      case "pause": return true;
+      case "pause": return paused() || !t;      // the hall pauses a window with none open
       default: return true;
     }
   }
@@ -99,7 +99,13 @@
   }
 
   function renderWaiting() {
-    $("waiting-count").textContent = "（" + S.waiting.length + " 人）";
+    if (S.waiting === null) {            // not read yet: say so, never "nobody is waiting"
+      $("waiting-count").textContent = "";
+      $("waiting").replaceChildren(E("p", { class: "muted" }, "正在读取…"));
+      return;
+    }
+    $("waiting-count").textContent = "（" + S.waiting.length + " 人）" +
+      (S.stream && !S.live ? " · 连接中断前的情况" : "");
     $("waiting").replaceChildren(S.waiting.length
       ? E("div", { class: "numbers", id: "waiting-numbers" },
           ...S.waiting.map((t) => E("span", {}, t.number)))
@@ -108,7 +114,7 @@
 
   function renderToday() {
     const d = S.today;
-    if (!d) { $("today").replaceChildren(); return; }
+    if (!d) { $("today").replaceChildren(E("p", { class: "muted" }, "正在读取…")); return; }
     $("today").replaceChildren(E("dl", { id: "today-counts" },
       E("dt", {}, "本窗口已办完"), E("dd", {}, d.done + " 人"),
       E("dt", {}, "本窗口过号"), E("dd", {}, d.noShow + " 人"),
@@ -144,6 +150,7 @@
                                  { requestId });
       showError(null);
       if (res.window) S.view = res.window;
+      if (action === "finish" || action === "no-show" || action === "transfer") S.todayAt = 0;
       await refresh();
       return res;
     } finally {
@@ -258,19 +265,29 @@
         const queues = await Promise.all((S.view.services || []).map((p) =>
           Hall.api("GET", "/api/queue/" + encodeURIComponent(p))));
         S.waiting = queues.flatMap((q) => q.tickets || []);
-        const all = (await Hall.api("GET", "/api/tickets")).tickets || [];
-        const mine = all.filter((x) => x.window === S.window);
-        const services = new Set(S.view.services || []);
-        S.today = { done: mine.filter((x) => x.state === "done").length,
-                    noShow: mine.reduce((n, x) => n + (x.no_shows || 0), 0),
-                    transferred: all.filter((x) => x.transfers && x.staff === S.staff).length,
-                    issued: all.filter((x) => services.has(x.service_prefix) && x.state !== "void").length };
+        if (Date.now() - S.todayAt > TODAY_EVERY_MS) await loadToday();
       } catch (e) {
         if (e.status === 401) logoutLocal("登录已失效，请重新登录。");
       } finally { refreshing = null; render(); }
     })();
     return refreshing;
   }
+
+  // Today's counts come from the day's tickets. Read at most once a minute: the service's
+  // ticket list also answers kiosks, and a staff token tried there first counts as a refusal.
+  const TODAY_EVERY_MS = 60000;
+  S.todayAt = 0;
+  async function loadToday() {
+    S.todayAt = Date.now();
+    const all = (await Hall.api("GET", "/api/tickets")).tickets || [];
+    const mine = all.filter((x) => x.window === S.window);
+    const services = new Set(S.view.services || []);
+    S.today = { done: mine.filter((x) => x.state === "done").length,
+                noShow: mine.reduce((n, x) => n + (x.no_shows || 0), 0),
+                transferred: all.filter((x) => x.transfers && x.staff === S.staff).length,
+                issued: all.filter((x) => services.has(x.service_prefix) && x.state !== "void").length };
+  }
+  setInterval(() => { if (S.view && S.live) loadToday().then(render).catch(() => null); }, TODAY_EVERY_MS);
 
   let timer = null;
   function soon() { clearTimeout(timer); timer = setTimeout(refresh, 120); }
@@ -337,7 +354,7 @@
     Hall.setToken("");
     sessionStorage.removeItem("hall-session");
     if (S.stream) S.stream.close();
-    S.stream = null; S.view = null; S.live = false;
+    S.stream = null; S.view = null; S.live = false; S.waiting = null; S.today = null;
     $("work-view").classList.add("hidden");
     $("login-view").classList.remove("hidden");
     $("login-error").textContent = message;
