@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from kiosk.config import Config
 from kiosk.errors import QueueError
 from kiosk.maintenance.doctor import Check, CheckFn
 from kiosk.maintenance.status import DeviceReport, Probe, StatusReport, collect, plain_words
-from kiosk.queue.model import TicketState, queue_day
+from kiosk.queue.model import TicketState
 
 
 def probe_receipt_printer(cfg: Config) -> DeviceReport:
@@ -114,20 +113,20 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
             "items": cur["items"], "imported_at": cur["imported_at"]}
 
 
-def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per configured service: prefix, name, issued (not void), waiting, void, last."""
-    path = cfg.path(cfg.queue.db)
-    if not path.exists():
+def tickets_today(cfg: Config) -> list[dict[str, Any]]:
+    """One row per service of the hall: prefix, name, issued (not void), waiting, void, last.
+    Read-only: no store is created, no recovery runs."""
+    if not cfg.queue.server and not cfg.path(cfg.queue.db).exists():
         return []
-    day = queue_day(now or datetime.now(), cfg.queue.reset_hour)
     store = queue_store(cfg)
     store.open(readonly=True)
     try:
-        tickets = store.tickets(day)
+        services = store.services()
+        tickets = store.tickets()
     finally:
         store.close()
     rows = []
-    for svc in cfg.services:
+    for svc in services:
         mine = [t for t in tickets if t.service_prefix == svc.prefix]
         rows.append({
             "prefix": svc.prefix, "name": svc.name,
@@ -198,7 +197,7 @@ def check_queue(cfg: Config) -> Check:
     store = queue_store(cfg)
     try:
         store.open(readonly=True)
-        count = len(store.tickets(queue_day(datetime.now(), cfg.queue.reset_hour)))
+        count = len(store.tickets())
     except QueueError as exc:
         return Check(name, False, str(exc), f"检查 {path}（queue.db）的权限和磁盘空间")
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
+from hall import commands as hall
 from kiosk.cli import Registrar, run
 from kiosk.commands import (
     admin,
@@ -17,6 +18,7 @@ from kiosk.commands import (
     catalog,
     config,
     copy,
+    counter,
     demo,
     doctor,
     forms,
@@ -41,6 +43,8 @@ COMMANDS: tuple[Registrar, ...] = (
     print_cmd.register,
     card.register,
     ticket.register,
+    counter.register,
+    hall.register,
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
