@@ -16,6 +16,7 @@ from kiosk.maintenance.usb import CatalogCandidate
 class ActionResult:
     ok: bool
     message: str
+    confirm: str = ""    # not done yet: ask staff this (yes → the same action, confirmed)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class MaintenanceBackend(Protocol):
 
     def usb_catalogs(self) -> list[CatalogCandidate]: ...
 
-    def import_catalog(self, path: Path) -> ActionResult: ...
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult: ...
 
     def services(self) -> list[ServiceToggle]: ...
 
