@@ -146,14 +146,14 @@ def bench_confirm_to_last_byte(n: int) -> dict[str, Any]:
     the last byte (its decoder saw the cut)."""
     try:
         from devices.sim.printer import VirtualPrinter
-        from kiosk.queue.printer import TicketPrinter
+        from kiosk import bootstrap
     except ImportError as exc:
         return {"measured": False, "why": f"virtual printer not in this build ({exc})"}
     samples, returned = [], []
     with tempfile.TemporaryDirectory() as d, VirtualPrinter(None) as vp:
         port = vp.start()
         cfg = config(Path(d), f"tcp://127.0.0.1:{port}")
-        with TicketPrinter(cfg) as printer:
+        with bootstrap.ticket_printer(cfg) as printer:
             q = QueueService(cfg, SqliteQueueStore(Path(d) / "p.sqlite"), printer,
                              clock=lambda: NOW, repeat_guard_s=0)
             q.open()

@@ -1,6 +1,7 @@
-"""`kiosk …`: the command line. Each command group lives in its own module under
-kiosk/commands/ and registers itself; this module only assembles them and turns errors into
-clear messages and exit codes.
+"""`kiosk …`: the command line's machinery. Each command group lives in its own module (under
+kiosk/commands/, screens/commands.py, hall/commands.py …) and registers itself; township/cli.py
+lists them (the top layer may import every package); this module builds the parser and turns
+errors into clear messages and exit codes.
 
 Exit codes: 0 ok, 1 the command ran and found problems (e.g. an invalid catalog),
 2 usage or configuration error, 3 a device or store failure.
@@ -9,36 +10,19 @@ Exit codes: 0 ok, 1 the command ran and found problems (e.g. an invalid catalog)
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from kiosk import __version__
 from kiosk.errors import KIOSK_ERRORS, ConfigError
 
-# Each module exposes `register(subparsers)`. Modules import heavy dependencies (pygame,
-# pyserial, escpos) inside their handlers, so `kiosk --help` and `kiosk search` stay fast.
-COMMAND_MODULES = [
-    "kiosk.commands.run",
-    "kiosk.commands.screenshots",
-    "kiosk.commands.config",
-    "kiosk.commands.demo",
-    "kiosk.commands.sim",
-    "kiosk.commands.admin",
-    "kiosk.commands.catalog",
-    "kiosk.commands.show",
-    "kiosk.commands.search",
-    "kiosk.commands.print_cmd",
-    "kiosk.commands.card",
-    "kiosk.commands.ticket",
-    "kiosk.commands.copy",
-    "kiosk.commands.forms",
-    "kiosk.commands.doctor",
-]
+Registrar = Callable[[Any], None]
+"""Adds one sub-command to the `kiosk` parser (township/cli.py lists them all)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[Registrar]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="乡镇便民服务中心自助终端 — self-service kiosk for township service halls",
@@ -51,13 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="log level for this command (default: from kiosk.toml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for register in commands:
+        register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def run(commands: Sequence[Registrar], argv: Sequence[str] | None = None) -> int:
+    """Parse argv, run the chosen command, and turn errors into messages and exit codes."""
+    parser = build_parser(commands)
     args = parser.parse_args(argv)
     if args.log_level:
         logging.basicConfig(level=args.log_level, stream=sys.stderr,
@@ -83,6 +68,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

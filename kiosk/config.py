@@ -81,6 +81,19 @@ class CatalogConfig:
                         "Catalog imported when the store is empty, and again when this file "
                         "changes while it is the current catalog's source ('' for none).")
     forms_dir: str = setting("assets/forms", "Folder of the catalog's form files (PDF).")
+    update_root: str = setting("", "The county's root metadata (metadata/1.root.json from "
+                                   "`kiosk county keys init`), shipped with the kiosk: signed "
+                                   "catalog updates are trusted from it ('' for none).")
+    update_url: str = setting("", "The county's update repository over HTTP, e.g. "
+                                  "http://county.example:8470/repo ('' for none).",
+                              pattern=r"(https?://.+)?")
+    update_stick: bool = setting(True, "Also look for the county's update repository on a USB "
+                                       "drive (a folder holding metadata/ and targets/).")
+    update_every_h: float = setting(6.0, "Hours between background update checks (one at start; "
+                                         "never during a citizen's visit).",
+                                    min=0.25, max=720.0)
+    sync_dir: str = setting("var/sync", "Folder of the update client: trusted metadata, "
+                                        "verified downloads, the last check's state.")
 
 
 @dataclass(frozen=True)
@@ -348,11 +361,9 @@ def _path_problems(cfg: Config) -> list[str]:
 
 
 def _pin_problems(cfg: Config) -> list[str]:
-    from kiosk.maintenance.pin import hash_problem
-
     m = cfg.maintenance
     out = []
-    problem = hash_problem(m.pin_hash) if m.pin_hash else ""
+    problem = cc.pin_hash(m.pin_hash) if m.pin_hash else ""
     if problem:
         out.append(f"maintenance.pin_hash: {problem} (set it with `kiosk admin set-pin`), "
                    f'got "{m.pin_hash[:20]}…"')

@@ -11,6 +11,7 @@ visit.
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import SplitResult, parse_qs, urlsplit
@@ -131,3 +132,23 @@ def file_path(value: str, resolved: Path) -> str:
     if problem:
         return problem
     return "expected a file, but this is a folder" if resolved.is_dir() else ""
+
+
+def pin_hash(stored: str) -> str:
+    """'' when `stored` is a hash kiosk.maintenance.pin.verify_pin can use; else what is
+    wrong (a hand-edited or truncated pin_hash would lock staff out of maintenance mode
+    silently)."""
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return "expected scrypt$N$r$p$salt$hash"
+    try:
+        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+        salt = base64.b64decode(parts[4], validate=True)
+        digest = base64.b64decode(parts[5], validate=True)
+    except ValueError:
+        return "expected scrypt$N$r$p$salt$hash with numbers and base64"
+    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 64 and 1 <= p <= 16):
+        return "expected scrypt costs N a power of two up to 2^20, r ≤ 64, p ≤ 16"
+    if len(salt) < 8 or len(digest) < 16:
+        return "expected a salt of at least 8 and a hash of at least 16 bytes"
+    return ""

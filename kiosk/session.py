@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from devices.id_reader.record import IdCardRecord
+
 
 class IdleState(Enum):
     ACTIVE = "active"        # someone touched the screen recently
@@ -26,7 +28,7 @@ class _Visit:
     """Everything that belongs to one person; replaced whole by `end()`."""
 
     elder_mode: bool
-    card: Any = None                    # the ID card record (masked wherever it is shown)
+    card: IdCardRecord | None = None    # the ID card record (masked wherever it is shown)
     query: str = ""                     # last search text
     viewed: list[str] = field(default_factory=list)   # item codes opened in this visit
     extra: dict[str, Any] = field(default_factory=dict)  # other flows' per-visit state
@@ -60,11 +62,11 @@ class Session:
         self._visit.elder_mode = on
 
     @property
-    def card(self) -> Any:
+    def card(self) -> IdCardRecord | None:
         return self._visit.card
 
     @card.setter
-    def card(self, record: Any) -> None:
+    def card(self, record: IdCardRecord | None) -> None:
         self._visit.card = record
 
     @property
@@ -88,10 +90,10 @@ class Session:
         return self._visit == _Visit(elder_mode=self.elder_default)
 
     def end(self) -> None:
-        """Wipe the visit. The card record and every per-visit object in `extra` (e.g. a copy
-        job's scans, kiosk.copies.service.CopyJob) get a chance to scrub themselves first
-        (their own `wipe()`, if they have one), then every reference is dropped."""
-        for held in (self._visit.card, *self._visit.extra.values()):
+        """Wipe the visit. Every per-visit object in `extra` (e.g. the copy flow's scans) gets
+        a chance to scrub itself first (its own `wipe()`, if it has one), then every reference
+        is dropped — the card record's too (it is immutable: dropping it is the wipe)."""
+        for held in self._visit.extra.values():
             wipe = getattr(held, "wipe", None)
             if callable(wipe):
                 wipe()

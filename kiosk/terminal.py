@@ -1,5 +1,6 @@
-"""This terminal's devices and services, opened from kiosk.toml and shared by every flow
-(guide printing, tickets, forms, copies) and by maintenance mode.
+"""This terminal's devices and services, shared by every flow (guide printing, tickets,
+forms, copies) and by maintenance mode. kiosk.bootstrap.terminal() builds them from kiosk.toml;
+the Terminal takes what it is given and opens it.
 
 Opening never fails for a device: a printer that is off is OFFLINE and is retried by its
 driver; the kiosk still starts and says plainly what is unavailable. Device threads put
@@ -14,20 +15,17 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
 from devices.id_reader.events import ReaderStatusChanged
 from devices.id_reader.reader import IdReader
-from devices.outcome import JobOutcome
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.status import DeviceState, PaperState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
-from kiosk.queue.sqlite_store import SqliteQueueStore
-from kiosk.receipts.service import open_receipt_printer, print_ticket
-from kiosk.receipts.ticket import TicketSlip
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
@@ -36,16 +34,34 @@ SNAPSHOT_EVERY_S = 30.0
 A4_POLL_S = 15.0
 
 
+@dataclass
+class TerminalParts:
+    """What a Terminal runs, built by kiosk.bootstrap (none of it opened yet). A device that is
+    disabled in kiosk.toml is None; one that could not even be built is None with its reason
+    in `problems` (shown in maintenance mode as a hardware error)."""
+
+    events: queue.Queue[Any] = field(default_factory=queue.Queue)
+    receipt: ReceiptPrinter | None = None
+    reader: IdReader | None = None
+    a4: CupsPrinter | None = None
+    queue: QueueService | None = None
+    usage: UsageCounters | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
 class Terminal:
-    def __init__(self, cfg: Config, notify: Callable[[object], None] | None = None) -> None:
+    def __init__(self, cfg: Config, parts: TerminalParts,
+                 notify: Callable[[object], None] | None = None) -> None:
         self.cfg = cfg
         self.notify = notify
-        self.events: queue.Queue[Any] = queue.Queue()
-        self.receipt: ReceiptPrinter | None = None
-        self.reader: IdReader | None = None
-        self.a4: CupsPrinter | None = None
-        self.queue: QueueService | None = None
-        self.usage = UsageCounters(cfg.path(USAGE_FILE))   # per-day counts (docs/usage-counters.md)
+        self.events = parts.events
+        self.receipt = parts.receipt
+        self.reader = parts.reader
+        self.a4 = parts.a4
+        self.queue = parts.queue
+        # per-day counts (docs/usage-counters.md); bootstrap gives one, a bare test rig may not
+        self.usage = parts.usage or UsageCounters(cfg.path(USAGE_FILE))
+        self._problems = dict(parts.problems)
         self.started_at = time.time()
         self._reports: dict[str, DeviceReport] = {}
         self._errors: dict[str, str] = {}
@@ -55,6 +71,10 @@ class Terminal:
 
     # ---- life cycle ---------------------------------------------------------------------------
     def open(self) -> None:
+        for name, problem in self._problems.items():
+            log.error("%s could not be built: %s", name, problem)
+            self._set(DeviceReport.of(name, DeviceState.HW_ERROR, last_error="无法打开",
+                                      detail=problem))
         for name, opener in (("receipt_printer", self._open_receipt),
                              ("id_reader", self._open_reader),
                              ("document_printer", self._open_a4),
@@ -84,35 +104,26 @@ class Terminal:
                     log.warning("close failed: %s: %s", type(exc).__name__, exc)
 
     def _open_receipt(self) -> None:
-        self.receipt = open_receipt_printer(self.cfg, events=self.events)
-        self.receipt.start_monitor()
+        if self.receipt is not None:
+            self.receipt.open()
+            self.receipt.start_monitor()
 
     def _open_reader(self) -> None:
-        r = self.cfg.id_reader
-        if not r.enabled:
+        if not self.cfg.id_reader.enabled:
             self._set(DeviceReport.disabled("id_reader"))
-            return
-        self.reader = IdReader(r.port, r.baudrate, r.poll_interval_s, self.events)
-        self.reader.open(poll=True)
+        elif self.reader is not None:
+            self.reader.open(poll=True)
 
     def _open_a4(self) -> None:
-        from kiosk.devices_a4 import document_printer
-
-        if not self.cfg.document_printer.enabled:
+        if self.a4 is None:
             self._set(DeviceReport.disabled("document_printer"))
             return
-        self.a4 = document_printer(self.cfg, events=self.events).open()
+        self.a4.open()
         self.events.put(self.a4.status().update())
 
     def _open_queue(self) -> None:
-        store = SqliteQueueStore(self.cfg.path(self.cfg.queue.db))
-        self.queue = QueueService(self.cfg, store, self.print_ticket)
-        self.queue.open()
-
-    def print_ticket(self, slip: TicketSlip) -> JobOutcome:
-        if self.receipt is None:
-            return JobOutcome(False, "receipt printer not open", "打印机暂时无法使用。")
-        return print_ticket(self.receipt, slip)
+        if self.queue is not None:
+            self.queue.open()
 
     # ---- device state -------------------------------------------------------------------------
     def reports(self) -> list[DeviceReport]:

@@ -11,10 +11,10 @@ import logging
 import threading
 from datetime import datetime
 
+from kiosk.bootstrap import terminal as build_terminal
 from kiosk.config import Config
 from kiosk.logsetup import setup_logging
 from kiosk.maintenance.power import RESTART_EXIT_CODE, NightlyRestart, disable_blanking
-from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
 from screens.main import build_app
@@ -40,7 +40,7 @@ def run_kiosk(cfg: Config, windowed: bool = False) -> int:
     setup_logging(cfg.path(cfg.logging.dir), cfg.logging.level, cfg.logging.max_bytes,
                   cfg.logging.backups)
     disable_blanking()
-    terminal = Terminal(cfg)
+    terminal = build_terminal(cfg)
     terminal.open()
     app = build_app(cfg, windowed, KioskActions(terminal))
     terminal.notify = app.post      # device events reach the top screen on the UI thread

@@ -37,14 +37,9 @@ def _port_args(p: argparse.ArgumentParser) -> None:
 
 
 def _reader(args: argparse.Namespace) -> Any:
-    from devices.id_reader.photo import load_decoder
-    from devices.id_reader.reader import IdReader
+    from kiosk.bootstrap import id_reader
 
-    cfg = config_from_args(args).id_reader
-    return IdReader(args.port or cfg.port, args.baudrate or cfg.baudrate,
-                    poll_interval_s=cfg.poll_interval_s,
-                    read_fingerprint=cfg.read_fingerprint,
-                    photo_decoder=load_decoder(cfg.photo_decoder))
+    return id_reader(config_from_args(args), port=args.port, baudrate=args.baudrate)
 
 
 def _status(args: argparse.Namespace) -> int:

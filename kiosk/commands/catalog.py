@@ -1,4 +1,4 @@
-"""`kiosk catalog validate|import|stats|rollback|generate`: the procedure catalog's life cycle.
+"""`kiosk catalog validate|import|stats|rollback|update|generate`: the catalog's life cycle.
 
 Exit codes (kiosk/cli.py): 0 ok, 1 the file has problems, 2 usage/config (e.g. no such file),
 3 store failure.
@@ -44,6 +44,10 @@ def register(sub: Any) -> None:
 
     rb = csub.add_parser("rollback", help="make the previously imported catalog current again")
     rb.set_defaults(handler=_rollback)
+
+    from kiosk.commands.catalog_update import register_update
+
+    register_update(csub)
 
     gen = csub.add_parser("generate", help="write a synthetic, schema-valid catalog (scale tests)")
     gen.add_argument("--items", type=int, required=True, metavar="N", help="number of items")

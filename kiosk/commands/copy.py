@@ -15,6 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from kiosk.commands.common import config_from_args, print_json
+from kiosk.errors import citizen_message_of
 
 
 def register(sub: Any) -> None:
@@ -43,16 +44,16 @@ def _prompt(args: argparse.Namespace, text: str) -> None:
 def _run(args: argparse.Namespace, what: str,
          scan_and_build: Callable[[Any], bytes]) -> int:
     from devices.errors import DeviceError
+    from kiosk.bootstrap import document_printer, scanner
     from kiosk.copies.service import CopyJob, check_copies
-    from kiosk.devices_a4 import document_printer, scanner
 
     cfg = config_from_args(args)
     check_copies(cfg, args.copies)
     printer = document_printer(cfg, args.printer).open()
     status = printer.status()
     if not status.ready:
-        print_json({"ok": False, "cause": f"PRINTER_{status.state.upper()}",
-                    "citizen_message": status.citizen_message, "printer": printer.queue})
+        print_json({"ok": False, "detail": f"PRINTER_{status.state.upper()}",
+                    "message": status.citizen_message, "printer": printer.queue})
         return 3
     scan = scanner(cfg).open()
     job = CopyJob(cfg, scan, printer)
@@ -60,7 +61,7 @@ def _run(args: argparse.Namespace, what: str,
         pdf = scan_and_build(job)
         outcome = job.print_pdf(pdf, args.copies, what)
     except DeviceError as exc:
-        print_json({"ok": False, "cause": str(exc), "citizen_message": exc.citizen_message})
+        print_json({"ok": False, "detail": str(exc), "message": citizen_message_of(exc)})
         return 3
     finally:
         job.wipe()

@@ -41,25 +41,23 @@ def sim_commands(cfg: Config) -> list[list[str]]:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kiosk.cli import COMMAND_MODULES
-
+    """The simulators, then the kiosk UI (`kiosk run --windowed`), each its own process: the
+    demo is what a kiosk PC runs under systemd, supervised from one terminal."""
     cfg = config_from_args(args)
-    known = {name.rsplit(".", 1)[1] for name in COMMAND_MODULES}
+    base = [sys.executable, "-m", "kiosk"] + (["--config", args.config] if args.config else [])
     children: list[subprocess.Popen[bytes]] = []
     try:
-        if not args.no_sims and "sim" in known:
-            base = [sys.executable, "-m", "kiosk"]
-            if args.config:
-                base += ["--config", args.config]
+        if not args.no_sims:
             for cmd in sim_commands(cfg):
                 children.append(subprocess.Popen(base + cmd))
             time.sleep(0.5)  # let the simulators bind their ports before the kiosk connects
-        from kiosk.commands.run import _run
-
-        return _run(argparse.Namespace(**{**vars(args), "windowed": True}))
+        ui = subprocess.Popen([*base, "run", "--windowed"])
+        children.append(ui)
+        return ui.wait()
     finally:
         for child in children:
-            child.terminate()
+            if child.poll() is None:
+                child.terminate()
         for child in children:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=3)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import config_from_args, print_json
-from kiosk.config import Config, default_config_path
-from kiosk.maintenance.doctor import Check
+from kiosk.config import default_config_path
+from kiosk.maintenance.doctor import CheckFn
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, extra_checks: Sequence[CheckFn] = ()) -> None:
+    """`extra_checks`: checks from layers above kiosk/ (the UI's font coverage), handed in by
+    township/cli.py so this module never imports them."""
     p = sub.add_parser("doctor", help="check this installation and say what to fix")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_doctor)
+    p.set_defaults(handler=partial(_doctor, extra_checks=tuple(extra_checks)))
     s = sub.add_parser("status", help="devices, tickets, catalog, disk, uptime (as maintenance "
                                       "mode shows them)")
     s.add_argument("--json", action="store_true", help="machine-readable output")
@@ -25,47 +28,12 @@ def register(sub: Any) -> None:
     s.set_defaults(handler=_status)
 
 
-def _strings(value: Any) -> Any:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
-
-
-def check_glyphs(cfg: Config) -> Check:
-    """中文字体覆盖"""
-    # The UI's own font chain decides what renders, so ask it (pygame, imported only here:
-    # kiosk/ proper never imports the UI). A missing glyph renders blank, silently.
-    import os
-
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    fonts: Any = importlib.import_module("screens.fonts")
-    from kiosk.catalog import open_catalog
-    from kiosk.catalog.model import to_dict
-
-    catalog = open_catalog(cfg)
-    chars: set[str] = set()
-    for s in catalog.summaries():
-        chars.update("".join(_strings(to_dict(catalog.get(s.code)))))
-    chars = {c for c in chars if not c.isspace()}
-    missing = fonts.fontset().missing("".join(sorted(chars)))
-    if missing:
-        shown = " ".join(f"{c}(U+{ord(c):04X})" for c in sorted(missing)[:20])
-        return Check("中文字体覆盖", False, f"目录里有 {len(missing)} 个字显示不出来：{shown}",
-                     "安装含这些字的字体（如 fonts-noto-cjk-extra），或放进 assets/fonts/")
-    return Check("中文字体覆盖", True, f"目录中的 {len(chars)} 个字符都能显示")
-
-
-def _doctor(args: argparse.Namespace) -> int:
+def _doctor(args: argparse.Namespace, extra_checks: tuple[CheckFn, ...] = ()) -> int:
     from kiosk.maintenance.doctor import render, run_checks
-    from kiosk.maintenance.sources import doctor_checks
+    from kiosk.status_sources import doctor_checks
 
     checks = run_checks(Path(args.config or default_config_path()),
-                        [*doctor_checks(), check_glyphs])
+                        [*doctor_checks(), *extra_checks])
     if args.json:
         print_json([asdict(c) for c in checks])
     else:
@@ -74,7 +42,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from kiosk.maintenance.sources import collect_status
+    from kiosk.status_sources import collect_status
 
     cfg = config_from_args(args)
     report = collect_status(cfg, use_snapshot=not args.probe)

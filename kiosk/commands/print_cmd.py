@@ -1,6 +1,7 @@
 """`kiosk print …`: print on the terminal's printers from the command line (field checks,
 the demo). This module owns the `print` group and its receipt subcommands; other modules add
-theirs by being listed in PRINT_MODULES and exposing `register(print_subparsers)`.
+theirs by being listed in PRINT_MODULES (imported statically) and exposing
+`register(print_subparsers)`.
 
 Exit codes: 0 printed, 3 the printer refused or failed (the outcome is printed as JSON).
 """
@@ -8,13 +9,16 @@ Exit codes: 0 printed, 3 the printer refused or failed (the outcome is printed a
 from __future__ import annotations
 
 import argparse
-import importlib
+from dataclasses import asdict
 from typing import Any
 
+from devices.outcome import JobOutcome
+from kiosk.catalog.model import Item
+from kiosk.commands import print_form
 from kiosk.commands.common import config_from_args, print_json
+from kiosk.config import Config
 
-# e.g. "kiosk.commands.print_form" for `kiosk print form` (A4).
-PRINT_MODULES: list[str] = ["kiosk.commands.print_form"]
+PRINT_MODULES = (print_form,)   # `kiosk print form` (A4)
 
 
 def register(sub: Any) -> None:
@@ -29,11 +33,11 @@ def register(sub: Any) -> None:
     t.add_argument("--printer", metavar="URL",
                    help="receipt printer URL (default: [receipt_printer] url in kiosk.toml)")
     t.set_defaults(handler=_test)
-    for name in PRINT_MODULES:
-        importlib.import_module(name).register(psub)
+    for module in PRINT_MODULES:
+        module.register(psub)
 
 
-def load_item(cfg: Any, code: str) -> Any:
+def load_item(cfg: Config, code: str) -> Item:
     """The catalog item `code`, from the same catalog the screens show (kiosk.lookup: the
     store once it exists, else the seed document). Raises ItemNotFound / CatalogError."""
     from kiosk.lookup import load_catalog
@@ -41,14 +45,14 @@ def load_item(cfg: Any, code: str) -> Any:
     return load_catalog(cfg).get(code)
 
 
-def _report(outcome: Any) -> int:
-    print_json({"ok": outcome.ok, "cause": outcome.cause, "message": outcome.citizen_message,
-                "bytes_sent": outcome.bytes_sent, "job_id": outcome.job_id})
+def _report(outcome: JobOutcome) -> int:
+    print_json(asdict(outcome))
     return 0 if outcome.ok else 3
 
 
 def _guide(args: argparse.Namespace) -> int:
-    from kiosk.receipts.service import open_receipt_printer, print_guide
+    from kiosk.bootstrap import open_receipt_printer
+    from kiosk.receipts.service import print_guide
 
     cfg = config_from_args(args)
     item = load_item(cfg, args.code)
@@ -60,7 +64,8 @@ def _guide(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from kiosk.receipts.service import open_receipt_printer, print_test_page
+    from kiosk.bootstrap import open_receipt_printer
+    from kiosk.receipts.service import print_test_page
 
     cfg = config_from_args(args)
     printer = open_receipt_printer(cfg, args.printer)

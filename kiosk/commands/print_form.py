@@ -32,8 +32,8 @@ register = register_print
 
 
 def _form(args: argparse.Namespace) -> int:
+    from kiosk.bootstrap import document_printer
     from kiosk.copies.service import check_copies
-    from kiosk.devices_a4 import document_printer
     from kiosk.forms.service import form_pdf, lookup_item, print_form
 
     cfg = config_from_args(args)

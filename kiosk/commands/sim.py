@@ -1,21 +1,20 @@
 """`kiosk sim …`: the byte-accurate device simulators (virtual printer, SAM reader).
 
-Each simulator registers its own subcommand from the module listed here.
+Each simulator registers its own subcommand from its module (imported here statically, so
+the import contracts see it).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-SIM_MODULES: list[str] = [
-    "kiosk.commands.sim_printer",
-    "kiosk.commands.sim_idreader",
-]
+from kiosk.commands import sim_idreader, sim_printer
+
+SIM_MODULES = (sim_printer, sim_idreader)
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("sim", help="run a simulated device (virtual printer, ID reader)")
     ssub = p.add_subparsers(dest="sim_command", metavar="DEVICE", required=True)
-    for name in SIM_MODULES:
-        importlib.import_module(name).register(ssub)
+    for module in SIM_MODULES:
+        module.register(ssub)

@@ -13,14 +13,19 @@ from typing import Literal
 
 from devices.document_printer.cups import CupsPrinter
 from devices.outcome import JobOutcome
-from devices.scanner.sane import SaneScanner
+from devices.scanner.sane import SaneScanner, ScanArea
 from kiosk.config import Config
 from kiosk.copies.document import document_copy_pdf
 from kiosk.copies.idcopy import idcard_copy_pdf
-from kiosk.devices_a4 import area
 from kiosk.errors import KioskError
 
 Side = Literal["front", "back"]
+
+
+def area(values: list[float]) -> ScanArea:
+    """[left, top, width, height] from kiosk.toml (validated there) as a ScanArea."""
+    left, top, width, height = values
+    return ScanArea(width, height, left, top)
 
 
 class CopiesOutOfRange(KioskError):

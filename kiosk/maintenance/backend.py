@@ -14,9 +14,12 @@ from kiosk.maintenance.usb import CatalogCandidate
 
 @dataclass(frozen=True)
 class ActionResult:
+    """What came of a staff action (the parts named as devices.outcome names them)."""
+
     ok: bool
-    message: str
-    confirm: str = ""    # not done yet: ask staff this (yes → the same action, confirmed)
+    message: str               # plain Chinese for hall staff
+    detail: str = ""           # for the log and the technician
+    confirm: str = ""          # not done yet: ask staff this (yes → the same action, confirmed)
 
 
 @dataclass(frozen=True)

@@ -57,25 +57,6 @@ def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     return f"{_PREFIX}${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
 
 
-def hash_problem(stored: str) -> str:
-    """'' when `stored` is a hash verify_pin can use; else what is wrong (a hand-edited or
-    truncated pin_hash would otherwise lock staff out of maintenance mode silently)."""
-    parts = stored.split("$")
-    if len(parts) != 6 or parts[0] != _PREFIX:
-        return "expected scrypt$N$r$p$salt$hash"
-    try:
-        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
-        salt = base64.b64decode(parts[4], validate=True)
-        digest = base64.b64decode(parts[5], validate=True)
-    except ValueError:
-        return "expected scrypt$N$r$p$salt$hash with numbers and base64"
-    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 64 and 1 <= p <= 16):
-        return "expected scrypt costs N a power of two up to 2^20, r ≤ 64, p ≤ 16"
-    if len(salt) < 8 or len(digest) < 16:
-        return "expected a salt of at least 8 and a hash of at least 16 bytes"
-    return ""
-
-
 def verify_pin(pin: str, stored: str) -> bool:
     """Constant-time check of a PIN against a stored hash; False for an empty/garbled hash."""
     parts = stored.split("$")

@@ -2,7 +2,7 @@
 
 How results come back (the UI and the CLI act on them): `take()` and `reprint()` never raise
 for anything a citizen can cause or meet; they return an `IssueResult` whose `status` says what
-happened and whose `citizen_message` is the plain Chinese line to show. They raise
+happened and whose `message` is the plain Chinese line to show. They raise
 `kiosk.errors.QueueError` only for a caller's mistake (an unknown service, an unknown
 self-declared priority). Staff actions (`void`, `reprint` of a missing number) raise
 QueueError naming the number.
@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config, ServiceConfig, hours_open
-from kiosk.errors import QueueError
+from kiosk.errors import QueueError, citizen_message_of
 from kiosk.queue import messages
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import (
@@ -56,8 +56,10 @@ class IssueStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class IssueResult:
+    """What came of taking a ticket (the parts named as devices.outcome names them)."""
+
     status: IssueStatus
-    citizen_message: str
+    message: str                   # plain Chinese for the citizen
     ticket: Ticket | None = None
     slip: TicketSlip | None = None
     refusal: Refusal | None = None
@@ -194,8 +196,8 @@ class QueueService:
                                refusal=exc.reason, detail=str(exc))
         except (QueueError, OSError) as exc:   # the store, or the secret file under var/
             log.error("allocation failed: %s", exc)
-            return IssueResult(IssueStatus.ERROR, getattr(exc, "citizen_message", "")
-                               or messages.GENERIC, detail=str(exc))
+            return IssueResult(IssueStatus.ERROR, citizen_message_of(exc, messages.GENERIC),
+                               detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card else "")
         return self._print_and_settle(ticket, slip)
 
@@ -203,12 +205,12 @@ class QueueService:
         outcome = self._print(slip)
         try:
             if not outcome.ok:
-                voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.cause}",
+                voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
                                          self.clock())
-                log.warning("ticket %s voided: print failed (%s)", ticket.number, outcome.cause)
+                log.warning("ticket %s voided: print failed (%s)", ticket.number, outcome.detail)
                 return IssueResult(IssueStatus.PRINT_FAILED,
-                                   messages.print_failed(outcome.citizen_message),
-                                   ticket=voided, slip=slip, detail=outcome.cause)
+                                   messages.print_failed(outcome.message),
+                                   ticket=voided, slip=slip, detail=outcome.detail)
             printed = self.store.mark_printed(ticket.ticket_id, self.clock())
         except QueueError as exc:
             log.error("ticket %s: %s", ticket.number, exc)
@@ -223,8 +225,8 @@ class QueueService:
         try:
             return self.printer(slip)
         except Exception as exc:
-            return JobOutcome(ok=False, cause=f"{type(exc).__name__}: {exc}",
-                              citizen_message=getattr(exc, "citizen_message", ""))
+            return JobOutcome(ok=False, detail=f"{type(exc).__name__}: {exc}",
+                              message=citizen_message_of(exc, ""))
 
     def _request(self, svc: ServiceConfig, card: CardInfo | None, declared: str,
                  now: datetime) -> AllocationRequest:
@@ -294,8 +296,8 @@ class QueueService:
             self._busy.release()
         if not outcome.ok:
             return IssueResult(IssueStatus.PRINT_FAILED,
-                               messages.print_failed(outcome.citizen_message, voided=False),
-                               ticket=ticket, detail=outcome.cause)
+                               messages.print_failed(outcome.message, voided=False),
+                               ticket=ticket, detail=outcome.detail)
         log.info("ticket %s reprinted", ticket.number)
         return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket)
 

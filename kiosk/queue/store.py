@@ -41,8 +41,9 @@ class AllocationRefused(QueueError):
 class QueueStore(Protocol):
     """Tickets for one hall. Times are the caller's clock (the kiosk's local time)."""
 
-    def open(self) -> None:
-        """Connect / create. Nothing happens before this (no I/O in constructors)."""
+    def open(self, *, readonly: bool = False) -> None:
+        """Connect / create. Nothing happens before this (no I/O in constructors).
+        `readonly` (reports, checks): never write, and refuse a store that is not there."""
 
     def close(self) -> None:
         """Release the connection; safe to call twice."""

@@ -1,43 +1,18 @@
-"""The core's way to the receipt printer: config → driver, and one call per kind of slip.
+"""One call per kind of slip on the receipt printer (kiosk.bootstrap builds the printer).
 Every call returns the job's JobOutcome; none raises for a printer fault."""
 
 from __future__ import annotations
 
-import queue
 from datetime import datetime
 
 from devices.outcome import JobOutcome
-from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
-from devices.status import StatusUpdate
 from kiosk.catalog.model import Item
-from kiosk.config import Config, PrinterProfile
-from kiosk.errors import ConfigError
+from kiosk.config import Config
 from kiosk.receipts.guide import guide_receipt
 from kiosk.receipts.testpage import test_page
 from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_receipt
-
-
-def profile_spec(profile: PrinterProfile) -> ProfileSpec:
-    """kiosk.toml's [printer_profiles.X] as the driver's ProfileSpec (devices/ can't import
-    kiosk/, so the conversion lives on this side)."""
-    return ProfileSpec(paper_mm=profile.paper_mm, text_mode=profile.text_mode, qr=profile.qr,
-                       cut=profile.cut, feed_before_cut=profile.feed_before_cut)
-
-
-def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
-    """The configured receipt printer (or the one at `url`), opened. An absent printer is
-    OFFLINE, not an error; a malformed URL raises ConfigError naming it."""
-    printer = ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
-                             cfg.receipt_printer.timeout_s, events)
-    try:
-        printer.open()
-    except ValueError as exc:
-        key = "--printer" if url else "receipt_printer.url"
-        raise ConfigError([f"{key}: {exc}"]) from None
-    return printer
 
 
 def print_guide(printer: ReceiptPrinter, item: Item, cfg: Config,

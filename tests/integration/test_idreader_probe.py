@@ -8,7 +8,7 @@ from devices.sim.idcards import sample_cards
 from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import TcpLine
 from kiosk.config import parse_config
-from kiosk.maintenance.sources import probe_id_reader
+from kiosk.status_sources import probe_id_reader
 
 
 def test_probe_online_then_missing(tmp_path: Path) -> None:

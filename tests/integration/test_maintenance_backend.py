@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kiosk import bootstrap
 from kiosk.catalog import open_catalog
 from kiosk.config import parse_config
 from kiosk.lookup import MINI_CATALOG
-from kiosk.maintenance.terminal_backend import TerminalBackend
-from kiosk.terminal import Terminal
+from kiosk.terminal_backend import TerminalBackend
 
 
 def test_usb_import_good_then_bad(tmp_path: Path) -> None:
@@ -28,7 +28,7 @@ def test_usb_import_good_then_bad(tmp_path: Path) -> None:
     (drive / "catalog-broken.json").write_text(json.dumps(bad, ensure_ascii=False),
                                                encoding="utf-8")
     changed: list[bool] = []
-    backend = TerminalBackend(Terminal(cfg), lambda: changed.append(True),
+    backend = TerminalBackend(bootstrap.terminal(cfg), lambda: changed.append(True),
                               usb_roots=(tmp_path / "media",))
     found = backend.usb_catalogs()
     assert [c.catalog_version for c in found] == ["2026.12.02", "2026.12.01"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from devices.sim.printer import VirtualPrinter
+from kiosk import bootstrap
 from kiosk.config import Config, parse_config
 from kiosk.queue.model import TicketState
-from kiosk.queue.printer import TicketPrinter
 from kiosk.queue.service import IssueStatus, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from tests.queue_support import ALL_DAY, Clock
@@ -39,7 +39,7 @@ def cfg(tmp_path: Path, vp: VirtualPrinter) -> Config:
 
 @pytest.fixture
 def queue(cfg: Config) -> Iterator[QueueService]:
-    with TicketPrinter(cfg) as printer:
+    with bootstrap.ticket_printer(cfg) as printer:
         q = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), printer,
                          clock=Clock(MORNING), repeat_guard_s=0)
         q.open()
@@ -62,7 +62,7 @@ def test_paper_out_voids_the_ticket_and_the_next_number_moves_on(queue: QueueSer
     r = queue.take("C")
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
-    assert "作废" in r.citizen_message
+    assert "作废" in r.message
     vp.command("paper ok")
     r = queue.take("C")
     assert r.ok and r.ticket is not None and r.ticket.number == "C002"

@@ -17,7 +17,7 @@ from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import TcpLine
 from devices.sim.printer import VirtualPrinter
 from kiosk.config import load_config
-from kiosk.maintenance.sources import probe_id_reader, probe_receipt_printer
+from kiosk.status_sources import probe_id_reader, probe_receipt_printer
 from tests.support.a4_fixtures import cups, cups_server, queue_name, sane  # noqa: F401
 from tests.support.cups_env import CupsServer
 

@@ -25,6 +25,7 @@ from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import ControlServer, TcpLine
 from devices.sim.printer import SimReceipt, VirtualPrinter
 from devices.status import DeviceState
+from kiosk import bootstrap
 from kiosk.config import Config, parse_config
 from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
 from kiosk.terminal import Terminal
@@ -104,7 +105,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     port = printer.start()
     cfg = rig_config(tmp, port, reader_port, control.url if dev_control else "", size, elder,
                      services)
-    terminal = Terminal(cfg)
+    terminal = bootstrap.terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"
     terminal.queue.clock = lambda: AFTERNOON

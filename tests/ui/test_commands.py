@@ -10,15 +10,16 @@ from subprocess import CompletedProcess
 
 import pygame
 
-from kiosk.cli import COMMAND_MODULES
+from screens import commands as ui
+from township.cli import COMMANDS
 
 STEPS = ["home", "browse", "category", "search-empty", "search-typing", "guide-scrolled",
          "idle-warning"]
 
 
 def test_run_and_screenshots_are_registered() -> None:
-    assert "kiosk.commands.run" in COMMAND_MODULES
-    assert "kiosk.commands.screenshots" in COMMAND_MODULES
+    assert ui.register_run in COMMANDS
+    assert ui.register_screenshots in COMMANDS
 
 
 def test_screenshots_of_a_scripted_visit(

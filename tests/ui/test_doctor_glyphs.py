@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kiosk.commands.doctor import check_glyphs
 from kiosk.config import parse_config
 from kiosk.lookup import MINI_CATALOG
+from screens.commands import check_glyphs
 
 
 def _cfg(tmp_path: Path, seed: Path) -> object:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from devices.sim.printer import VirtualPrinter
+from kiosk.bootstrap import open_receipt_printer
 from kiosk.config import parse_config
-from kiosk.receipts.service import open_receipt_printer
-from kiosk.terminal import Terminal
+from kiosk.terminal import Terminal, TerminalParts
 from screens.app import App
 from screens.busy import Busy
 from screens.dialog import Notice
@@ -29,15 +29,16 @@ def setup(tmp_path: Path, repo: Path) -> Iterator[tuple[App, VirtualPrinter]]:
                             "catalog": {"db": "catalog.sqlite",
                                         "seed": str(repo / "tests/data/mini-catalog.json")}},
                            base_dir=str(tmp_path))
-        terminal = Terminal(cfg)          # only the receipt printer: the test needs no others
-        terminal.receipt = open_receipt_printer(cfg)
+        # only the receipt printer: the test needs no others
+        receipt = open_receipt_printer(cfg)
+        terminal = Terminal(cfg, TerminalParts(receipt=receipt))
         app = build_app(cfg, actions=KioskActions(terminal), size=(600, 1000), headless=True)
         app.open()
         try:
             yield app, vp
         finally:
             app.close()
-            terminal.receipt.close()
+            receipt.close()
 
 
 def settle(app: App) -> None:

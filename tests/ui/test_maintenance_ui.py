@@ -15,9 +15,9 @@ import pygame
 import pytest
 
 from devices.sim.printer import VirtualPrinter
+from kiosk import bootstrap
 from kiosk.config import Config, parse_config
 from kiosk.maintenance.pin import hash_pin
-from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
 from screens.main import build_app
@@ -54,7 +54,7 @@ def rig(tmp_path: Path, repo: Path) -> Iterator[tuple[App, FakeClock, VirtualPri
         port = vp.start()
         vp.command("paper out")
         cfg = _config(tmp_path, repo, port)
-        terminal = Terminal(cfg)
+        terminal = bootstrap.terminal(cfg)
         terminal.open()
         clock = FakeClock()
         app = build_app(cfg, actions=KioskActions(terminal), size=(1080, 1920), headless=True)

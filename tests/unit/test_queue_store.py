@@ -194,7 +194,7 @@ def test_observed_handling_needs_enough_samples() -> None:
 
 
 def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
-    from kiosk.queue.report import tickets_today
+    from kiosk.status_sources import tickets_today
 
     cfg = make_config(tmp_path)
     assert tickets_today(cfg, NOW) == []                # no store yet: none created
@@ -227,7 +227,7 @@ def test_wait_range_always_contains_the_estimate(ahead: int, per_ticket: float) 
 
 
 def test_doctor_check_of_the_queue(tmp_path: Path) -> None:
-    from kiosk.queue.report import check_queue
+    from kiosk.status_sources import check_queue
 
     cfg = make_config(tmp_path)
     c = check_queue(cfg)

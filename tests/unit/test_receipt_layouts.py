@@ -15,10 +15,10 @@ import pytest
 from devices.receipt_printer.document import QR, ReceiptDocument
 from devices.receipt_printer.escpos_render import ProfileSpec, render
 from devices.sim.escpos_decode import Decoder
+from kiosk.bootstrap import profile_spec
 from kiosk.catalog.model import Item, item_from_dict
 from kiosk.config import parse_config
 from kiosk.receipts.guide import guide_receipt
-from kiosk.receipts.service import profile_spec
 from kiosk.receipts.testpage import test_page as make_test_page
 from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_receipt
@@ -36,7 +36,7 @@ def slip(**kw: Any) -> TicketSlip:
     base = dict(hall_name="示例县青山镇便民服务中心", number="A007", service_name="社保医保",
                 people_ahead=3, wait_text="约 10–15 分钟", issued_at=NOW,
                 ticket_id="T20261123-A007", where="一楼东侧等候区", counters=("3号窗口",))
-    return TicketSlip(**{**base, **kw})  # type: ignore[arg-type]
+    return TicketSlip(**{**base, **kw})
 
 
 def decoded(doc: ReceiptDocument, profile: ProfileSpec) -> tuple[list[str], Decoder]:

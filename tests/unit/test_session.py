@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.session import IdleState, Session
+from tests.support.cards import card_record
 
 
 class Clock:
@@ -13,15 +14,14 @@ class Clock:
         return self.t
 
 
-class CardRecord:
-    """A stand-in ID-card record (the real one lives in devices/id_reader/record.py)."""
+class Scans:
+    """Another flow's per-visit state with its own wipe (e.g. the copy flow's scans)."""
 
     def __init__(self) -> None:
-        self.name = "王小明"
-        self.number = "11010519491231002X"
+        self.pages = ["page-001.png"]
 
     def wipe(self) -> None:
-        self.name = self.number = ""
+        self.pages.clear()
 
 
 def test_idle_states_follow_the_clock() -> None:
@@ -40,25 +40,26 @@ def test_idle_states_follow_the_clock() -> None:
     assert s.idle_state() is IdleState.EXPIRED and s.seconds_left() == 0
 
 
-def test_end_wipes_everything_and_calls_the_records_own_wipe() -> None:
+def test_end_wipes_everything_and_calls_the_flows_own_wipe() -> None:
     clock = Clock()
     s = Session(60, 30, elder_default=False, clock=clock)
-    card = CardRecord()
-    s.card = card
+    s.card = card_record()
+    scans = Scans()
     s.elder_mode = True
     s.query = "db"
     s.viewed.append("T-0001")
     s.extra["ticket"] = "A007"
+    s.extra["copy"] = scans
     assert not s.is_blank()
     s.end()
-    assert card.name == "" and card.number == ""
+    assert scans.pages == []
     assert s.card is None and s.query == "" and s.viewed == [] and s.extra == {}
     assert not s.elder_mode and s.is_blank() and s.visits_ended == 1
 
 
 def test_repr_never_shows_the_card_holder() -> None:
     s = Session(60, 30)
-    s.card = CardRecord()
+    s.card = card_record()
     text = repr(s) + str(s)
     assert "王" not in text and "1101" not in text and "card=yes" in text
 

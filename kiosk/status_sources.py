@@ -1,5 +1,6 @@
 """Where status and doctor get their facts: the device probes, the catalog and the queue.
-This is the one module that knows every subsystem, so status.py and doctor.py stay small.
+This is the one module that knows every subsystem (so it sits beside kiosk.bootstrap, above
+kiosk/maintenance), so maintenance's status.py and doctor.py stay small.
 
 The probes here open a device for a moment; they are for `kiosk status` and `kiosk doctor`
 when the kiosk is not running (a running kiosk owns its devices and reports through its
@@ -7,18 +8,22 @@ snapshot instead)."""
 
 from __future__ import annotations
 
+import os
+import stat
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from devices.status import CoverState, DeviceState, PaperState
+from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
 from kiosk.config import Config
+from kiosk.errors import QueueError
 from kiosk.maintenance.doctor import Check, CheckFn
 from kiosk.maintenance.status import DeviceReport, Probe, StatusReport, collect, plain_words
+from kiosk.queue.model import TicketState, queue_day
 
 
 def probe_receipt_printer(cfg: Config) -> DeviceReport:
-    from kiosk.receipts.service import open_receipt_printer
-
     printer = open_receipt_printer(cfg)
     try:
         st = printer.status()
@@ -36,12 +41,10 @@ def probe_receipt_printer(cfg: Config) -> DeviceReport:
 
 
 def probe_id_reader(cfg: Config) -> DeviceReport:
-    from devices.id_reader.reader import IdReader
-
     r = cfg.id_reader
     if not r.enabled:
         return DeviceReport.disabled("id_reader")
-    reader = IdReader(r.port, r.baudrate, r.poll_interval_s)
+    reader = id_reader(cfg)
     try:
         reader.open(poll=False)
         st = reader.status()
@@ -54,8 +57,6 @@ def probe_id_reader(cfg: Config) -> DeviceReport:
 
 
 def probe_document_printer(cfg: Config) -> DeviceReport:
-    from kiosk.devices_a4 import document_printer
-
     if not cfg.document_printer.enabled:
         return DeviceReport.disabled("document_printer")
     printer = document_printer(cfg).open()
@@ -113,10 +114,29 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
             "items": cur["items"], "imported_at": cur["imported_at"]}
 
 
-def tickets_today(cfg: Config) -> list[dict[str, Any]]:
-    from kiosk.queue.report import tickets_today as today
-
-    return today(cfg)
+def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, Any]]:
+    """One row per configured service: prefix, name, issued (not void), waiting, void, last."""
+    path = cfg.path(cfg.queue.db)
+    if not path.exists():
+        return []
+    day = queue_day(now or datetime.now(), cfg.queue.reset_hour)
+    store = queue_store(cfg)
+    store.open(readonly=True)
+    try:
+        tickets = store.tickets(day)
+    finally:
+        store.close()
+    rows = []
+    for svc in cfg.services:
+        mine = [t for t in tickets if t.service_prefix == svc.prefix]
+        rows.append({
+            "prefix": svc.prefix, "name": svc.name,
+            "issued": sum(t.state is not TicketState.VOID for t in mine),
+            "waiting": sum(t.waiting for t in mine),
+            "void": sum(t.state is TicketState.VOID for t in mine),
+            "last_number": mine[-1].number if mine else "",
+        })
+    return rows
 
 
 def collect_status(cfg: Config, use_snapshot: bool = True) -> StatusReport:
@@ -156,7 +176,31 @@ def check_catalog(cfg: Config) -> Check:
 
 
 def doctor_checks() -> list[CheckFn]:
-    from kiosk.queue.report import check_queue
-
     return [check_catalog, check_queue, _as_check("凭条打印机", probe_receipt_printer),
             _as_check("身份证阅读器", probe_id_reader)]
+
+
+def check_queue(cfg: Config) -> Check:
+    """排队取号数据: the store opens (or its folder can hold it) and the ID-hash secret is
+    readable by this user only."""
+    name = "排队取号数据"
+    path = cfg.path(cfg.queue.db)
+    secret = cfg.path(cfg.queue.secret_file)
+    if secret.exists() and stat.S_IMODE(secret.stat().st_mode) & 0o077:
+        return Check(name, False, f"{secret}（queue.secret_file）其他用户也能读取",
+                     f"chmod 600 {secret}")
+    if not path.exists():
+        folder = next((p for p in path.parents if p.exists()), path.parent)
+        if os.access(folder, os.W_OK):
+            return Check(name, True, f"尚未取过号；首次取号时创建 {path}")
+        return Check(name, False, f"无法在 {folder} 创建 {path.name}（queue.db）",
+                     f"让运行自助终端的用户可以写入 {folder}")
+    store = queue_store(cfg)
+    try:
+        store.open(readonly=True)
+        count = len(store.tickets(queue_day(datetime.now(), cfg.queue.reset_hour)))
+    except QueueError as exc:
+        return Check(name, False, str(exc), f"检查 {path}（queue.db）的权限和磁盘空间")
+    finally:
+        store.close()
+    return Check(name, True, f"{path}：今日 {count} 张号票")

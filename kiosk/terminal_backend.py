@@ -20,10 +20,10 @@ from devices.status import DeviceState
 from kiosk.config import Config
 from kiosk.errors import CatalogValidationError, KioskError
 from kiosk.maintenance.backend import ActionResult, ServiceToggle
-from kiosk.maintenance.sources import catalog_info, probe_scanner, tickets_today
+from kiosk.maintenance.queue_actions import QueueStaffActions
 from kiosk.maintenance.status import DeviceReport, StatusReport, collect
 from kiosk.maintenance.usb import MOUNT_ROOTS, CatalogCandidate, find_catalogs
-from kiosk.queue.staff import QueueStaffActions
+from kiosk.status_sources import catalog_info, probe_scanner, tickets_today
 from kiosk.terminal import Terminal
 
 log = logging.getLogger("kiosk.maintenance")
@@ -70,9 +70,9 @@ class TerminalBackend:
         if self.t.receipt is None:
             return ActionResult(False, "凭条打印机没有打开，请查看上面的状态。")
         out = print_test_page(self.t.receipt, self.cfg)
-        log.info("receipt test page: %s", "printed" if out.ok else out.cause)
+        log.info("receipt test page: %s", "printed" if out.ok else out.detail)
         return _outcome(out.ok, "凭条测试页已打印，请查看出纸口。",
-                        f"没有打印出来：{out.citizen_message}")
+                        f"没有打印出来：{out.message}")
 
     def print_a4_test(self) -> ActionResult:
         if self.t.a4 is None:
@@ -99,8 +99,8 @@ class TerminalBackend:
             pdf = Path(tmp) / "a4-test.pdf"
             pdf.write_bytes(render_pdf(layout))
             out = self.t.a4.print_file(pdf, 1, "A4打印机测试页")
-        log.info("A4 test page: %s", "printed" if out.ok else out.cause)
-        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.citizen_message}")
+        log.info("A4 test page: %s", "printed" if out.ok else out.detail)
+        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.message}")
 
     # ---- card ---------------------------------------------------------------------------------
     def test_read_card(self, timeout_s: float) -> ActionResult:
@@ -119,7 +119,7 @@ class TerminalBackend:
         return ActionResult(True, f"读卡正常：{kind}，{shown['name']}，{shown['id_number']}"
                                   f"{check}，有效期至 {shown['valid_to']}")
 
-    # ---- queue (kiosk.queue.staff does the work) ----------------------------------------------
+    # ---- queue (kiosk.maintenance.queue_actions does the work) --------------------------------
     def _staff(self) -> QueueStaffActions | None:
         return QueueStaffActions(self.t.queue) if self.t.queue is not None else None
 

@@ -1,0 +1,57 @@
+"""`kiosk …`: every command, registered statically (no importlib), so the import contracts
+see the whole graph. Add a command by adding its `register` to COMMANDS.
+
+Each register() adds one sub-command; handlers import heavy dependencies (pygame, pyserial,
+escpos, starlette) inside themselves, so `kiosk --help` and `kiosk search` stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from county import cli as county
+from kiosk.cli import Registrar, run
+from kiosk.commands import (
+    admin,
+    card,
+    catalog,
+    config,
+    copy,
+    demo,
+    doctor,
+    forms,
+    print_cmd,
+    search,
+    show,
+    sim,
+    ticket,
+)
+from screens import commands as ui
+
+COMMANDS: tuple[Registrar, ...] = (
+    ui.register_run,
+    ui.register_screenshots,
+    config.register,
+    demo.register,
+    sim.register,
+    admin.register,
+    catalog.register,
+    show.register,
+    search.register,
+    print_cmd.register,
+    card.register,
+    ticket.register,
+    copy.register,
+    forms.register,
+    partial(doctor.register, extra_checks=(ui.check_glyphs,)),
+    county.register,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(COMMANDS, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
