@@ -62,7 +62,8 @@ class App:
         self.clock = clock
         self.notifier = notifier or Notifier()
         self.session = Session(cfg.session.idle_timeout_s, cfg.session.warning_s,
-                               cfg.display.elder_mode, clock)
+                               cfg.display.elder_mode, clock,
+                               elder_idle_timeout_s=cfg.session.elder_idle_timeout_s)
         self.inbox: queue.Queue[Any] = queue.Queue()
         self.stack: list[tuple[Screen[Any], Callable[[Any], None] | None]] = []
         self.theme: Theme = make_theme(cfg.display, self.session.elder_mode, self.size)
@@ -187,7 +188,9 @@ class App:
         screen.on_exit()
 
     def go_home(self) -> None:
-        """Back to the home screen, keeping the visit (the 首页 button)."""
+        """Back to the home screen (the 首页 button): every flow ends — its card and scans
+        are forgotten and the next search starts empty — but the visit (elder mode) goes on."""
+        self.session.end_flows()
         while len(self.stack) > 1:
             self._leave(self.stack.pop()[0])
         self.top.on_resume()
@@ -327,6 +330,7 @@ class App:
             self._deliver(item)
 
     def _deliver(self, item: Any) -> None:
+        self.session.device_event(item)   # a lifted card is forgotten whatever is on top
         if callable(item):
             item()
         else:

@@ -12,6 +12,7 @@ from kiosk.lookup import Searcher
 from kiosk.receipts.service import print_guide
 from kiosk.terminal import Terminal
 from kiosk.terminal_backend import TerminalBackend
+from kiosk.usage import Usage
 from screens.actions import Actions
 from screens.busy import Busy, run_busy
 
@@ -39,6 +40,7 @@ class KioskActions(Actions):
         busy = Busy(app, "正在打印办事指南", "请稍候，打印好后请从出纸口取走。")
 
         def printed(outcome: JobOutcome) -> None:
+            self.terminal.usage.add(Usage.GUIDE_PRINTED if outcome.ok else Usage.PRINT_FAILED)
             if outcome.ok:
                 app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
             else:
@@ -48,8 +50,10 @@ class KioskActions(Actions):
         def failed(exc: BaseException) -> None:
             app.notice("没有打印出来", "打印机出了点问题，请到服务窗口咨询，给您添麻烦了。")
 
+        large = app.session.elder_mode          # elder mode: the large-print guide
         # Owned by the guide screen that asked: the result is not shown once it has gone.
-        run_busy(app.top, busy, lambda: print_guide(printer, item, app.cfg), printed, failed)
+        run_busy(app.top, busy, lambda: print_guide(printer, item, app.cfg, large=large),
+                 printed, failed)
 
     def forms(self) -> None:
         from screens.forms_flow import open_forms

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kiosk.catalog.bundles import bundle_problems
 from kiosk.catalog.forms import unsafe_file
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -268,4 +269,4 @@ def semantic_problems(doc: Any) -> list[Problem]:
         per_item += rules.item(i, item)
     per_item += rules.finish()
     per_item.sort(key=lambda p: p[0][1])    # by item index; stable within one item
-    return out + per_item
+    return out + per_item + bundle_problems(doc)

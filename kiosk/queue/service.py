@@ -50,6 +50,8 @@ class IssueStatus(enum.StrEnum):
     ISSUED = "issued"              # printed: hand it over
     REFUSED = "refused"            # a rule said no (closed, limit, card needed); nothing used
     PRINT_FAILED = "print_failed"  # the number was voided; ask staff
+    INCOMPLETE = "incomplete"      # the print failed after the number was sent: the number is
+                                   # kept (it may be on paper); show it, ask to keep the slip
     BUSY = "busy"                  # another take is in flight (double tap): ignore quietly
     ERROR = "error"                # the store failed; ask staff
 
@@ -204,6 +206,8 @@ class QueueService:
     def _print_and_settle(self, ticket: Ticket, slip: TicketSlip) -> IssueResult:
         outcome = self._print(slip)
         try:
+            if not outcome.ok and _number_may_be_on_paper(outcome):
+                return self._keep_incomplete(ticket, slip, outcome)
             if not outcome.ok:
                 voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
                                          self.clock())
@@ -218,6 +222,17 @@ class QueueService:
                                slip=slip, detail=str(exc))
         log.info("ticket %s issued (%d ahead)", printed.number, printed.people_ahead)
         return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=printed, slip=slip)
+
+    def _keep_incomplete(self, ticket: Ticket, slip: TicketSlip,
+                         outcome: JobOutcome) -> IssueResult:
+        """The number went out, then the print failed: what the citizen holds may show it, so
+        it stays valid (servable, reprintable by staff) instead of becoming a dead number."""
+        kept = self.store.mark_printed(ticket.ticket_id, self.clock())
+        log.warning("ticket %s kept: its slip may be incomplete (%s)", ticket.number,
+                    outcome.detail)
+        return IssueResult(IssueStatus.INCOMPLETE,
+                           messages.slip_may_exist(outcome.detail, ticket.number),
+                           ticket=kept, slip=slip, detail=outcome.detail)
 
     def _print(self, slip: TicketSlip) -> JobOutcome:
         """The printer's outcome; an exception from it is a failed print, not a crash, so the
@@ -335,3 +350,10 @@ class QueueService:
         svc = self.service(prefix)
         self.store.set_service_open(self.day(), svc.prefix, is_open)
         log.info("service %s override for today: %s", svc.prefix, is_open)
+
+
+def _number_may_be_on_paper(outcome: JobOutcome) -> bool:
+    """kiosk.receipts.service.TicketOutcome says whether the number's bytes went out; any
+    other printer function's outcome: whatever was sent may have printed."""
+    sent = getattr(outcome, "number_sent", None)
+    return bool(sent) if sent is not None else outcome.bytes_sent > 0

@@ -153,7 +153,7 @@ def test_idle_time_out_wipes_the_session_and_returns_home(ui: tuple[App, FakeClo
     tap_widget(app, button(app, "D"))
     assert app.session.query == "d" and app.session.viewed and app.session.elder_mode
     del s
-    clock.advance(app.cfg.session.idle_timeout_s + 1)
+    clock.advance(app.session.idle_timeout_s + 1)     # elder mode: the longer idle time
     app.step(0)
     assert isinstance(app.top, IdleWarning)
     clock.advance(app.cfg.session.warning_s + 1)

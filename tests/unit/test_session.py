@@ -69,3 +69,57 @@ def test_elder_default_survives_the_wipe() -> None:
     s.elder_mode = False
     s.end()
     assert s.elder_mode
+
+
+# ---- what a visit is: each part's lifetime (kiosk/session.py's table) ----------------------
+
+def _full_visit(s: Session) -> Scans:
+    s.card = card_record()
+    s.elder_mode = True
+    s.query = "dibao"
+    s.viewed.append("QH-MZ-02")
+    scans = Scans()
+    s.extra["copy"] = scans
+    return scans
+
+
+def test_forget_card_drops_only_the_card() -> None:
+    s = Session(60, 30)
+    _full_visit(s)
+    s.forget_card()
+    assert s.card is None and s.cards_forgotten == 1
+    assert s.elder_mode and s.query == "dibao" and s.viewed == ["QH-MZ-02"] and s.extra
+
+
+def test_home_ends_every_flow_but_keeps_elder_mode_and_viewed() -> None:
+    s = Session(60, 30)
+    scans = _full_visit(s)
+    s.end_flows()
+    assert s.card is None
+    assert s.extra == {} and scans.pages == []
+    assert s.query == ""                    # 首页 starts a fresh search
+    assert s.elder_mode and s.viewed == ["QH-MZ-02"]
+
+
+def test_a_lifted_card_is_forgotten() -> None:
+    from devices.id_reader.events import CardReadFailed, CardRemoved
+
+    s = Session(60, 30)
+    _full_visit(s)
+    card = s.card
+    s.device_event(CardReadFailed("timeout"))
+    assert s.card is card and card is not None
+    s.device_event(CardRemoved())
+    assert s.card is None
+
+
+def test_elder_mode_has_the_longer_idle_time() -> None:
+    clock = Clock()
+    s = Session(60, 30, clock=clock, elder_idle_timeout_s=150)
+    clock.t = 61
+    assert s.idle_state() is IdleState.WARNING
+    s.elder_mode = True
+    assert s.idle_timeout_s == 150 and s.idle_state() is IdleState.ACTIVE
+    clock.t = 151
+    assert s.idle_state() is IdleState.WARNING
+    assert Session(60, 30, elder_idle_timeout_s=30).elder_idle_timeout_s == 60  # never shorter
