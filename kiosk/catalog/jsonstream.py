@@ -100,8 +100,9 @@ class Item:
 
 
 class CatalogStream:
-    """Iterate `events()`: ('key', name, value) for each top-level key but items, ('item',
-    Item) for each item, ('problem', text) for a repeated key. Raises StreamStop. After the
+    """Iterate `events()`: ('key', name, value) for each top-level key, ('item', Item) for
+    each item (then ('key', 'items', []) once the list has ended), ('problem', text) for a
+    repeated key. Raises StreamStop. After the
     iteration, `sha256` is the file's digest and `items` the count read."""
 
     def __init__(self, path: Path, limits: Limits = LIMITS, *, check_repeats: bool = True
@@ -267,6 +268,7 @@ class CatalogStream:
                 if key == "items" and self._skip_ws() == "[":
                     self._pos += 1
                     yield from self._items()
+                    yield ("key", "items", [])      # the list was there (items come above)
                 else:
                     value, _ = self._value(self.limits.head_chars, key)
                     yield from self._repeat_problems(value, key)

@@ -14,6 +14,7 @@ by the fast one, and only the items it rejects are walked again by jsonschema fo
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from kiosk.catalog.bundles import bundle_problems
 from kiosk.catalog.jsonstream import LIMITS, CatalogStream, Item, Limits, StreamStop
 from kiosk.catalog.jsontext import parse_text, read_text
 from kiosk.catalog.rules import ItemRules, text_problems
@@ -226,6 +228,10 @@ class _Checker:
         self.lines: list[str] = []        # problems that are already text (syntax, repeats)
         self.forms: dict[str, str] = {}
         self.fast_item = _fast("item")
+        # for the bundles' rules: code → its material names, only for the codes bundles name
+        # when they were read first, else for every item (names interned: shared widely)
+        self.materials: dict[str, tuple[str, ...]] = {}
+        self.wanted: set[str] | None = None
 
     @property
     def full(self) -> bool:
@@ -234,6 +240,23 @@ class _Checker:
     def head_key(self, key: str, value: Any) -> None:
         if key == "categories":
             self.found += self.rules.categories({"categories": value})
+        elif key == "bundles" and self.wanted is None:
+            self.wanted = {str(step.get("item")) for b in _dict_list(value)
+                           for step in _dict_list(b.get("steps"))}
+
+    def _keep_materials(self, item: Any) -> None:
+        code = item.get("code") if isinstance(item, dict) else None
+        if not isinstance(code, str) or (self.wanted is not None and code not in self.wanted):
+            return
+        self.materials[code] = tuple(sys.intern(str(m.get("name")))
+                                     for m in _dict_list(item.get("materials")))
+
+    def _bundles(self, head: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        if "bundles" not in head:
+            return []
+        items = [{"code": code, "materials": [{"name": n} for n in names]}
+                 for code, names in self.materials.items()]
+        return bundle_problems({**head, "items": items})
 
     def item(self, i: int, item: Any, walk: bool = True) -> None:
         found = []
@@ -242,10 +265,11 @@ class _Checker:
         except fastjsonschema.JsonSchemaValueException:
             found = _errors_to_problems(_slow("item").iter_errors(item), ("items", i))
         found += self.rules.item(i, item)
-        if walk:      # a control character in a name is found by both: say it once
+        self._keep_materials(item)
+        if walk:
             found += text_problems(item, ("items", i))
-            found = list(dict.fromkeys(found))
-        self.found += found
+        self.found += dict.fromkeys(found)    # each once (a control character in a name is
+                                              # found twice, some schema errors too)
         if isinstance(item, dict) and isinstance(item.get("forms"), list):
             for j, form in enumerate(item["forms"]):
                 name = form.get("file") if isinstance(form, dict) else None
@@ -258,6 +282,7 @@ class _Checker:
         if not stopped:
             self.found += self.rules.finish()
             self.found += _head_problems(head)
+            self.found += self._bundles(head)
         self.found.sort(key=_sort_key)
         out = self.lines + [f"{format_path(path)}: {msg}" for path, msg in self.found]
         if stopped or len(out) > self.max:
@@ -265,6 +290,10 @@ class _Checker:
             out.append(f"(top level): checking stopped after {self.max} problems; fix these "
                        "and check again")
         return out
+
+
+def _dict_list(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _head_problems(head: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
@@ -287,6 +316,8 @@ def validate_document(doc: Any, max_problems: int = MAX_PROBLEMS) -> list[str]:
     checker = _Checker(max_problems)
     items = doc.get("items")
     head = {k: ([] if k == "items" and isinstance(v, list) else v) for k, v in doc.items()}
+    if "bundles" not in doc:
+        checker.wanted = set()   # the whole head is known before the items here
     for key, value in head.items():
         checker.head_key(key, value)
     stopped = False
@@ -332,8 +363,6 @@ def _take(event: tuple[Any, ...], result: FileCheck, checker: _Checker,
     kind = event[0]
     if kind == "item":
         item: Item = event[1]
-        if "items" not in result.head:
-            result.head["items"] = []
         checker.item(item.index, item.value, walk=item.suspicious)
         if keep is not None:
             keep(item.index, item.value)
