@@ -252,10 +252,12 @@ def _write_good_then_broken(path: Path, mb: int, work: Path) -> None:
 
 def big_bad(mb: int, work: Path, cfg: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, writer in (("bad_items", lambda p: _write_bad_items(p, mb)),
-                         ("good_then_cut", lambda p: _write_good_then_broken(p, mb, work))):
+    for name in ("bad_items", "good_then_cut"):
         f = work / f"{name}.json"
-        writer(f)
+        if name == "bad_items":
+            _write_bad_items(f, mb)
+        else:
+            _write_good_then_broken(f, mb, work)
         out[name] = {"file_mb": round(f.stat().st_size / 2**20, 1),
                      "validate": _kiosk("catalog", "validate", str(f), cfg=cfg),
                      "import": _kiosk("catalog", "import", str(f), cfg=cfg)}

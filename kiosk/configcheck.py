@@ -86,7 +86,9 @@ def receipt_url(url: str) -> str:
             "expected file:///path (an absolute path)"
     if u.scheme == "cups":
         return "" if u.netloc else "expected cups://QUEUE"
-    return "expected a tcp://, socket://, serial://, usb://, file:// or cups:// URL"
+    if u.scheme == "memory":
+        return ""
+    return "expected a tcp://, socket://, serial://, usb://, file://, cups:// or memory:// URL"
 
 
 def serial_url(value: str) -> str:
