@@ -20,6 +20,7 @@ from kiosk.commands import (
     copy,
     demo,
     doctor,
+    fleet,
     forms,
     print_cmd,
     search,
@@ -46,6 +47,7 @@ COMMANDS: tuple[Registrar, ...] = (
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
     county.register,
+    fleet.register,
 )
 
 
