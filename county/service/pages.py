@@ -65,11 +65,14 @@ def t(value: Any) -> str:
 def when(value: datetime | str | None) -> str:
     """Local time, to the second; an ISO text (from a heartbeat) is read first."""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
-    return "" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            return escape(text)
+    if value is None:
+        return ""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def page(title: str, body: str, operator: str | None = None, refresh: bool = False) -> str:
