@@ -23,6 +23,7 @@ MISSED = 2.5
 GREY_MIN_S = 90
 DISK_LOW_MB = 500
 COLOURS = ("red", "yellow", "green", "grey")
+SEVERITY = ("red", "grey", "yellow", "green")     # a silent kiosk is worse than a warning
 
 DEVICE_ZH = {"receipt_printer": "凭条打印机", "document_printer": "A4打印机",
              "scanner": "扫描仪", "id_reader": "身份证阅读器"}
@@ -101,7 +102,7 @@ def overview(db: Database, now: datetime | None = None) -> dict[str, Any]:
             "enrolled": r["enrolled_at"] is not None,
             "catalog": (hb.get("catalog") or {}).get("version", ""),
             "last_seen": ago(r["last_seen"], now), "version": hb.get("kiosk_version", "")})
-        hall["worst"] = min(hall["worst"], c, key=COLOURS.index)
+        hall["worst"] = min(hall["worst"], c, key=SEVERITY.index)
     alerts = db.rows(
         "SELECT a.id, a.kiosk_id, k.name AS kiosk, h.name AS hall, a.device, a.kind, a.words, "
         "a.opened_at, a.resolved_at, a.acked_at, a.acked_by FROM alerts a "
@@ -111,7 +112,8 @@ def overview(db: Database, now: datetime | None = None) -> dict[str, Any]:
     for h in halls.values():
         for k in h["kiosks"]:
             versions[k["catalog"] or "（未知）"] = versions.get(k["catalog"] or "（未知）", 0) + 1
-    return {"now": now, "halls": list(halls.values()), "counts": counts, "alerts": alerts,
+    ordered = sorted(halls.values(), key=lambda h: (SEVERITY.index(h["worst"]), h["name"]))
+    return {"now": now, "halls": ordered, "counts": counts, "alerts": alerts,
             "catalog_versions": versions}
 
 

@@ -41,7 +41,7 @@ background:#fffbea}.tile.red{border-left-color:#c62828;background:#fdecea}
 .tile.grey{border-left-color:#9e9e9e;background:#eee;color:#555}
 .tile .name{font-weight:600;font-size:17px}.tile .state{float:right;font-size:14px}
 .tile .why{color:#b71c1c;font-size:14px;margin-top:4px}.tile.yellow .why{color:#8a6100}
-.tile.grey .why{color:#555}.small{font-size:13px;color:#555}
+.tile.grey .why{color:#555}.tile.green .why{color:#2e6b45}.small{font-size:13px;color:#555}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6ea;vertical-align:top}
 th{background:#eef1f5;font-weight:600}
@@ -155,9 +155,12 @@ def _std_state(d: dict[str, Any]) -> str:
 
 def _catalog(hb: dict[str, Any]) -> str:
     c = hb.get("catalog", {})
+    head = (f"<p>办事指南目录 {t(c.get('version') or '—')}，发布于 {t(c.get('published'))}，"
+            f"{t(c.get('items'))} 项；")
+    if not c.get("verified_at") and not c.get("last_outcome"):
+        return head + "这台终端还没有收到过县里签名发布的目录。</p>"
     expired = "（已过期，仍用最后核验的目录）" if c.get("expired") else ""
-    return (f"<p>办事指南目录 {t(c.get('version') or '—')}，发布于 {t(c.get('published'))}，"
-            f"{t(c.get('items'))} 项；签名核验于 {when(c.get('verified_at')) or '—'}，"
+    return (head + f"签名核验于 {when(c.get('verified_at')) or '—'}，"
             f"有效期至 {when(c.get('expires')) or '—'}{expired}；"
             f"最近一次更新：{t(c.get('words'))}</p>")
 

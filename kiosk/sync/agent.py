@@ -81,12 +81,14 @@ class FleetAgent:
     # ---- messages -----------------------------------------------------------------------------
     def message(self, kind: str, body: dict[str, Any], urgent: bool = False) -> dict[str, Any]:
         at = datetime.fromtimestamp(self.clock(), UTC).replace(microsecond=0).isoformat()
-        env = {"v": VERSION, "kiosk": self.identity.kiosk, "epoch": self.outbox.epoch,
-               "seq": self.outbox.next_seq(), "kind": kind, "at": at, "urgent": urgent,
-               "body": body}
-        signed = self.identity.sign(env)
-        self.outbox.put(signed)
-        return signed
+        epoch = self.outbox.epoch
+
+        def make(seq: int) -> dict[str, Any]:
+            return self.identity.sign({"v": VERSION, "kiosk": self.identity.kiosk,
+                                       "epoch": epoch, "seq": seq, "kind": kind, "at": at,
+                                       "urgent": urgent, "body": body})
+
+        return self.outbox.add(make)
 
     def beat(self) -> dict[str, Any]:
         body = heartbeat.build(self.cfg, self.sources.reports(),

@@ -100,13 +100,14 @@ def load_identity(folder: Path) -> Identity | None:
                     str(data.get("hall", "")), str(data.get("county", "")))
 
 
-def join(folder: Path, url: str, code: str, timeout_s: float = 15.0) -> Identity:
-    """Enrol with the county (or through the hall that relays to it)."""
+def join(folder: Path, url: str, code: str, timeout_s: float = 15.0,
+         role: str = "kiosk") -> Identity:
+    """Enrol with the county: this kiosk, or (role "hall") a hall service that relays."""
     key = _key(folder)
     try:
         r = httpx.post(url.rstrip("/") + ENROL_PATH, timeout=timeout_s,
                        json={"code": code.strip(), "public_key": public_b64(key),
-                             "role": "kiosk"})
+                             "role": role})
     except httpx.HTTPError as exc:
         raise SyncError(f"{url}: cannot reach the county service ({type(exc).__name__}: "
                         f"{exc})") from None

@@ -58,6 +58,7 @@ class Outbox:
         self.db = SqliteFile(path, what="outbox", migrations=MIGRATIONS, error=OutboxError,
                              synchronous="FULL", unchanged="the message was not stored")
         self.clock = clock
+        self._epoch = ""
 
     def open(self) -> Outbox:
         self.db.open()
@@ -68,30 +69,39 @@ class Outbox:
 
     @property
     def epoch(self) -> str:
-        return str(self.db.query("SELECT value FROM meta WHERE key = 'epoch'")[0][0])
+        if not self._epoch:
+            self._epoch = str(self.db.query("SELECT value FROM meta WHERE key = 'epoch'")[0][0])
+        return self._epoch
 
-    def next_seq(self) -> int:
-        with self.db.write("next sequence number") as c:
+    def add(self, make: Callable[[int], Envelope]) -> Envelope:
+        """A new message of this kiosk: `make(seq)` builds and signs the envelope with the
+        next sequence number; numbering and keeping are one transaction."""
+        with self.db.write("keep a message") as c:
             row = c.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
             seq = int(row[0]) + 1 if row else 1
             c.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
-        return seq
+            envelope = make(seq)
+            self._insert(c, envelope)
+        return envelope
 
     def put(self, envelope: Envelope) -> bool:
-        """Keep one signed envelope (from this kiosk, or relayed); False if it was already
-        here. Thins old heartbeats of the same sender."""
-        created = self.clock()
+        """Keep one signed envelope relayed from elsewhere; False if it was already here."""
         with self.db.write("keep a message") as c:
-            cur = c.execute(
-                "INSERT OR IGNORE INTO messages (sender, epoch, seq, kind, urgent, created, "
-                "envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (str(envelope["kiosk"]), str(envelope["epoch"]), int(envelope["seq"]),
-                 str(envelope["kind"]), int(bool(envelope.get("urgent"))), created,
-                 json.dumps(envelope, ensure_ascii=False)))
-            if envelope["kind"] == "heartbeat":
-                self._thin(c, str(envelope["kiosk"]), created)
-            else:
-                self._bound(c)
+            return self._insert(c, envelope)
+
+    def _insert(self, c: sqlite3.Connection, envelope: Envelope) -> bool:
+        """Keep it (once); thin the sender's old heartbeats, bound the events."""
+        created = self.clock()
+        cur = c.execute(
+            "INSERT OR IGNORE INTO messages (sender, epoch, seq, kind, urgent, created, "
+            "envelope) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (str(envelope["kiosk"]), str(envelope["epoch"]), int(envelope["seq"]),
+             str(envelope["kind"]), int(bool(envelope.get("urgent"))), created,
+             json.dumps(envelope, ensure_ascii=False)))
+        if envelope["kind"] == "heartbeat":
+            self._thin(c, str(envelope["kiosk"]), created)
+        else:
+            self._bound(c)
         return cur.rowcount == 1
 
     @staticmethod
