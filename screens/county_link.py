@@ -30,6 +30,18 @@ def between_visits(app: App) -> bool:
             and not app.busy)
 
 
+def capture_png(app: App) -> bytes | None:
+    """UI thread: the screen as a PNG (SHOT_WIDTH wide), only between visits."""
+    if not between_visits(app):
+        return None
+    surface = app.surface
+    w, h = surface.get_size()
+    small = pygame.transform.smoothscale(surface, (SHOT_WIDTH, round(h * SHOT_WIDTH / w)))
+    buf = io.BytesIO()
+    pygame.image.save(small, buf, "shot.png")
+    return buf.getvalue()
+
+
 class CountyLink:
     def __init__(self, app: App, cfg: Config, terminal: Any = None) -> None:
         self.app = app
@@ -56,13 +68,9 @@ class CountyLink:
                 log.info("showing catalog %s (%d items)", catalog.version, len(catalog))
 
     def _shot(self, done: threading.Event, out: list[bytes]) -> None:
-        if between_visits(self.app):
-            surface = self.app.surface
-            w, h = surface.get_size()
-            small = pygame.transform.smoothscale(surface, (SHOT_WIDTH, round(h * SHOT_WIDTH / w)))
-            buf = io.BytesIO()
-            pygame.image.save(small, buf, "shot.png")
-            out.append(buf.getvalue())
+        png = capture_png(self.app)
+        if png is not None:
+            out.append(png)
         done.set()
 
     # ---- other threads ------------------------------------------------------------------------
@@ -73,7 +81,7 @@ class CountyLink:
         """From the agent's thread: a PNG of the screen, or None while someone is here."""
         if not self.idle.is_set():
             return None
-        done, out = threading.Event(), []  # type: ignore[var-annotated]
+        done, out = threading.Event(), list[bytes]()
         self.app.post(lambda: self._shot(done, out))
         done.wait(CAPTURE_WAIT_S)
         return out[0] if out else None
