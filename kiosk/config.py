@@ -67,6 +67,10 @@ class SessionConfig:
                                   min=15, max=3600)
     warning_s: int = setting(30, "Seconds the idle warning counts down before the visit ends "
                                  "(WCAG 2.2.1: at least 20).", min=20, max=600)
+    elder_idle_timeout_s: int = setting(
+        150, "Seconds without a touch before the idle warning in elder mode (大字): reading a "
+             "material list at 80 takes longer (never shorter than idle_timeout_s).",
+        min=15, max=3600)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
-    ├── QueueError             a ticket cannot be issued (limit, closed, …)
-    └── SyncError              a catalog or queue sync with the county platform failed
+    └── QueueError             a ticket cannot be issued (limit, closed, …)
 
 Each error carries an engineer-facing message (naming the key, port, item or byte) and,
-where a citizen can meet it, a plain Chinese `citizen_message`.
+where a citizen can meet it, a plain Chinese `citizen_message`. The one way from an exception
+to the words a citizen sees is `citizen_message_of(exc)`: its own `citizen_message`, or the
+caller's default — never `str(exc)`, which is for engineers (a port, a path, a byte).
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ __all__ = [
     "ItemNotFound",
     "KioskError",
     "QueueError",
-    "SyncError",
+    "citizen_message_of",
 ]
+
+GENERIC = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
 
 
 class KioskError(Exception):
     """Base of every error the kiosk raises on purpose."""
 
-    citizen_message: str = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
+    citizen_message: str = GENERIC
 
 
 class ConfigError(KioskError):
@@ -80,8 +83,11 @@ class QueueError(KioskError):
         self.citizen_message = citizen_message
 
 
-class SyncError(KioskError):
-    """Talking to the county platform failed."""
-
-
 KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)
+
+
+def citizen_message_of(exc: BaseException, default: str = GENERIC) -> str:
+    """What to tell a citizen about `exc`: its own plain Chinese `citizen_message` (every
+    KioskError and DeviceError has one), else `default` (an unexpected exception, a bug)."""
+    said = getattr(exc, "citizen_message", "")
+    return said if isinstance(said, str) and said else default

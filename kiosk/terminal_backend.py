@@ -70,9 +70,9 @@ class TerminalBackend:
         if self.t.receipt is None:
             return ActionResult(False, "凭条打印机没有打开，请查看上面的状态。")
         out = print_test_page(self.t.receipt, self.cfg)
-        log.info("receipt test page: %s", "printed" if out.ok else out.cause)
+        log.info("receipt test page: %s", "printed" if out.ok else out.detail)
         return _outcome(out.ok, "凭条测试页已打印，请查看出纸口。",
-                        f"没有打印出来：{out.citizen_message}")
+                        f"没有打印出来：{out.message}")
 
     def print_a4_test(self) -> ActionResult:
         if self.t.a4 is None:
@@ -99,8 +99,8 @@ class TerminalBackend:
             pdf = Path(tmp) / "a4-test.pdf"
             pdf.write_bytes(render_pdf(layout))
             out = self.t.a4.print_file(pdf, 1, "A4打印机测试页")
-        log.info("A4 test page: %s", "printed" if out.ok else out.cause)
-        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.citizen_message}")
+        log.info("A4 test page: %s", "printed" if out.ok else out.detail)
+        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.message}")
 
     # ---- card ---------------------------------------------------------------------------------
     def test_read_card(self, timeout_s: float) -> ActionResult:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from devices.id_reader.events import CardRead, CardReadFailed, ReaderStatusChanged
+from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState
 from screens.chrome import Header
 from screens.dev_card import dev_card_button
@@ -42,7 +43,7 @@ UNAVAILABLE_REASON = "unavailable"
 READ = "read"
 
 
-class CardPrompt(Screen):
+class CardPrompt(Screen[IdCardRecord]):
     def __init__(self, app: App, purpose: str, reader_ok: bool = True) -> None:
         super().__init__(app)
         self.purpose = purpose
@@ -52,7 +53,7 @@ class CardPrompt(Screen):
         self.reason = "" if reader_ok else UNAVAILABLE_REASON
         self.phase = 0.0
 
-    def _close(self, reason: str, record: object = None) -> None:
+    def _close(self, reason: str, record: IdCardRecord | None = None) -> None:
         self.reason = reason
         self.finish(record)
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from screens.app import App
 
 
-class GuideScreen(Screen):
+class GuideScreen(Screen[None]):
     def __init__(self, app: App, code: str) -> None:
         super().__init__(app)
         self.code = code

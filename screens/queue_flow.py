@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
+from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
-from screens.busy import Busy
+from screens.busy import Busy, run_busy
 from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
@@ -50,7 +51,7 @@ def two_lines(t: Theme, px: int) -> int:
     return fontset(True).line_height(px) + fontset().line_height(sub) + t.gap
 
 
-class ServicesScreen(Screen):
+class ServicesScreen(Screen[None]):
     def __init__(self, app: App, terminal: Terminal) -> None:
         super().__init__(app)
         self.terminal = terminal
@@ -71,7 +72,7 @@ class ServicesScreen(Screen):
             self.statuses = []
             self.layout()
             return
-        self.app.run_in_worker(q.overview, self._loaded, self._load_failed)
+        self.run_worker(q.overview, self._loaded, self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.statuses = []
@@ -137,9 +138,9 @@ class ServicesScreen(Screen):
                                      "出示相关证件，由工作人员核验。", list(options)),
                       on_result=self._priority_chosen)
 
-    def _priority_chosen(self, value: Any) -> None:
+    def _priority_chosen(self, value: str | None) -> None:
         if value is not None:
-            self.declared = str(value)
+            self.declared = value
             self.layout()
             self.app.invalidate()
 
@@ -156,7 +157,7 @@ class ServicesScreen(Screen):
             return
         self.confirm(s)
 
-    def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: Any) -> None:
+    def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: IdCardRecord | None) -> None:
         if record is None:
             if prompt.reason not in (CANCELLED, UNAVAILABLE_REASON):   # it told them already
                 self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
@@ -174,13 +175,12 @@ class ServicesScreen(Screen):
         self.app.push(Confirm(self.app, "确认取号", text, yes="确认取号"),
                       on_result=partial(self._confirmed, s))
 
-    def _confirmed(self, s: ServiceStatus, yes: Any) -> None:
+    def _confirmed(self, s: ServiceStatus, yes: bool | None) -> None:
         if not yes or self.issuing or self.terminal.queue is None:
             return
         self.issuing = True
         self.layout()
         busy = Busy(self.app, "正在打印号票", "请稍候，打印好后请从出纸口取走。")
-        self.app.push(busy)
         card = self.app.session.card
         info = CardInfo.from_record(card) if (card is not None and s.requires_id) else None
         q = self.terminal.queue
@@ -188,29 +188,27 @@ class ServicesScreen(Screen):
 
         def done(result: IssueResult) -> None:
             self.issuing = False
-            self.app.pop(screen=busy)
             self.layout()
             self._issued(s, result)
 
         def failed(exc: BaseException) -> None:
             self.issuing = False
-            self.app.pop(screen=busy)
             self.layout()
             self.app.notice("取号没有成功", "抱歉，暂时无法取号，请联系大厅工作人员。")
 
-        self.app.run_in_worker(lambda: q.take(s.prefix, info, declared), done, failed)
+        run_busy(self, busy, lambda: q.take(s.prefix, info, declared), done, failed)
 
     def _issued(self, s: ServiceStatus, result: IssueResult) -> None:
         if result.status is IssueStatus.BUSY:
             return   # a second tap while the first prints: the first one's result shows
         if not result.ok or result.ticket is None:
-            self.app.notice("取号没有成功", result.citizen_message)
+            self.app.notice("取号没有成功", result.message)
             self.reload()
             return
         self.app.push(TicketTaken(self.app, s, result))
 
 
-class PriorityChoice(Dialog):
+class PriorityChoice(Dialog[str]):
     """Four answers in two rows: side by side, 残疾人 and 不需要 wrap in elder mode."""
 
     def layout(self) -> None:
@@ -236,7 +234,7 @@ class PriorityChoice(Dialog):
         self.shade.fill(t.colors.shade)
 
 
-class TicketTaken(Screen):
+class TicketTaken(Screen[None]):
     """The number, very large; then home by itself with the visit wiped."""
 
     def __init__(self, app: App, s: ServiceStatus, result: IssueResult) -> None:

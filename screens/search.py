@@ -33,6 +33,7 @@ HELP = ("怎么输入：每个字的拼音首字母，例如“低保”输入 D
         "输入后点左边的事项查看办事指南，点上方的词可以直接查找。")
 CAND_HELP = "输入字母后，这里会出现可以直接点的词"
 HINT = "请输入事项名称的拼音首字母，如“低保”输入 DB"
+LOOKUP = "lookup"   # the search screen's worker group
 
 
 class QueryField(Widget):
@@ -94,13 +95,12 @@ class Help(Widget):
                          theme.colors.muted, max_lines=lines)
 
 
-class SearchScreen(Screen):
+class SearchScreen(Screen[None]):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.query = app.session.query
         self.result: Any = None
         self.candidates: list[Button] = []
-        self._in_flight: str | None = None
         self._cand_cache: dict[tuple[str, int, int, bool], Button] = {}
 
     def layout(self) -> None:
@@ -172,37 +172,34 @@ class SearchScreen(Screen):
 
     # ---- results ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Show the query now; look it up off the UI thread (runs on every key). While one
-        lookup runs, further keys only change the query: when it returns, the newest query is
-        looked up next, so a fast typist never queues a backlog of searches."""
+        """Show the query now; look it up off the UI thread (runs on every key). Each lookup
+        is an exclusive worker: a newer key replaces the lookup before it (its result is
+        dropped) and waits for a running one to return, so a fast typist never queues a
+        backlog of searches and never sees an older query's results."""
         self.field.text = self.query
         self.app.invalidate()
         if not self.query.strip():
+            self.cancel_workers(LOOKUP)
             self._show("", None, [])
-        elif self._in_flight is None:
-            if not getattr(self.app.searcher, "ready", True):
-                self.label.text = "正在准备查找，请稍候…"
-            self._lookup()
+            return
+        if not getattr(self.app.searcher, "ready", True):
+            self.label.text = "正在准备查找，请稍候…"
+        self._lookup()
 
     def _lookup(self) -> None:
         q = self.query
-        self._in_flight = q
         searcher, limit = self.app.searcher, self.app.cfg.search.limit
 
         def work() -> tuple[Any, list[str]]:
             return searcher.search(q, limit), searcher.complete(q, 8)
 
-        self.app.run_in_worker(work, partial(self._arrived, q), self._failed)
+        self.run_worker(work, partial(self._arrived, q), self._failed, group=LOOKUP,
+                        exclusive=True)
 
     def _arrived(self, q: str, found: tuple[Any, list[str]]) -> None:
-        self._in_flight = None
-        if q != self.query:
-            self.refresh()   # keys were pressed meanwhile: look up the newest text
-            return
         self._show(q, *found)
 
     def _failed(self, exc: BaseException) -> None:
-        self._in_flight = None
         self.label.text = "查找暂时出了问题，请换个词再试，或到服务窗口咨询。"
         self.app.invalidate()
 

@@ -146,7 +146,44 @@ class ReceiptPrinter:
             finally:
                 self._release()
 
+    def print_parts(self, parts: list[ReceiptDocument]) -> tuple[JobOutcome, int]:
+        """Print `parts` as one job on one connection, checking the status after each part
+        and stopping at the first that did not come out. Returns the outcome and how many
+        parts were *begun* (a part whose first byte may have gone out counts): a queue
+        ticket prints its number as the last part, so `begun < len(parts)` after a failure
+        means the number was never sent (kiosk/receipts/ticket_layout.py)."""
+        with self._lock:
+            try:
+                return self._parts_job(str(next(self._jobs)), parts)
+            finally:
+                self._release()
+
     # ---- internals ---------------------------------------------------------------------------
+
+    def _parts_job(self, job_id: str, parts: list[ReceiptDocument]) -> tuple[JobOutcome, int]:
+        sent = 0
+        outcome = JobOutcome(True, "", "", 0, job_id)
+        for begun, doc in enumerate(parts):
+            outcome = self._job(job_id, doc) if begun == 0 else self._job_more(job_id, doc)
+            sent += outcome.bytes_sent
+            if not outcome.ok:
+                # Bytes sent, or a link that broke while sending: this part may be on paper.
+                maybe = outcome.bytes_sent > 0 or outcome.detail.startswith("OFFLINE")
+                started = begun + 1 if maybe else begun
+                return replace(outcome, bytes_sent=sent), started
+        return replace(outcome, bytes_sent=sent), len(parts)
+
+    def _job_more(self, job_id: str, doc: ReceiptDocument) -> JobOutcome:
+        """A later part of a job: the status after the previous part said it came out."""
+        try:
+            data = render(doc, self.profile)
+        except Exception as exc:   # a missing font must not take the kiosk down
+            log.exception("receipt job %s: rendering failed", job_id)
+            return JobOutcome(False, f"RENDER: {exc}", MSG_FAULT, 0, job_id)
+        if self._conn is None:
+            return JobOutcome(False, "NOT_SENT: connection lost between parts",
+                              MSG_INCOMPLETE, 0, job_id)
+        return self._send(job_id, data)
 
     def _job(self, job_id: str, doc: ReceiptDocument) -> JobOutcome:
         before = self._read_status(force=True)

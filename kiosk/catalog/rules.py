@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kiosk.catalog.bundles import bundle_problems
 from kiosk.catalog.forms import unsafe_file
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -194,4 +195,4 @@ def semantic_problems(doc: Any) -> list[Problem]:
         per_item += _control_chars(i, item)
     per_item += _unique_codes(items)
     per_item.sort(key=lambda p: p[0][1])    # by item index; stable within one item
-    return out + per_item
+    return out + per_item + bundle_problems(doc)

@@ -98,14 +98,14 @@ def _take(args: argparse.Namespace) -> int:
         result = q.take(args.service, None, args.priority)
     t, slip = result.ticket, result.slip
     if args.json:
-        print_json({"status": result.status.value, "message": result.citizen_message,
+        print_json({"status": result.status.value, "message": result.message,
                     "ticket": t.to_dict() if t else None,
                     "wait_text": slip.wait_text if slip else "", "detail": result.detail})
     elif result.ok and t is not None and slip is not None:
         print(f"{t.number}  {slip.service_name}  前面 {slip.people_ahead} 人  {slip.wait_text}")
     else:
         number = f"{t.number}: " if t else ""
-        print(f"{number}{result.status.value}: {result.citizen_message} ({result.detail})",
+        print(f"{number}{result.status.value}: {result.message} ({result.detail})",
               file=sys.stderr)
     return 0 if result.ok else 1
 

@@ -14,8 +14,11 @@ from kiosk.maintenance.usb import CatalogCandidate
 
 @dataclass(frozen=True)
 class ActionResult:
+    """What came of a staff action (the parts named as devices.outcome names them)."""
+
     ok: bool
-    message: str
+    message: str               # plain Chinese for hall staff
+    detail: str = ""           # for the log and the technician
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,12 @@ def priority_label(ticket: Ticket) -> str:
     if ticket.priority is Priority.DECLARED:
         return f"{ticket.declared}优先（待工作人员核验）"
     return ""
+
+
+KEEP_SLIP = "如果小票已经打出，请保留并告诉工作人员。"
+
+
+def slip_may_exist(cause: str, number: str) -> str:
+    """The print failed after the number was sent: the number stays valid."""
+    head = "打印机没纸了" if "REC_EMPTY" in cause else "打印机出了点问题"
+    return f"{head}，小票可能没有打全。您的号码 {number} 仍然有效，请记下号码。{KEEP_SLIP}"

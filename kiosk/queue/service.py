@@ -2,7 +2,7 @@
 
 How results come back (the UI and the CLI act on them): `take()` and `reprint()` never raise
 for anything a citizen can cause or meet; they return an `IssueResult` whose `status` says what
-happened and whose `citizen_message` is the plain Chinese line to show. They raise
+happened and whose `message` is the plain Chinese line to show. They raise
 `kiosk.errors.QueueError` only for a caller's mistake (an unknown service, an unknown
 self-declared priority). Staff actions (`void`, `reprint` of a missing number) raise
 QueueError naming the number.
@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config, ServiceConfig, hours_open
-from kiosk.errors import QueueError
+from kiosk.errors import QueueError, citizen_message_of
 from kiosk.queue import messages
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import (
@@ -50,14 +50,18 @@ class IssueStatus(enum.StrEnum):
     ISSUED = "issued"              # printed: hand it over
     REFUSED = "refused"            # a rule said no (closed, limit, card needed); nothing used
     PRINT_FAILED = "print_failed"  # the number was voided; ask staff
+    INCOMPLETE = "incomplete"      # the print failed after the number was sent: the number is
+                                   # kept (it may be on paper); show it, ask to keep the slip
     BUSY = "busy"                  # another take is in flight (double tap): ignore quietly
     ERROR = "error"                # the store failed; ask staff
 
 
 @dataclass(frozen=True)
 class IssueResult:
+    """What came of taking a ticket (the parts named as devices.outcome names them)."""
+
     status: IssueStatus
-    citizen_message: str
+    message: str                   # plain Chinese for the citizen
     ticket: Ticket | None = None
     slip: TicketSlip | None = None
     refusal: Refusal | None = None
@@ -194,21 +198,23 @@ class QueueService:
                                refusal=exc.reason, detail=str(exc))
         except (QueueError, OSError) as exc:   # the store, or the secret file under var/
             log.error("allocation failed: %s", exc)
-            return IssueResult(IssueStatus.ERROR, getattr(exc, "citizen_message", "")
-                               or messages.GENERIC, detail=str(exc))
+            return IssueResult(IssueStatus.ERROR, citizen_message_of(exc, messages.GENERIC),
+                               detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card else "")
         return self._print_and_settle(ticket, slip)
 
     def _print_and_settle(self, ticket: Ticket, slip: TicketSlip) -> IssueResult:
         outcome = self._print(slip)
         try:
+            if not outcome.ok and _number_may_be_on_paper(outcome):
+                return self._keep_incomplete(ticket, slip, outcome)
             if not outcome.ok:
-                voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.cause}",
+                voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
                                          self.clock())
-                log.warning("ticket %s voided: print failed (%s)", ticket.number, outcome.cause)
+                log.warning("ticket %s voided: print failed (%s)", ticket.number, outcome.detail)
                 return IssueResult(IssueStatus.PRINT_FAILED,
-                                   messages.print_failed(outcome.citizen_message),
-                                   ticket=voided, slip=slip, detail=outcome.cause)
+                                   messages.print_failed(outcome.message),
+                                   ticket=voided, slip=slip, detail=outcome.detail)
             printed = self.store.mark_printed(ticket.ticket_id, self.clock())
         except QueueError as exc:
             log.error("ticket %s: %s", ticket.number, exc)
@@ -217,14 +223,25 @@ class QueueService:
         log.info("ticket %s issued (%d ahead)", printed.number, printed.people_ahead)
         return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=printed, slip=slip)
 
+    def _keep_incomplete(self, ticket: Ticket, slip: TicketSlip,
+                         outcome: JobOutcome) -> IssueResult:
+        """The number went out, then the print failed: what the citizen holds may show it, so
+        it stays valid (servable, reprintable by staff) instead of becoming a dead number."""
+        kept = self.store.mark_printed(ticket.ticket_id, self.clock())
+        log.warning("ticket %s kept: its slip may be incomplete (%s)", ticket.number,
+                    outcome.detail)
+        return IssueResult(IssueStatus.INCOMPLETE,
+                           messages.slip_may_exist(outcome.detail, ticket.number),
+                           ticket=kept, slip=slip, detail=outcome.detail)
+
     def _print(self, slip: TicketSlip) -> JobOutcome:
         """The printer's outcome; an exception from it is a failed print, not a crash, so the
         ticket is voided rather than left issuing."""
         try:
             return self.printer(slip)
         except Exception as exc:
-            return JobOutcome(ok=False, cause=f"{type(exc).__name__}: {exc}",
-                              citizen_message=getattr(exc, "citizen_message", ""))
+            return JobOutcome(ok=False, detail=f"{type(exc).__name__}: {exc}",
+                              message=citizen_message_of(exc, ""))
 
     def _request(self, svc: ServiceConfig, card: CardInfo | None, declared: str,
                  now: datetime) -> AllocationRequest:
@@ -294,8 +311,8 @@ class QueueService:
             self._busy.release()
         if not outcome.ok:
             return IssueResult(IssueStatus.PRINT_FAILED,
-                               messages.print_failed(outcome.citizen_message, voided=False),
-                               ticket=ticket, detail=outcome.cause)
+                               messages.print_failed(outcome.message, voided=False),
+                               ticket=ticket, detail=outcome.detail)
         log.info("ticket %s reprinted", ticket.number)
         return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket)
 
@@ -333,3 +350,10 @@ class QueueService:
         svc = self.service(prefix)
         self.store.set_service_open(self.day(), svc.prefix, is_open)
         log.info("service %s override for today: %s", svc.prefix, is_open)
+
+
+def _number_may_be_on_paper(outcome: JobOutcome) -> bool:
+    """kiosk.receipts.service.TicketOutcome says whether the number's bytes went out; any
+    other printer function's outcome: whatever was sent may have printed."""
+    sent = getattr(outcome, "number_sent", None)
+    return bool(sent) if sent is not None else outcome.bytes_sent > 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -65,7 +65,7 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     return lines
 
 
-class MaintenancePanel(StaffScreen):
+class MaintenancePanel(StaffScreen[None]):
     def __init__(self, app: App, backend: MaintenanceBackend) -> None:
         super().__init__(app)
         self.backend = backend
@@ -121,7 +121,7 @@ class MaintenancePanel(StaffScreen):
     # ---- status -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._next_refresh = time.monotonic() + REFRESH_S
-        self.app.run_in_worker(self.backend.status, self.got_status, self.status_failed)
+        self.run_worker(self.backend.status, self.got_status, self.status_failed)
 
     def got_status(self, report: StatusReport) -> None:
         self.report = report
@@ -145,7 +145,7 @@ class MaintenancePanel(StaffScreen):
         for b in self.buttons:
             b.enabled = False
         self.app.invalidate()
-        self.app.run_in_worker(fn, self.done, lambda e: self.done(
+        self.run_worker(fn, self.done, lambda e: self.done(
             ActionResult(False, f"操作失败：{type(e).__name__}: {e}")))
 
     def done(self, result: ActionResult) -> None:
@@ -161,14 +161,14 @@ class MaintenancePanel(StaffScreen):
         if self.app.cfg.queue.priority_mode == "prefix":
             prefixes.append(self.app.cfg.queue.priority_prefix)
 
-        def chosen(number: Any) -> None:
+        def chosen(number: str | None) -> None:
             if number:
-                self.run(f"{title} {number}…", partial(fn, str(number)))
+                self.run(f"{title} {number}…", partial(fn, number))
 
         self.app.push(TicketNumberPad(self.app, title, prefixes), on_result=chosen)
 
     def ask_reset(self) -> None:
-        def answered(yes: Any) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
                 self.run("正在清空今日排队…", self.backend.reset_queue)
 
@@ -177,14 +177,14 @@ class MaintenancePanel(StaffScreen):
                               yes="确定清空"), on_result=answered)
 
     def pick_usb(self) -> None:
-        self.app.run_in_worker(self.backend.usb_catalogs, self._usb_found)
+        self.run_worker(self.backend.usb_catalogs, self._usb_found)
 
     def _usb_found(self, found: list[CatalogCandidate]) -> None:
         options = [(c.path.name, f"版本 {c.catalog_version or '未知'}，{c.size // 1024} KB，"
                     f"{c.path.parent}", c) for c in found[:6]]
 
-        def chosen(c: Any) -> None:
-            if isinstance(c, CatalogCandidate):
+        def chosen(c: CatalogCandidate | None) -> None:
+            if c is not None:
                 self.run(f"正在导入 {c.path.name}…", partial(self.backend.import_catalog, c.path))
 
         self.app.push(ChoiceScreen(self.app, "从U盘导入目录", options,
@@ -192,7 +192,7 @@ class MaintenancePanel(StaffScreen):
                       on_result=chosen)
 
     def pick_service(self) -> None:
-        self.app.run_in_worker(self.backend.services, self._services_found)
+        self.run_worker(self.backend.services, self._services_found)
 
     def _services_found(self, services: list[ServiceToggle]) -> None:
         def state(s: ServiceToggle) -> str:
@@ -202,16 +202,16 @@ class MaintenancePanel(StaffScreen):
         options = [(f"{s.prefix} {s.name}", state(s), s) for s in services]
         self.app.push(ChoiceScreen(self.app, "选择业务", options), on_result=self._pick_state)
 
-    def _pick_state(self, s: Any) -> None:
-        if not isinstance(s, ServiceToggle):
+    def _pick_state(self, s: ServiceToggle | None) -> None:
+        if s is None:
             return
-        options: list[tuple[str, str, Any]] = [
+        options: list[tuple[str, str, bool | str]] = [
             ("今日开放", "不论时间，今天都可以取号", True),
             ("今日暂停", "今天不再发号", False),
             ("按时间开放", "恢复按设置的时间开放", "hours"),
         ]
 
-        def chosen(v: Any) -> None:
+        def chosen(v: bool | str | None) -> None:
             if v is not None:
                 choice = None if v == "hours" else bool(v)
                 self.run(f"正在设置 {s.name}…",
@@ -220,7 +220,7 @@ class MaintenancePanel(StaffScreen):
         self.app.push(ChoiceScreen(self.app, f"{s.prefix} {s.name}", options), on_result=chosen)
 
     def quit(self, code: int, what: str) -> None:
-        def answered(yes: Any) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
                 self.app.exit_code = code
                 self.app.running = False

@@ -103,8 +103,8 @@ def test_fault_refuses_then_recovers(vp: VirtualPrinter, fault: str, cause: str,
         status = printer.status()
         assert (status.state, status.event) == (state, event)
         outcome = printer.print_document(SHORT)
-        assert not outcome.ok and outcome.cause.startswith(cause)
-        assert "请联系" in outcome.citizen_message and outcome.bytes_sent == 0
+        assert not outcome.ok and outcome.detail.startswith(cause)
+        assert "请联系" in outcome.message and outcome.bytes_sent == 0
         vp.command({"paper out": "paper ok", "cover open": "cover closed",
                     "cutter error": "cutter ok"}[fault])
         assert printer.print_document(SHORT).ok
@@ -116,8 +116,8 @@ def test_paper_running_out_mid_job_fails_the_job(vp: VirtualPrinter) -> None:
     with driver(vp, vp.start()) as printer:
         vp.command("paper out-after 3")
         outcome = printer.print_document(ticket_receipt(SLIP, 48))
-        assert not outcome.ok and "REC_EMPTY" in outcome.cause and outcome.bytes_sent > 0
-        assert outcome.citizen_message == "小票没有打印完整，请联系大厅工作人员。"
+        assert not outcome.ok and "REC_EMPTY" in outcome.detail and outcome.bytes_sent > 0
+        assert outcome.message == "小票没有打印完整，请联系大厅工作人员。"
         (partial,) = vp.wait_for_receipts(1)
         assert not partial.complete and len(partial.text) == 3
         vp.command("paper ok")
@@ -130,8 +130,8 @@ def test_offline_then_back_with_backoff(vp: VirtualPrinter) -> None:
     with driver(vp, vp.start(), events) as printer:
         vp.command("offline")
         outcome = printer.print_document(SHORT)
-        assert not outcome.ok and outcome.cause.startswith("OFFLINE")
-        assert outcome.citizen_message == "打印机暂时无法连接，请联系大厅工作人员。"
+        assert not outcome.ok and outcome.detail.startswith("OFFLINE")
+        assert outcome.message == "打印机暂时无法连接，请联系大厅工作人员。"
         assert printer.status().state is DeviceState.OFFLINE
         vp.command("online")
         deadline = time.monotonic() + 3
@@ -151,7 +151,7 @@ def test_printer_gone_and_power_cycled(tmp_path: Path) -> None:
     assert printer.print_document(SHORT).ok     # one fresh connection, no crash
     sim.stop()                                  # unplugged: nothing listens any more
     outcome = printer.print_document(SHORT)
-    assert not outcome.ok and outcome.cause.startswith("OFFLINE")
+    assert not outcome.ok and outcome.detail.startswith("OFFLINE")
     assert printer.status().state is DeviceState.OFFLINE
     printer.close()
 

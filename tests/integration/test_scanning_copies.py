@@ -171,7 +171,7 @@ def test_document_copy_end_to_end(run_kiosk: Callable[..., Any],
     info = pdfinfo(out)
     assert info["Pages"] == "3" and is_a4(info)
     ((left, top, width, height),) = _images_mm(out)
-    assert (left, top) == (pytest.approx(0, abs=0.1), pytest.approx(0, abs=0.1))
+    assert left == pytest.approx(0, abs=0.1) and top == pytest.approx(0, abs=0.1)
     assert width == pytest.approx(200, abs=0.5) and height == pytest.approx(200, abs=0.5)
 
 
@@ -181,7 +181,7 @@ def test_copy_with_missing_scanner_and_too_many_copies(
     done = run_kiosk("--config", str(kiosk_toml("nosuchscanner")), "copy", "idcard", "--yes")
     assert done.returncode == 3
     result = json.loads(done.stdout)
-    assert result["citizen_message"] == "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"
+    assert result["message"] == "没有找到扫描仪，暂时无法复印，请联系大厅工作人员。"
     assert cups.outputs(queue_name) == []
     too_many = run_kiosk("--config", str(kiosk_toml()), "copy", "idcard", "--yes",
                          "--copies", "4")
@@ -194,7 +194,7 @@ def test_copy_refused_before_scanning_when_printer_stopped(
     cups.run("cupsdisable", queue_name, check=True)
     done = run_kiosk("--config", str(kiosk_toml()), "copy", "idcard", "--yes")
     assert done.returncode == 3
-    assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
+    assert json.loads(done.stdout)["message"] == "打印机暂停使用，请联系大厅工作人员。"
     assert "身份证" not in done.stderr  # the citizen was not asked to scan for nothing
 
 

@@ -20,7 +20,7 @@ from screens.fonts import fontset
 from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.text import wrap
 from screens.widgets.button import Button
-from tests.ui.helpers import button, tap, touch_down, touch_up
+from tests.ui.helpers import button, on_top, tap, touch_down, touch_up
 from tests.ui.layout_check import layout_problems
 from tests.ui.terminal_rig import Rig, terminal_rig
 
@@ -171,7 +171,7 @@ def test_card_prompt_times_out_and_explains(rig: Rig) -> None:
     assert isinstance(prompt, CardPrompt)
     rig.clock.advance(29)
     rig.app.step(0)
-    assert rig.app.top is prompt and prompt.remaining() == 1
+    assert on_top(rig.app, prompt) and prompt.remaining() == 1
     rig.clock.advance(1.5)
     rig.app.step(0)
     assert prompt.reason == TIMED_OUT
@@ -268,7 +268,7 @@ def test_declared_priority_is_marked_on_the_ticket(tmp_path: Path) -> None:
             assert isinstance(w, Button)
             assert len(wrap(fontset(True), w.label, w.size, w.rect.width - 2 * t.gap)) == 1
         tap(rig.app, *button(rig.app, "孕妇").rect.center)
-        assert button(rig.app, "已选：孕妇优先（取号后请向工作人员出示证件）").selected  # type: ignore
+        assert button(rig.app, "已选：孕妇优先（取号后请向工作人员出示证件）").selected
         choose(rig, "C  综合咨询")
         assert "优先：孕妇（待工作人员核验）" in rig.app.top.message  # type: ignore[attr-defined]
         confirm(rig)

@@ -108,7 +108,7 @@ def test_closed_by_hours_is_refused_with_the_hours(tmp_path: Path, clock: Clock)
     clock.now = MORNING.replace(hour=12, minute=30)
     r = q.take("B")
     assert r.status is IssueStatus.REFUSED and r.refusal is Refusal.CLOSED
-    assert "08:30-12:00、14:00-17:30" in r.citizen_message
+    assert "08:30-12:00、14:00-17:30" in r.message
     (status,) = q.overview()
     assert not status.is_open and not status.available and "14:00-17:30" in status.note
     clock.now = MORNING.replace(hour=14)
@@ -121,7 +121,7 @@ def test_staff_override_closes_and_reopens_for_the_day(queue: QueueService,
     queue.set_service_open("C", False)
     r = queue.take("C")
     assert r.refusal is Refusal.CLOSED and r.ticket is None
-    assert r.citizen_message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
+    assert r.message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
     assert [s.note for s in queue.overview() if s.prefix == "C"] == ["今日暂停取号"]
     queue.set_service_open("C", None)
     assert queue.take("C").ok
@@ -141,17 +141,17 @@ def test_daily_limit_counts_issued_not_voided(tmp_path: Path, clock: Clock) -> N
     printer.fail = None
     assert q.take("C").ticket.number == "C003"  # type: ignore[union-attr]
     r = q.take("C")
-    assert r.refusal is Refusal.DAILY_LIMIT and "已经取完" in r.citizen_message
+    assert r.refusal is Refusal.DAILY_LIMIT and "已经取完" in r.message
     assert [s.available for s in q.overview()] == [False]
     q.close()
 
 
 def test_card_required_and_one_waiting_ticket_per_person(queue: QueueService) -> None:
     r = queue.take("A")
-    assert r.refusal is Refusal.NEEDS_CARD and "身份证" in r.citizen_message
+    assert r.refusal is Refusal.NEEDS_CARD and "身份证" in r.message
     assert queue.take("A", card()).ok
     r = queue.take("A", card())
-    assert r.refusal is Refusal.PERSON_WAITING and "等候中" in r.citizen_message
+    assert r.refusal is Refusal.PERSON_WAITING and "等候中" in r.message
     assert queue.take("A", card(id_number="110105196001015678")).ok  # another person
 
 
@@ -160,7 +160,7 @@ def test_per_person_daily_limit_after_the_first_is_done(queue: QueueService) -> 
     queue.call("A001", "1号窗口")
     queue.finish("A001")
     r = queue.take("A", card())                     # limit 1 per day: done still counts
-    assert r.refusal is Refusal.PERSON_DAILY_LIMIT and "上限" in r.citizen_message
+    assert r.refusal is Refusal.PERSON_DAILY_LIMIT and "上限" in r.message
     assert numbers(queue) == ["A001"]
 
 
@@ -265,7 +265,7 @@ def test_failed_print_voids_the_number_and_says_so(queue: QueueService,
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
     assert r.ticket.void_reason == "print failed: REC_EMPTY"
-    assert r.citizen_message.startswith("打印机缺纸。") and "作废" in r.citizen_message
+    assert r.message.startswith("打印机缺纸。") and "作废" in r.message
     printer.fail = None
     assert queue.take("C").ticket.number == "C002"  # type: ignore[union-attr]
     assert [t.state for t in queue.list_today()] == [TicketState.VOID, TicketState.PRINTED]
@@ -323,11 +323,11 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
     q.store.open()                                  # the store works; the secret cannot be read
     r = q.take("A", card())
     assert r.status is IssueStatus.ERROR and "secret-is-a-folder" in r.detail
-    assert r.citizen_message == "抱歉，暂时无法取号，请联系大厅工作人员。"
+    assert r.message == "抱歉，暂时无法取号，请联系大厅工作人员。"
     q.store.close()                                 # now the store is gone too
     r = q.take("C")
     assert r.status is IssueStatus.ERROR and "not open" in r.detail
-    assert r.citizen_message == "取号系统暂时无法使用，请联系大厅工作人员。"
+    assert r.message == "取号系统暂时无法使用，请联系大厅工作人员。"
 
 
 def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePrinter) -> None:
