@@ -8,6 +8,7 @@ repository, and the dashboard.
     GET  /kiosks/ID                  one kiosk: devices, catalog, today, alerts, history
     POST /alerts/ID/ack, /kiosks/ID/screenshot, GET /screenshots/N.png
     GET  /api/v1/overview            the dashboard's data as JSON (login needed)
+    GET  /api/v1/timing[?last=N]     the messages endpoint's handling times (login needed)
     GET  /healthz                    the database answers
 
 The database work is synchronous psycopg, run in Starlette's thread pool.
@@ -190,6 +191,22 @@ class _Handlers:
         resp.delete_cookie(auth.COOKIE)
         return resp
 
+    async def timing_json(self, request: Request) -> Response:
+        """Handling time of the messages endpoint (ms): all samples kept, or the last N."""
+        if not self.operator(request):
+            return JSONResponse({"error": "login needed"}, 401)
+        samples = sorted(self.timing.samples)
+        last = request.query_params.get("last", "")
+        if last.isdigit():
+            samples = sorted(list(self.timing.samples)[-int(last):])
+
+        def p(q: float) -> float:
+            return round(samples[min(len(samples) - 1, int(q * len(samples)))] * 1000, 2) \
+                if samples else 0.0
+
+        return JSONResponse({"requests": len(samples), "p50": p(0.50), "p95": p(0.95),
+                             "p99": p(0.99), "max": p(1.0)})
+
     async def healthz(self, request: Request) -> Response:
         row = await run_in_threadpool(self.db.one, "SELECT 1 AS ok")
         return JSONResponse({"ok": bool(row)})
@@ -206,6 +223,7 @@ def build_app(db: Database, repo: Path | None = None) -> Starlette:
         Route("/screenshots/{cid:int}.png", h.screenshot_png),
         Route("/login", h.login_form), Route("/login", h.login, methods=["POST"]),
         Route("/logout", h.logout, methods=["POST"]), Route("/healthz", h.healthz),
+        Route("/api/v1/timing", h.timing_json),
     ]
     if repo is not None:
         routes.append(Mount("/repo", StaticFiles(directory=str(repo), check_dir=False)))
