@@ -213,7 +213,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--out", metavar="FILE")
     args = parser.parse_args()
-    from tests.support.county_pg import PrivatePostgres
+    from county.service.localpg import PrivatePostgres
     from tests.support.county_service import free_port
 
     pg = PrivatePostgres().start()

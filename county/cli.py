@@ -22,13 +22,17 @@ from typing import Any
 from kiosk.commands.common import print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, extra: tuple[Any, ...] = ()) -> None:
+    """`kiosk county …`; `extra` registrars add more actions (township/cli.py adds `demo`,
+    which needs the device simulators county/ may not import)."""
     p = sub.add_parser("county", help="the county: publish signed catalogs, keys, the "
                                       "county service")
     csub = p.add_subparsers(dest="county_command", metavar="ACTION", required=True)
     _register_publish(csub)
     _register_keys(csub)
     _register_service(csub)
+    for more in extra:
+        more(csub)
 
 
 def _repo_args(p: argparse.ArgumentParser) -> None:

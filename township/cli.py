@@ -29,6 +29,7 @@ from kiosk.commands import (
     ticket,
 )
 from screens import commands as ui
+from township import county_demo
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
@@ -46,7 +47,7 @@ COMMANDS: tuple[Registrar, ...] = (
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
-    county.register,
+    partial(county.register, extra=(county_demo.register,)),
     fleet.register,
 )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.county_pg import PrivatePostgres
+from county.service.localpg import PrivatePostgres
 
 _names = itertools.count(1)
 

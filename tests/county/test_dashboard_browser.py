@@ -17,7 +17,7 @@ import pytest
 from county.service.auth import add_operator
 from tests.support.browser import chromium_page
 from tests.support.county_service import Service, county_service, enrol_kiosk
-from tests.support.sim_kiosk import SimKiosk
+from township.simkiosk import SimKiosk
 
 INTERVAL_S = 10
 KIOSKS = (("清河镇便民服务中心", "1号机"), ("清河镇便民服务中心", "2号机"),

@@ -18,13 +18,13 @@ import httpx
 import pytest
 
 from county.service.auth import add_operator
+from county.service.localpg import PG_BIN
 from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.config import FleetConfig
 from kiosk.sync.agent import FleetAgent, Sources
 from kiosk.sync.outbox import Outbox
 from screens.county_link import between_visits, capture_png
 from screens.queue_flow import SHOW_TICKET_S, TicketTaken
-from tests.support.county_pg import PG_BIN
 from tests.support.county_service import Service, county_service, enrol_kiosk
 from tests.ui.helpers import button, tap
 from tests.ui.terminal_rig import terminal_rig

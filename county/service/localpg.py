@@ -1,10 +1,10 @@
-"""TEMPORARY: a private PostgreSQL for the county service's tests, until engineer hall's
-fixture (issue 14) is on main — then this file goes and the tests use theirs.
+"""A private PostgreSQL server: `initdb` into a folder of its own, a free loopback port, no
+other configuration touched — for `kiosk county demo` (and, until engineer hall's fixture of
+issue 14 is on main, the county tests).
 
-`initdb` into a fresh /tmp folder, a free loopback port, started once per test session,
-stopped at the end. As root (this machine's CI), the server runs as the `postgres` user
-(initdb refuses root). A server that cannot start FAILS the tests with one line: the command
-and what it said — never a skip.
+As root (this machine's CI, a fresh demo box) the server runs as the `postgres` user, since
+initdb refuses root. A server that cannot start raises PgStartError with one line: the
+command and what it said.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from kiosk.errors import KioskError
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-class PgStartError(RuntimeError):
+class PgStartError(KioskError):
     def __init__(self, command: str, said: str) -> None:
         super().__init__(f"private PostgreSQL could not start: `{command}`: "
                          f"{' '.join(said.split())[:600]}")
@@ -34,8 +36,11 @@ def _free_port() -> int:
 
 
 class PrivatePostgres:
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="county-pg-"))
+    def __init__(self, root: Path | None = None) -> None:
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+        self.root = root or Path(tempfile.mkdtemp(prefix="county-pg-"))
+        self._keep = root is not None
         self.port = _free_port()
         self.user = "county"
         self._as: list[str] = []
@@ -57,27 +62,38 @@ class PrivatePostgres:
             self._as = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.root, "postgres")
         data = self.root / "data"
+        if (data / "PG_VERSION").exists():
+            self._start(data)
+            return self
         self._run(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", self.user,
                   "-E", "UTF8", "--no-sync")
+        self._start(data)
+        return self
+
+    def _start(self, data: Path) -> None:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
                   "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                         "-c fsync=off -c max_connections=200", "start")
-        return self
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
 
     def create_db(self, name: str) -> str:
+        """A database of that name (made if missing); its URL."""
         import psycopg
 
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"'.encode())
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"'.encode())
         return self.url(name)
 
     def stop(self) -> None:
         with contextlib.suppress(PgStartError):
             self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
                       "-w", "stop")
+        if self._keep:
+            return
         for _ in range(20):
             try:
                 shutil.rmtree(self.root)

@@ -1,7 +1,8 @@
-"""A simulated kiosk for fleet tests and the demo: a real Terminal (kiosk.bootstrap) whose
-receipt printer is the byte-accurate VirtualPrinter on a free port — faults are injected on
-it as on the real thing (`printer.command("paper out")`) — and the fleet agent over it,
-sending to a county (or hall) service. No UI."""
+"""A simulated kiosk for `kiosk county demo`, the fleet tests and the bench: a real Terminal
+(kiosk.bootstrap) whose receipt printer is the byte-accurate VirtualPrinter on a free port —
+faults are injected on it as on the real thing (`fault("paper out")`) — and the fleet agent
+over it, sending to a county (or hall) service. No UI. In township/ because it joins
+devices/ (the simulator) and kiosk/."""
 
 from __future__ import annotations
 
@@ -16,28 +17,32 @@ from kiosk.sync.agent import FleetAgent, Sources
 from kiosk.sync.identity import Identity
 from kiosk.sync.outbox import Outbox
 
-MINI = Path(__file__).resolve().parents[1] / "data" / "mini-catalog.json"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "assets" / "catalog" / "sample-catalog.json"
 
 
 def sim_config(base: Path, printer_port: int, fleet_url: str, interval_s: int = 10,
-               region: str = "000000000000") -> Config:
+               region: str = "000000000000", seed: Path = SAMPLE, update_root: str = "",
+               update_url: str = "") -> Config:
     data: dict[str, Any] = {
         "hall": {"region_code": region},
         "receipt_printer": {"url": f"tcp://127.0.0.1:{printer_port}", "timeout_s": 2.0},
         "id_reader": {"enabled": False}, "document_printer": {"enabled": False},
         "scanner": {"enabled": False},
-        "catalog": {"db": "var/catalog.sqlite", "seed": str(MINI)},
+        "catalog": {"db": "var/catalog.sqlite", "seed": str(seed), "forms_dir": "var/forms",
+                    "update_root": update_root, "update_url": update_url,
+                    "update_stick": False},
         "fleet": {"url": fleet_url, "interval_s": interval_s},
         "logging": {"dir": "var/log"}}
     return parse_config(data, base_dir=str(base))
 
 
 class SimKiosk:
-    def __init__(self, base: Path, identity: Identity, fleet_url: str, interval_s: int = 10
-                 ) -> None:
+    def __init__(self, base: Path, identity: Identity, fleet_url: str, interval_s: int = 10,
+                 **config: Any) -> None:
         base.mkdir(parents=True, exist_ok=True)
         self.printer = VirtualPrinter(base / "receipts")
-        self.cfg = sim_config(base, self.printer.start(), fleet_url, interval_s)
+        self.cfg = sim_config(base, self.printer.start(), fleet_url, interval_s, **config)
         self.identity = identity
         self.terminal = bootstrap.terminal(self.cfg)
         self.outbox = Outbox(self.cfg.path(self.cfg.fleet.dir) / "outbox.sqlite")
