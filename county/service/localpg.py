@@ -61,6 +61,11 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             self._as = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.root, "postgres")
+            closed = [p for p in self.root.resolve().parents if not os.stat(p).st_mode & 0o001]
+            if closed:
+                raise PgStartError("initdb", f"the postgres user cannot enter {closed[0]} "
+                                   f"(mode {oct(os.stat(closed[0]).st_mode & 0o777)}); choose "
+                                   "a folder whose parents others may search")
         data = self.root / "data"
         if (data / "PG_VERSION").exists():
             self._start(data)

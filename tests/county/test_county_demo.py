@@ -4,8 +4,10 @@ and its simulated kiosks, which show up on the dashboard; and stops cleanly."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,10 +18,14 @@ from tests.support.county_service import free_port
 
 
 def test_county_demo_runs_and_its_kiosks_report(tmp_path: Path) -> None:
+    # pytest's tmp folders are 0700; as root the private PostgreSQL runs as `postgres`, which
+    # must be able to reach its data folder: a folder of the demo's own under /tmp
+    demo = Path(tempfile.mkdtemp(prefix="county-demo-"))
+    demo.chmod(0o755)
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "county", "demo", "--kiosks", "2", "--listen",
-         f"127.0.0.1:{port}", "--dir", str(tmp_path / "demo"), "--seconds", "30"],
+         f"127.0.0.1:{port}", "--dir", str(demo), "--seconds", "30"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.stdout is not None
@@ -45,4 +51,5 @@ def test_county_demo_runs_and_its_kiosks_report(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         rest = proc.communicate(timeout=60)[0]
+    shutil.rmtree(demo, ignore_errors=True)
     assert proc.returncode == 0, "".join(said) + rest
