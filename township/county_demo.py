@@ -93,7 +93,7 @@ def _faults(kiosks: list[Any], stop: threading.Event) -> None:
 def _run(args: argparse.Namespace) -> int:
     from county.service.auth import add_operator
     from county.service.localpg import PrivatePostgres
-    from county.service.serve import parse_listen
+    from county.service.serve import InThread, parse_listen
     from county.service.web import build_app
     from kiosk.sync.update import Source, check_now
 
@@ -111,7 +111,10 @@ def _run(args: argparse.Namespace) -> int:
 
         db = Database(pg.create_db("county"), max_size=8).open()
         add_operator(db, OPERATOR, PASSWORD)
-        server, thread = _serve(build_app(db, repo), host, port)
+        try:
+            server = InThread(build_app(db, repo), host, port).start()
+        except OSError as exc:
+            raise SystemExit(f"kiosk county demo: {exc}; try another --listen") from None
         url = f"http://{host}:{port}"
         kiosks = _kiosks(db, base, args.kiosks, url, root)
         for k in kiosks:
@@ -129,8 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
         stop.set()
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
         db.close()
     finally:
         stop.set()
@@ -138,20 +140,3 @@ def _run(args: argparse.Namespace) -> int:
             k.close()
         pg.stop()
     return 0
-
-
-def _serve(app: Any, host: str, port: int) -> tuple[Any, threading.Thread]:
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                           access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, name="county-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise SystemExit(f"kiosk county demo: the service did not start on {host}:{port} "
-                             "(port in use? try --listen 127.0.0.1:0)")
-        time.sleep(0.05)
-    return server, thread
-

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from county.service.db import Database
 from county.service.notify import Dispatcher, notifier_from
@@ -37,3 +40,31 @@ def serve(listen: str, database: str, repo: Path | None, notify: Sequence[str]) 
         dispatcher.stop()
         db.close()
     return 0
+
+
+class InThread:
+    """The service on a uvicorn in a thread of this process (the demo, the tests)."""
+
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        import uvicorn
+
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port,
+                                                    log_level="warning", access_log=False,
+                                                    lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, name="county-uvicorn",
+                                       daemon=True)
+        self.where = f"{host}:{port}"
+
+    def start(self, timeout_s: float = 15.0) -> InThread:
+        self.thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise OSError(f"the county service did not start on {self.where} (port in "
+                              "use?)")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

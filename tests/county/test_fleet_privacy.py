@@ -28,16 +28,8 @@ from screens.queue_flow import SHOW_TICKET_S, TicketTaken
 from tests.support.county_service import Service, county_service, enrol_kiosk
 from tests.ui.helpers import button, tap
 from tests.ui.terminal_rig import terminal_rig
-from tests.ui.test_visit_privacy import secrets, take_ticket_with_card
-
-
-def byte_leaks(data: bytes) -> list[str]:
-    found = []
-    for s in secrets():
-        for enc in ("utf-8", "utf-16-le", "gb18030"):
-            if s.encode(enc) in data:
-                found.append(f"{s} ({enc})")
-    return found
+from tests.ui.test_visit_privacy import data_leaks as byte_leaks
+from tests.ui.test_visit_privacy import take_ticket_with_card
 
 
 @pytest.fixture

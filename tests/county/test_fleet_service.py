@@ -5,6 +5,7 @@ notifications to a webhook, screenshots only when nobody is at the kiosk."""
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -248,3 +249,53 @@ def test_screenshot_only_when_nobody_is_at_the_kiosk(kiosk: Kiosk, service: Serv
     page = client.get(f"/kiosks/{kid}")
     assert f'src="/screenshots/{cmd["id"]}.png"' in page.text
     assert httpx.get(f"{service.url}/screenshots/{cmd['id']}.png").status_code == 401
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP to take one message (what smtplib sends), kept in `mail`."""
+
+    mail: ClassVar[list[bytes]] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test ESMTP\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                body = b""
+                while (part := self.rfile.readline()) not in (b".\r\n", b""):
+                    body += part
+                _Smtp.mail.append(body)
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_alert_by_email(kiosk: Kiosk, service: Service) -> None:
+    from county.service.notify import EmailNotifier, notifier_from
+
+    kiosk.devices.state = "OFFLINE"
+    kiosk.agent.tick()
+    kiosk.agent.send_once()
+    _Smtp.mail = []
+    smtp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    try:
+        mailer = notifier_from(f"email:smtp://127.0.0.1:{smtp.server_address[1]}"
+                               "?from=fleet@county.example&to=duty@county.example")
+        assert isinstance(mailer, EmailNotifier)
+        assert Dispatcher(service.db, [mailer]).once() == 1
+    finally:
+        smtp.shutdown()
+        smtp.server_close()
+    assert len(_Smtp.mail) == 1
+    import email
+
+    msg = email.message_from_bytes(_Smtp.mail[0])
+    assert msg["To"] == "duty@county.example"
+    text = msg.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+    assert "凭条打印机" in text and "1号机" in text
+    assert Dispatcher(service.db, [mailer]).once() == 0      # sent once, not again

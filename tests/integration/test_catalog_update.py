@@ -78,6 +78,17 @@ def assert_refused(cfg: Config, result: UpdateResult, reason: str, kept: str | N
         assert f"keeping catalog {kept}" in result.line()
     logged = [r.getMessage() for r in caplog.records if r.name == "kiosk.sync.update"]
     assert any(reason_text(reason) in m for m in logged), logged
+    # … and what status/maintenance and the next heartbeat say
+    from kiosk.sync.heartbeat import catalog_part
+    from kiosk.sync.state import status_fields
+    from kiosk.sync.update import REASONS
+
+    shown = status_fields(cfg.path(cfg.catalog.sync_dir))
+    assert shown["update_outcome"] == "refused" and shown["update_words"] == REASONS[reason][1]
+    beat = catalog_part(cfg)
+    assert beat["last_outcome"] == "refused" and beat["last_reason"] == reason
+    if kept:
+        assert beat["version"] == kept
 
 
 def reason_text(reason: str) -> str:

@@ -4,8 +4,6 @@ test process, over a real PostgreSQL database; and enrolled kiosks with their ow
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ import uvicorn
 
 from county.service.db import Database
 from county.service.enrol import new_hall, new_kiosk
+from county.service.serve import InThread
 from county.service.web import build_app
 from kiosk.sync.identity import Identity, join
 
@@ -39,20 +38,11 @@ def county_service(db_url: str, repo: Path | None = None) -> Iterator[Service]:
     db = Database(db_url, max_size=16).open()
     app = build_app(db, repo)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, name="county-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"county service did not start on 127.0.0.1:{port}")
-        time.sleep(0.02)
+    running = InThread(app, "127.0.0.1", port).start()
     try:
-        yield Service(f"http://127.0.0.1:{port}", db, app, server)
+        yield Service(f"http://127.0.0.1:{port}", db, app, running.server)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        running.stop()
         db.close()
 
 
