@@ -13,12 +13,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from kiosk import __version__
+from kiosk.commands.common import Subparsers
 from kiosk.errors import KIOSK_ERRORS, ConfigError
 
-Registrar = Callable[[Any], None]
+Registrar = Callable[[Subparsers], None]
 """Adds one sub-command to the `kiosk` parser (township/cli.py lists them all)."""
 
 

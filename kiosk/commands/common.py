@@ -9,6 +9,9 @@ from typing import Any
 
 from kiosk.config import Config, default_config_path, load_config
 
+Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+"""What `add_subparsers()` returns: every command module's `register(sub)` takes one."""
+
 
 def config_from_args(args: argparse.Namespace) -> Config:
     """The validated config named by --config (or the default one)."""

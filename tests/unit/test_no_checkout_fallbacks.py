@@ -20,7 +20,7 @@ def test_the_default_config_is_the_current_folders_not_the_checkouts(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     assert default_config_path() == Path("kiosk.toml")
-    with pytest.raises(ConfigError, match="file not found: kiosk.toml"):
+    with pytest.raises(ConfigError, match=r"file not found: kiosk\.toml"):
         load_config(default_config_path())
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "site.toml"))
     assert default_config_path() == tmp_path / "site.toml"
