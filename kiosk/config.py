@@ -259,6 +259,17 @@ class MaintenanceConfig:
 
 
 @dataclass(frozen=True)
+class FleetConfig:
+    url: str = setting("", "Where heartbeats go: the hall service (which relays them to the "
+                           "county) or the county service, http://HOST:PORT ('' for none: "
+                           "nothing is sent).", pattern=r"(https?://.+)?")
+    interval_s: int = setting(60, "Seconds between heartbeats (urgent events go at once).",
+                              min=10, max=3600)
+    dir: str = setting("var/fleet", "Folder of this kiosk's fleet key, identity and outbox "
+                                    "(messages kept until delivered).")
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     dir: str = setting("var/log", "Folder of the rotating log file.")
     level: str = setting("INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
@@ -324,6 +335,7 @@ class Config:
     queue: QueueConfig = setting(factory=QueueConfig, doc="Queue tickets.")
     services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
     maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
+    fleet: FleetConfig = setting(factory=FleetConfig, doc="Fleet health (heartbeats).")
     logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
     speech: SpeechConfig = setting(factory=SpeechConfig, doc="Speech (announcements, prompts).")
     call_display: CallDisplayConfig = setting(factory=CallDisplayConfig,
@@ -515,16 +527,11 @@ def load_config(path: str | Path) -> Config:
 
 
 def default_config_path() -> Path:
-    """kiosk.toml from $KIOSK_CONFIG, else the current folder, else the repository's top."""
+    """kiosk.toml from $KIOSK_CONFIG, else the current folder's. Never a file beside the
+    sources: an installed kiosk has none there, and a checkout's is the demo's."""
     import os
 
-    env = os.environ.get("KIOSK_CONFIG")
-    if env:
-        return Path(env)
-    here = Path("kiosk.toml")
-    if here.exists():
-        return here
-    return Path(__file__).resolve().parent.parent / "kiosk.toml"
+    return Path(os.environ.get("KIOSK_CONFIG") or "kiosk.toml")
 
 
 def hours_open(hours: list[str], hhmm: str) -> bool:

@@ -8,7 +8,8 @@
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
-    └── QueueError             a ticket cannot be issued (limit, closed, …)
+    ├── QueueError             a ticket cannot be issued (limit, closed, …)
+    └── SyncError              the link with the county failed (enrolment, fleet messages)
 
 Each error carries an engineer-facing message (naming the key, port, item or byte) and,
 where a citizen can meet it, a plain Chinese `citizen_message`. The one way from an exception
@@ -19,6 +20,7 @@ caller's default — never `str(exc)`, which is for engineers (a port, a path, a
 from __future__ import annotations
 
 from devices.errors import DeviceError
+from kiosk import messages
 
 __all__ = [
     "KIOSK_ERRORS",
@@ -30,10 +32,11 @@ __all__ = [
     "ItemNotFound",
     "KioskError",
     "QueueError",
+    "SyncError",
     "citizen_message_of",
 ]
 
-GENERIC = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
+GENERIC = messages.GENERIC
 
 
 class KioskError(Exception):
@@ -82,7 +85,7 @@ class EmptyCatalogRefused(CatalogError):
 class ItemNotFound(CatalogError):
     """No item with the given code is in the catalog."""
 
-    citizen_message = "没有找到这项业务，请换个词查询或咨询工作人员。"
+    citizen_message = messages.ITEM_NOT_FOUND
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -95,6 +98,11 @@ class QueueError(KioskError):
     def __init__(self, message: str, citizen_message: str) -> None:
         super().__init__(message)
         self.citizen_message = citizen_message
+
+
+class SyncError(KioskError):
+    """The kiosk's link with the county (kiosk.sync) failed: enrolment refused, the county
+    unreachable. Says which URL and why; a citizen never meets it."""
 
 
 KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)
