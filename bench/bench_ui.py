@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from machine import machine  # noqa: E402  (bench/machine.py, the script's own folder)
 
+from kiosk.catalog.catalog import Catalog  # noqa: E402
 from kiosk.config import Config, load_config  # noqa: E402
 
 SIZE = (1080, 1920)
@@ -152,7 +153,7 @@ class Feeder:
         self.turn()
 
 
-def longest_code(catalog: Any) -> str:
+def longest_code(catalog: Catalog) -> str:
     return max(catalog.summaries(), key=lambda s: len(s.materials) + len(s.steps)).code
 
 

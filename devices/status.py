@@ -1,5 +1,6 @@
-"""Device and component states, named as CEN/XFS and UnifiedPOS name them, and the
-status-change event every device emits. Field engineers recognise these words.
+"""Device and component states, named as CEN/XFS and UnifiedPOS name them, the
+status-change event every device emits, and the progress of a job someone waits for.
+Field engineers recognise these words.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ class CutterState(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+def in_trouble(state: DeviceState | str, paper: PaperState | str = PaperState.UNKNOWN) -> bool:
+    """The one answer to "is this device in trouble?" (status screens, the terminal's last
+    error, the maintenance report): not ONLINE, or its paper is out or jammed. Paper running
+    low is not trouble yet: it still prints."""
+    return (DeviceState(state) is not DeviceState.ONLINE
+            or PaperState(paper) in (PaperState.OUT, PaperState.JAMMED))
+
+
 @dataclass(frozen=True)
 class StatusUpdate:
     """A device's state changed (UnifiedPOS StatusUpdateEvent).
@@ -58,3 +67,27 @@ class StatusUpdate:
     paper: PaperState = PaperState.UNKNOWN
     detail: str = ""
     at: float = field(default_factory=time.time)
+
+    @property
+    def in_trouble(self) -> bool:
+        return in_trouble(self.state, self.paper)
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """A job a citizen is waiting for is taking longer than it should, and why — so the
+    "please wait" card can say what is happening instead of only "请稍候".
+
+    `step`: NO_REPLY (the printer took the connection but has not answered its status
+    request; the job gives up after `limit_s`).
+    """
+
+    device: str
+    step: str
+    waited_s: float = 0.0
+    limit_s: float = 0.0
+    at: float = field(default_factory=time.time)
+
+
+DeviceEvent = StatusUpdate | JobProgress
+"""What a device driver puts on the events queue it is given."""

@@ -22,7 +22,8 @@ from devices.id_reader.reader import IdReader
 from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import SaneScanner
-from devices.status import StatusUpdate
+from devices.status import DeviceEvent, StatusUpdate
+from kiosk import messages
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
 from kiosk.queue.hallconfig import HallConfigError, HallSettings, load_hall
@@ -57,14 +58,14 @@ def profile_spec(profile: PrinterProfile) -> ProfileSpec:
 
 
 def receipt_printer(cfg: Config, url: str | None = None,
-                    events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
+                    events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The configured receipt printer (or the one at `url`), not yet opened."""
     return ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
                           cfg.receipt_printer.timeout_s, events)
 
 
 def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
+                         events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The receipt printer, opened. An absent printer is OFFLINE, not an error; a malformed
     URL raises ConfigError naming the key it came from."""
     printer = receipt_printer(cfg, url, events)
@@ -93,7 +94,7 @@ def document_printer(cfg: Config, queue_name: str | None = None,
     dp = cfg.document_printer
     if not dp.enabled:
         raise DeviceDisabled("the A4 printer", "document_printer.enabled",
-                             "本机没有配备A4打印机，请到窗口办理。")
+                             messages.NO_A4_PRINTER)
     return CupsPrinter(queue_name or dp.queue, server=dp.server, events=events,
                        job_timeout_s=dp.job_timeout_s)
 
@@ -103,7 +104,7 @@ def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> San
     sc = cfg.scanner
     if not sc.enabled:
         raise DeviceDisabled("the scanner", "scanner.enabled",
-                             "本机没有配备扫描仪，请到窗口复印。")
+                             messages.NO_SCANNER)
     return SaneScanner(sc.device, resolution_dpi=sc.resolution_dpi, mode=sc.mode,
                        options=sc.options, timeout_s=sc.timeout_s, events=events)
 

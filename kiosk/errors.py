@@ -4,19 +4,23 @@
     ├── ConfigError            kiosk.toml is missing, malformed or invalid (names the key)
     ├── CatalogError           a catalog file or store problem
     │   ├── CatalogValidationError   the file breaks the schema (lists every problem)
+    │   ├── EmptyCatalogRefused      a catalog with no items would replace one with items
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
     ├── QueueError             a ticket cannot be issued (limit, closed, …)
-    └── SyncError              a catalog or queue sync with the county platform failed
+    └── SyncError              the link with the county failed (enrolment, fleet messages)
 
 Each error carries an engineer-facing message (naming the key, port, item or byte) and,
-where a citizen can meet it, a plain Chinese `citizen_message`.
+where a citizen can meet it, a plain Chinese `citizen_message`. The one way from an exception
+to the words a citizen sees is `citizen_message_of(exc)`: its own `citizen_message`, or the
+caller's default — never `str(exc)`, which is for engineers (a port, a path, a byte).
 """
 
 from __future__ import annotations
 
 from devices.errors import DeviceError
+from kiosk import messages
 
 __all__ = [
     "KIOSK_ERRORS",
@@ -24,17 +28,21 @@ __all__ = [
     "CatalogValidationError",
     "ConfigError",
     "DeviceError",
+    "EmptyCatalogRefused",
     "ItemNotFound",
     "KioskError",
     "QueueError",
     "SyncError",
+    "citizen_message_of",
 ]
+
+GENERIC = messages.GENERIC
 
 
 class KioskError(Exception):
     """Base of every error the kiosk raises on purpose."""
 
-    citizen_message: str = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
+    citizen_message: str = GENERIC
 
 
 class ConfigError(KioskError):
@@ -62,10 +70,22 @@ class CatalogValidationError(CatalogError):
         super().__init__(f"{source}: {len(self.problems)} problem(s):\n{shown}{more}")
 
 
+class EmptyCatalogRefused(CatalogError):
+    """An import of a catalog with `items: []` over one that has items: a kiosk would show no
+    procedure at all, so it needs a confirmation (maintenance) or a flag (--allow-empty)."""
+
+    def __init__(self, source: object, current_version: str, current_items: int) -> None:
+        self.current_version = current_version
+        self.current_items = current_items
+        super().__init__(f"{source}: the catalog has no items; importing it would replace "
+                         f"catalog {current_version} ({current_items} items) and leave the "
+                         "kiosk with no procedures. Import it anyway with --allow-empty")
+
+
 class ItemNotFound(CatalogError):
     """No item with the given code is in the catalog."""
 
-    citizen_message = "没有找到这项业务，请换个词查询或咨询工作人员。"
+    citizen_message = messages.ITEM_NOT_FOUND
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -81,7 +101,15 @@ class QueueError(KioskError):
 
 
 class SyncError(KioskError):
-    """Talking to the county platform failed."""
+    """The kiosk's link with the county (kiosk.sync) failed: enrolment refused, the county
+    unreachable. Says which URL and why; a citizen never meets it."""
 
 
 KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)
+
+
+def citizen_message_of(exc: BaseException, default: str = GENERIC) -> str:
+    """What to tell a citizen about `exc`: its own plain Chinese `citizen_message` (every
+    KioskError and DeviceError has one), else `default` (an unexpected exception, a bug)."""
+    said = getattr(exc, "citizen_message", "")
+    return said if isinstance(said, str) and said else default

@@ -70,9 +70,9 @@ class TerminalBackend:
         if self.t.receipt is None:
             return ActionResult(False, "凭条打印机没有打开，请查看上面的状态。")
         out = print_test_page(self.t.receipt, self.cfg)
-        log.info("receipt test page: %s", "printed" if out.ok else out.cause)
+        log.info("receipt test page: %s", "printed" if out.ok else out.detail)
         return _outcome(out.ok, "凭条测试页已打印，请查看出纸口。",
-                        f"没有打印出来：{out.citizen_message}")
+                        f"没有打印出来：{out.message}")
 
     def print_a4_test(self) -> ActionResult:
         if self.t.a4 is None:
@@ -99,8 +99,8 @@ class TerminalBackend:
             pdf = Path(tmp) / "a4-test.pdf"
             pdf.write_bytes(render_pdf(layout))
             out = self.t.a4.print_file(pdf, 1, "A4打印机测试页")
-        log.info("A4 test page: %s", "printed" if out.ok else out.cause)
-        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.citizen_message}")
+        log.info("A4 test page: %s", "printed" if out.ok else out.detail)
+        return _outcome(out.ok, "A4测试页已打印。", f"没有打印出来：{out.message}")
 
     # ---- card ---------------------------------------------------------------------------------
     def test_read_card(self, timeout_s: float) -> ActionResult:
@@ -150,12 +150,19 @@ class TerminalBackend:
     def usb_catalogs(self) -> list[CatalogCandidate]:
         return find_catalogs(self.usb_roots)
 
-    def import_catalog(self, path: Path) -> ActionResult:
-        """Validate, copy its forms, import atomically: a bad file changes nothing."""
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult:
+        """Validate, copy its forms, import atomically: a bad file changes nothing. A file
+        with no items over a catalog with items needs staff to confirm (allow_empty)."""
         from kiosk.catalog import import_catalog
+        from kiosk.errors import EmptyCatalogRefused
 
         try:
-            report, forms = import_catalog(self.cfg, path)
+            report, forms = import_catalog(self.cfg, path, allow_empty=allow_empty)
+        except EmptyCatalogRefused as exc:
+            return ActionResult(False, "没有导入，仍在使用原来的目录。",
+                                confirm=f"{path.name} 里一项业务也没有。导入后自助终端将查不到任何"
+                                        f"业务（现在的目录 {exc.current_version} 有 "
+                                        f"{exc.current_items} 项）。确定要导入吗？")
         except CatalogValidationError as exc:
             first = exc.problems[0] if exc.problems else str(exc)
             return ActionResult(False, f"这个目录文件有 {len(exc.problems)} 处错误，没有导入，"

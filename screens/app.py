@@ -6,8 +6,10 @@ looks at SDL's input; the top screen animates, and the screen is redrawn only wh
 called `invalidate()`. Not `pygame.event.wait(timeout)`: on video drivers without a native
 wait (dummy, KMSDRM) SDL implements it by polling every millisecond, which cost ~3 % of a core
 on an idle home screen; this loop costs a fraction of that and a tap still shows within ~25 ms.
-Work that may block (printing, a card read, the network) runs via `run_in_worker(fn,
-on_done)`; `on_done` is then called back on this thread.
+Work that may block (printing, a card read, the network) runs on a worker (screens/workers.py)
+— `screen.run_worker(fn, on_done)`, owned by that screen and cancelled when it leaves the
+stack, or `run_in_worker(fn, on_done)` for the App's own; `on_done` is then called back on
+this thread.
 """
 
 from __future__ import annotations
@@ -16,28 +18,32 @@ import gc
 import logging
 import os
 import queue
-import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pygame
 import pygame.freetype
 
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import Config
+from kiosk.errors import citizen_message_of
 from kiosk.lookup import Searcher
 from kiosk.maintenance.gesture import CornerGesture, GestureSpec
 from kiosk.session import IdleState, Session
 from kiosk.watchdog import Notifier
 from screens.actions import Actions
 from screens.input import InputMapper, Key, Pointer
+from screens.messages.common import WORKER_FAILED, WORKER_FAILED_TITLE
 from screens.screen import Screen
 from screens.theme import Theme, make_theme
+from screens.workers import Worker, WorkerPool
 
 log = logging.getLogger(__name__)
 MAX_HOLD_S = 120.0          # longest a running worker holds off the idle time-out
 INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 class App:
@@ -56,9 +62,10 @@ class App:
         self.clock = clock
         self.notifier = notifier or Notifier()
         self.session = Session(cfg.session.idle_timeout_s, cfg.session.warning_s,
-                               cfg.display.elder_mode, clock)
+                               cfg.display.elder_mode, clock,
+                               elder_idle_timeout_s=cfg.session.elder_idle_timeout_s)
         self.inbox: queue.Queue[Any] = queue.Queue()
-        self.stack: list[tuple[Screen, Callable[[Any], None] | None]] = []
+        self.stack: list[tuple[Screen[Any], Callable[[Any], None] | None]] = []
         self.theme: Theme = make_theme(cfg.display, self.session.elder_mode, self.size)
         self.running = False
         self.exit_code = 0          # what `kiosk run` returns (maintenance: restart/exit)
@@ -66,19 +73,18 @@ class App:
         self.partial_frames = 0     # frames that redrew only a damaged area
         self._dirty = True
         self._damage: list[pygame.Rect] = []
-        self._workers = 0
-        self._busy_since = 0.0
+        self.workers = WorkerPool(self.inbox.put, self._worker_failed, clock)
         self._animating = False
         self._last_tick = clock()
         self._surface: pygame.Surface | None = None
         self._window: pygame.Surface | None = None
         self._mapper = InputMapper(self.size)
         self._gesture = CornerGesture(*self.size, GestureSpec(corner_px=self.theme.mm(15)))
-        self._home_factory: Callable[[App], Screen] | None = None
+        self._home_factory: Callable[[App], Screen[Any]] | None = None
         self._memo: dict[str, Any] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
-    def open(self, home: Callable[[App], Screen] | None = None) -> None:
+    def open(self, home: Callable[[App], Screen[Any]] | None = None) -> None:
         """Open the window (or the whole panel) and show the home screen."""
         os.environ["SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS"] = "0"  # a kiosk never iconifies
         # Ask SDL not to copy touches into mouse events (or mice into touches) at all; the
@@ -116,7 +122,7 @@ class App:
 
     def close(self) -> None:
         while self.stack:
-            self.stack.pop()[0].on_exit()
+            self._leave(self.stack.pop()[0])
         self.notifier.stopping()
         self.notifier.close()
         pygame.display.quit()
@@ -145,29 +151,48 @@ class App:
 
     # ---- the stack ----------------------------------------------------------------------------
     @property
-    def top(self) -> Screen:
+    def top(self) -> Screen[Any]:
         return self.stack[-1][0]
 
-    def push(self, screen: Screen, on_result: Callable[[Any], None] | None = None) -> None:
+    def push(self, screen: Screen[R], on_result: Callable[[R | None], None] | None = None
+             ) -> None:
+        """Show `screen` on top; `on_result` gets what it finishes with (None when it was
+        closed without a result: 返回, Esc)."""
         self.stack.append((screen, on_result))
         screen.on_enter()
         self.invalidate()
 
-    def pop(self, result: Any = None, screen: Screen | None = None) -> None:
-        """Close the top screen (or `screen`, if it is on top) and deliver its result."""
-        if len(self.stack) <= 1 or (screen is not None and self.top is not screen):
+    def pop(self, screen: Screen[Any] | None = None) -> None:
+        """Close the top screen (or `screen`, if it is on top) without a result."""
+        if screen is None:
+            if len(self.stack) > 1:
+                self.dismiss(self.top, None)
             return
-        closed, on_result = self.stack.pop()
-        closed.on_exit()
+        self.dismiss(screen, None)
+
+    def dismiss(self, screen: Screen[R], result: R | None) -> None:
+        """Close `screen` if it is on top (never the home screen), and hand `result` to
+        whoever pushed it. `Screen.finish` calls this."""
+        if len(self.stack) <= 1 or self.top is not screen:
+            return
+        _closed, on_result = self.stack.pop()
+        self._leave(screen)
         self.top.on_resume()
         self.invalidate()
         if on_result is not None:
             on_result(result)
 
+    def _leave(self, screen: Screen[Any]) -> None:
+        """`screen` is off the stack: its workers are cancelled, then it is told."""
+        self.workers.cancel_owned(screen)
+        screen.on_exit()
+
     def go_home(self) -> None:
-        """Back to the home screen, keeping the visit (the 首页 button)."""
+        """Back to the home screen (the 首页 button): every flow ends — its card and scans
+        are forgotten and the next search starts empty — but the visit (elder mode) goes on."""
+        self.session.end_flows()
         while len(self.stack) > 1:
-            self.stack.pop()[0].on_exit()
+            self._leave(self.stack.pop()[0])
         self.top.on_resume()
         self.invalidate()
 
@@ -186,11 +211,23 @@ class App:
         self.invalidate()
 
     def cached(self, key: str, factory: Callable[[], Any]) -> Any:
-        """A value derived from the catalog, computed once (the catalog does not change while
-        the App runs): popular items, category counts — each a pass over 10,000 items."""
+        """A value derived from the catalog, computed once per catalog (replace_catalog clears
+        them): popular items, category counts — each a pass over 10,000 items."""
         if key not in self._memo:
             self._memo[key] = factory()
         return self._memo[key]
+
+    def replace_catalog(self, catalog: Catalog, searcher: Searcher) -> bool:
+        """Show a new catalog (a signed update was imported): only between visits, on the
+        attract screen with nobody's data in the session. False when it is not the moment;
+        the caller tries again later."""
+        if len(self.stack) != 1 or not self.top.is_home or not self.session.is_blank():
+            return False
+        self.catalog, self.searcher = catalog, searcher
+        self._memo.clear()
+        self.top.layout()
+        self.invalidate()
+        return True
 
     def notice(self, title: str, message: str) -> None:
         from screens.dialog import Notice
@@ -203,40 +240,26 @@ class App:
         `on_message`. Device threads use this (or put on `inbox` directly)."""
         self.inbox.put(item)
 
-    def run_in_worker(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None] | None = None) -> None:
+    def run_in_worker(self, fn: Callable[[], T], on_done: Callable[[T], None],
+                      on_error: Callable[[BaseException], None] | None = None, *,
+                      owner: Screen[Any] | None = None, group: str = "default",
+                      exclusive: bool = False) -> Worker[T]:
         """Run `fn` on a worker thread; `on_done(result)` (or `on_error(exc)`) runs back on the
-        UI thread. The UI keeps drawing meanwhile, and the idle timer waits for it (up to
-        MAX_HOLD_S: a hung device must not keep someone's data on screen for ever)."""
-        if not self._workers:
-            self._busy_since = self.clock()
-        self._workers += 1
+        UI thread. With an `owner` (what `Screen.run_worker` passes) nothing is handed back
+        once that screen has left the stack. The UI keeps drawing meanwhile, and the idle
+        timer waits for it (up to MAX_HOLD_S: a hung device must not keep someone's data on
+        screen for ever)."""
+        return self.workers.run(fn, on_done, on_error, owner=owner, group=group,
+                                exclusive=exclusive)
 
-        def work() -> None:
-            try:
-                result = fn()
-            except Exception as exc:  # handed back to the UI thread, which decides
-                err = exc
-                self.inbox.put(lambda: self._worker_done(lambda: self._fail(err, on_error)))
-                return
-            self.inbox.put(lambda: self._worker_done(lambda: on_done(result)))
-
-        threading.Thread(target=work, name="kiosk-worker", daemon=True).start()
-
-    def _worker_done(self, then: Callable[[], None]) -> None:
-        self._workers -= 1
-        then()
-
-    def _fail(self, exc: BaseException, on_error: Callable[[BaseException], None] | None) -> None:
-        log.warning("worker failed: %s", type(exc).__name__)
-        if on_error is not None:
-            on_error(exc)
-        else:
-            self.notice("出了点问题", "操作没有完成，请稍后再试，或到服务窗口咨询工作人员。")
+    def _worker_failed(self, exc: BaseException) -> None:
+        """A worker failed and its caller gave no on_error: a polite notice."""
+        self.notice(WORKER_FAILED_TITLE, citizen_message_of(exc, WORKER_FAILED))
 
     @property
     def busy(self) -> bool:
-        return self._workers > 0
+        """A worker thread is running (cancelled ones too: tests wait for every thread)."""
+        return self.workers.running > 0
 
     # ---- the loop -----------------------------------------------------------------------------
     def invalidate(self, rect: pygame.Rect | None = None) -> None:
@@ -319,6 +342,7 @@ class App:
             self._deliver(item)
 
     def _deliver(self, item: Any) -> None:
+        self.session.device_event(item)   # a lifted card is forgotten whatever is on top
         if callable(item):
             item()
         else:
@@ -332,7 +356,7 @@ class App:
         if self.top.is_home and len(self.stack) == 1 and self.session.is_blank():
             self.session.touch()  # an untouched attract screen has nothing to time out
             return
-        if self._workers and self.clock() - self._busy_since < MAX_HOLD_S:
+        if self.workers.holding and self.clock() - self.workers.busy_since < MAX_HOLD_S:
             self.session.touch()  # a print or a scan is under way: the citizen is waiting
             return
         if state is IdleState.EXPIRED:

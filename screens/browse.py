@@ -4,7 +4,7 @@ then the items of one category. A big search bar on top leads to the keyboard se
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.catalog.catalog import CategoryKind, ItemSummary
 from screens.chrome import Header
@@ -23,7 +23,7 @@ TABS: list[tuple[CategoryKind, str]] = [("theme", "按主题"), ("life_event", "
                                         ("department", "按部门")]
 
 
-def pager(screen: Screen, view: ScrollView, top: int) -> list[Button]:
+def pager(screen: Screen[Any], view: ScrollView, top: int) -> list[Button]:
     t, (w, _) = screen.theme, screen.app.size
     return page_buttons(view, t, t.margin, top, w - 2 * t.margin)
 
@@ -43,7 +43,7 @@ def open_guide(app: App, code: str) -> None:
     app.push(GuideScreen(app, code))
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(Screen[None]):
     def __init__(self, app: App, kind: CategoryKind = "theme") -> None:
         super().__init__(app)
         self.kind: CategoryKind = kind
@@ -93,7 +93,7 @@ class BrowseScreen(Screen):
         self.app.push(SearchScreen(self.app))
 
 
-class CategoryScreen(Screen):
+class CategoryScreen(Screen[None]):
     """The items of one category, most asked-for first."""
 
     def __init__(self, app: App, kind: CategoryKind, name: str) -> None:

@@ -20,16 +20,20 @@ from devices.scanner.sane import ScanCancelled
 from devices.status import StatusUpdate
 from kiosk.bootstrap import scanner
 from kiosk.copies.service import CopyJob
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, citizen_message_of
 from kiosk.terminal import Terminal
-from screens.busy import Busy
+from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.copy_drawing import draw_glass
 from screens.fonts import fontset
-from screens.print_preview import NO_PRINTER, PrintJob, PrintPreview, status_line
+from screens.messages import copy as msg
+from screens.messages.copy import PRIVACY, TAKE_BACK, TITLES
+from screens.messages.printing import NO_PRINTER
+from screens.print_preview import PrintJob, PrintPreview, status_line
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
+from screens.workers import cancelled
 
 if TYPE_CHECKING:
     from screens.app import App
@@ -37,11 +41,6 @@ if TYPE_CHECKING:
 KEY = "copy"
 MAX_PAGES = 10
 Kind = Literal["idcard", "document"]
-STAFF = "请联系大厅工作人员。"
-TAKE_BACK = {"idcard": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的身份证。",
-             "document": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的原件。"}
-PRIVACY = "扫描的图像只用于这次复印，不会保存：复印完成、取消或您离开后立即删除。"
-TITLES = {"idcard": "身份证复印件", "document": "文件复印件"}
 
 
 class CopyFlow:
@@ -51,11 +50,11 @@ class CopyFlow:
         self.app = app
         self.terminal = terminal
         self.job: CopyJob | None = None
-        self.closed = False
 
     def ensure_job(self) -> CopyJob:
-        """Worker side: the job, opening the scanner the first time."""
-        if self.closed:
+        """Worker side: the job, opening the scanner the first time — not once the screen
+        that started this worker has gone (the flow was closed meanwhile)."""
+        if cancelled():
             raise ScanCancelled("copy flow closed before the scan started")
         if self.job is None:
             printer = self.terminal.a4
@@ -64,6 +63,15 @@ class CopyFlow:
             scan = scanner(self.terminal.cfg, self.terminal.events).open()   # events: its state
             self.job = CopyJob(self.terminal.cfg, scan, printer)
         return self.job
+
+    def kept(self, path: Path) -> Path:
+        """Worker side, after the scanner or the PDF builder worked: if the screen that asked
+        has gone meanwhile (the visit ended), nobody will use or wipe what was just made, so
+        wipe it now and stop."""
+        if cancelled():
+            self.wipe()
+            raise ScanCancelled("copy screen closed while the scanner worked")
+        return path
 
     def preview_pdf(self, pdf: bytes) -> Path:
         """Worker side: the page to preview, in the scanner's private folder (shredded with
@@ -82,18 +90,16 @@ class CopyFlow:
             job.scanner.close()
 
     def close(self) -> None:
-        self.closed = True
         self.wipe()
         if self.app.session.extra.get(KEY) is self:
             del self.app.session.extra[KEY]
 
 
 def failure_text(exc: BaseException) -> str:
-    said = getattr(exc, "citizen_message", "")
-    return said or f"扫描仪出了点问题，{STAFF}"
+    return citizen_message_of(exc, msg.SCANNER_TROUBLE)
 
 
-class CopyMenu(Screen):
+class CopyMenu(Screen[None]):
     """身份证复印 or 文件复印, under the printer's state (no scanning for nothing)."""
 
     def __init__(self, app: App, terminal: Terminal, flow: CopyFlow) -> None:
@@ -127,7 +133,7 @@ class CopyMenu(Screen):
             self.layout()
             self.app.invalidate()
 
-        self.app.run_in_worker(printer.status, got, lambda exc: None)
+        self.run_worker(printer.status, got, lambda exc: None)
 
     def layout(self) -> None:
         t, (w, _h) = self.theme, self.app.size
@@ -192,14 +198,14 @@ class Scanning(Busy):
         self.stop.enabled = False
         job = self.flow.job
         if job is not None:   # cancel() waits for scanimage to stop: not on the UI thread
-            self.app.run_in_worker(job.scanner.cancel, lambda _r: None, lambda _e: None)
+            self.run_worker(job.scanner.cancel, lambda _r: None, lambda _e: None)
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         self.draw_widgets(surface)
 
 
-class ScanScreen(Screen):
+class ScanScreen(Screen[None]):
     """Where to put the card or page (a picture), 开始扫描; for documents 再扫一页 / 扫描完成
     with the count. 返回 and 取消 drop every scan of this copy."""
 
@@ -286,20 +292,14 @@ class ScanScreen(Screen):
         self.finish(None)
 
     def scan(self) -> None:
-        busy = Scanning(self.app, self.flow)
-        self.app.push(busy)
         flow, kind, side = self.flow, self.kind, self.side
 
         def work() -> Path:
             job = flow.ensure_job()
-            return job.scan_card("front" if side == "front" else "back") \
-                if kind == "idcard" else job.scan_page()
+            return flow.kept(job.scan_card("front" if side == "front" else "back")
+                             if kind == "idcard" else job.scan_page())
 
         def done(_path: Path) -> None:
-            self.app.pop(screen=busy)
-            if self.flow.closed:       # the visit ended while the scanner worked
-                self.flow.wipe()
-                return
             if self.kind == "idcard" and self.side == "front":
                 self.side = "back"
             elif self.kind == "idcard":
@@ -311,33 +311,25 @@ class ScanScreen(Screen):
             self.app.invalidate()
 
         def failed(exc: BaseException) -> None:
-            self.app.pop(screen=busy)
-            if not self.flow.closed:
-                self.app.notice("没有扫描成功" if not isinstance(exc, ScanCancelled)
-                                else "已取消扫描", failure_text(exc))
+            self.app.notice("没有扫描成功" if not isinstance(exc, ScanCancelled)
+                            else "已取消扫描", failure_text(exc))
 
-        self.app.run_in_worker(work, done, failed)
+        # Owned by this screen: if the visit ends while the scanner works, nothing comes back
+        # (and on_exit has wiped the scans).
+        run_busy(self, Scanning(self.app, self.flow), work, done, failed)
 
     def preview(self) -> None:
         flow, kind = self.flow, self.kind
-        busy = Busy(self.app, "正在准备预览")
-        self.app.push(busy)
 
         def build() -> Path:
             job = flow.ensure_job()
-            return flow.preview_pdf(job.idcard_pdf() if kind == "idcard" else job.document_pdf())
-
-        def built(path: Path) -> None:
-            self.app.pop(screen=busy)
-            if not self.flow.closed:
-                self._show(path)
+            return flow.kept(flow.preview_pdf(job.idcard_pdf() if kind == "idcard"
+                                              else job.document_pdf()))
 
         def failed(exc: BaseException) -> None:
-            self.app.pop(screen=busy)
-            if not self.flow.closed:
-                self.app.notice("没有做好预览", failure_text(exc))
+            self.app.notice("没有做好预览", failure_text(exc))
 
-        self.app.run_in_worker(build, built, failed)
+        run_busy(self, Busy(self.app, "正在准备预览"), build, self._show, failed)
 
     def _show(self, path: Path) -> None:
         flow, kind = self.flow, self.kind
@@ -359,8 +351,7 @@ class ScanScreen(Screen):
 
     def _printed(self, outcome: JobOutcome, copies: int) -> None:
         if not outcome.ok:
-            self.app.notice("没有复印出来", f"{outcome.citizen_message}请到服务窗口咨询，"
-                                          "给您添麻烦了。")
+            self.app.notice(msg.NOT_COPIED_TITLE, msg.NOT_COPIED.format(said=outcome.message))
             return
         self.flow.wipe()
         self.app.pop()          # the preview
@@ -383,10 +374,10 @@ class ScanScreen(Screen):
 def open_copy(app: App, terminal: Terminal) -> None:
     """Home screen 复印."""
     if not terminal.cfg.scanner.enabled:
-        app.notice("暂时不能复印", "本机没有配备扫描仪，请到服务窗口复印。")
+        app.notice(msg.CANNOT_COPY_TITLE, msg.NO_SCANNER)
         return
     if terminal.a4 is None:
-        app.notice("暂时不能复印", NO_PRINTER)
+        app.notice(msg.CANNOT_COPY_TITLE, NO_PRINTER)
         return
     old = app.session.extra.get(KEY)
     if isinstance(old, CopyFlow):

@@ -63,7 +63,7 @@ def parse_list(reply: str) -> list[tuple[str, str]]:
     return cards
 
 
-class DevCardPicker(Screen):
+class DevCardPicker(Screen[None]):
     """The simulator's cards, one button each, plus 拿走卡片 and 关闭."""
 
     opaque = False
@@ -77,8 +77,7 @@ class DevCardPicker(Screen):
 
     def on_enter(self) -> None:
         super().on_enter()
-        self.app.run_in_worker(lambda: send_control(self.url, "list"), self._listed,
-                               self._failed)
+        self.run_worker(lambda: send_control(self.url, "list"), self._listed, self._failed)
 
     def _listed(self, reply: str) -> None:
         try:

@@ -4,7 +4,7 @@ has one button (知道了); `Confirm` returns True/False to whoever pushed it.""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pygame
 
@@ -16,12 +16,16 @@ from screens.widgets.button import Button, Style
 if TYPE_CHECKING:
     from screens.app import App
 
+R = TypeVar("R")
 
-class Dialog(Screen):
+
+class Dialog(Screen[R]):
+    """Buttons are (label, what the dialog returns when it is tapped)."""
+
     opaque = False
 
     def __init__(self, app: App, title: str, message: str,
-                 buttons: list[tuple[str, object]]) -> None:
+                 buttons: list[tuple[str, R | None]]) -> None:
         super().__init__(app)
         self.title = title
         self.message = message
@@ -63,12 +67,12 @@ class Dialog(Screen):
         self.draw_widgets(surface)
 
 
-class Notice(Dialog):
+class Notice(Dialog[None]):
     def __init__(self, app: App, title: str, message: str) -> None:
         super().__init__(app, title, message, [("知道了", None)])
 
 
-class Confirm(Dialog):
+class Confirm(Dialog[bool]):
     def __init__(self, app: App, title: str, message: str, yes: str = "确定",
                  no: str = "取消") -> None:
         super().__init__(app, title, message, [(no, False), (yes, True)])

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TITLE = "表格打印"
 
 
-class ListScreen(Screen):
+class ListScreen(Screen[None]):
     """A header, a line of guidance, and a scrolling list with 上一页/下一页 under it."""
 
     title = TITLE

@@ -27,7 +27,7 @@ def now_text(now: dt.datetime) -> tuple[str, str]:
             f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}")
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     is_home = True
 
     def __init__(self, app: App, wall_clock: Callable[[], dt.datetime] = dt.datetime.now

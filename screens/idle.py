@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 MESSAGE = "后回到首页，并清除本次信息。"
 
 
-class IdleWarning(Screen):
+class IdleWarning(Screen[None]):
     opaque = False
 
     def __init__(self, app: App) -> None:

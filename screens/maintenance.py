@@ -11,6 +11,6 @@ if TYPE_CHECKING:
     from screens.app import App
 
 
-class MaintenancePlaceholder(Dialog):
+class MaintenancePlaceholder(Dialog[None]):
     def __init__(self, app: App) -> None:
         super().__init__(app, "维护模式", "维护功能尚未接入。", [("退出", None)])

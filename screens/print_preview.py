@@ -17,9 +17,12 @@ import pygame
 from devices.document_printer.cups import CupsPrinter, PrinterStatus
 from devices.outcome import JobOutcome
 from devices.status import StatusUpdate
-from screens.busy import Busy
+from kiosk.errors import citizen_message_of
+from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.fonts import fontset
+from screens.messages.common import SORRY
+from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
@@ -36,8 +39,6 @@ from screens.widgets.stepper import Stepper
 if TYPE_CHECKING:
     from screens.app import App
 
-NO_PRINTER = "A4打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。"
-SORRY = "请到服务窗口咨询，给您添麻烦了。"
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def status_line(status: PrinterStatus | None, printer: CupsPrinter | None) -> tu
     return "A4打印机正常，可以打印。", False
 
 
-class PrintPreview(Screen):
+class PrintPreview(Screen[None]):
     def __init__(self, app: App, printer: CupsPrinter | None, job: PrintJob,
                  on_printed: Callable[[JobOutcome, int], None] | None = None,
                  on_back: Callable[[], None] | None = None) -> None:
@@ -81,7 +82,6 @@ class PrintPreview(Screen):
         self.copies = 1
         self.status: PrinterStatus | None = None
         self.printing = False
-        self.gone = False          # left the stack (the visit ended while a job ran)
         self.page_text = pygame.Rect(0, 0, 0, 0)
         self.status_rect = pygame.Rect(0, 0, 0, 0)
         self.heading_rect = pygame.Rect(0, 0, 0, 0)
@@ -94,7 +94,6 @@ class PrintPreview(Screen):
 
     def on_exit(self) -> None:
         super().on_exit()
-        self.gone = True
         if not self.job.cache:
             self.view.show(None, "")   # the scan's pixels go with the screen
 
@@ -218,7 +217,7 @@ class PrintPreview(Screen):
             self.view.show(None, "这一页暂时无法预览，您仍可以直接打印。")
             self.app.invalidate()
 
-        self.app.run_in_worker(lambda: render_page(pdf, index, box), shown, failed)
+        self.run_worker(lambda: render_page(pdf, index, box), shown, failed)
 
     # ---- the printer -----------------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -231,7 +230,7 @@ class PrintPreview(Screen):
             self.status = status
             self._sync()
 
-        self.app.run_in_worker(printer.status, got, lambda exc: None)
+        self.run_worker(printer.status, got, lambda exc: None)
 
     def print(self) -> None:
         if self.printing or not self.print_button.enabled:
@@ -239,36 +238,29 @@ class PrintPreview(Screen):
         self.printing = True
         self._sync()
         busy = Busy(self.app, "正在打印", self.job.busy_text)
-        self.app.push(busy)
         copies, run = self.copies, self.job.run
 
         def done(outcome: JobOutcome) -> None:
-            if not self._finished(busy):
-                return
+            self._finished()
             if self.on_printed is not None:
                 self.on_printed(outcome, copies)
             elif outcome.ok:
                 self.app.notice(self.job.done_title, self.job.done_text)
             else:
-                self.app.notice("没有打印出来", f"{outcome.citizen_message}{SORRY}")
+                self.app.notice("没有打印出来", f"{outcome.message}{SORRY}")
 
         def failed(exc: BaseException) -> None:
-            if not self._finished(busy):
-                return
-            said = getattr(exc, "citizen_message", "") or "打印机出了点问题，"
+            self._finished()
+            said = citizen_message_of(exc, PRINTER_TROUBLE)
             self.app.notice("没有打印出来", f"{said}{SORRY}")
 
-        self.app.run_in_worker(lambda: run(copies), done, failed)
+        # Owned by this preview: once it has gone (the visit timed out while printing) the
+        # next citizen never gets the last one's result.
+        run_busy(self, busy, lambda: run(copies), done, failed)
 
-    def _finished(self, busy: Busy) -> bool:
-        """Close the busy card; False when this preview has gone meanwhile (the visit timed
-        out): the next citizen must not get the last one's result."""
+    def _finished(self) -> None:
         self.printing = False
-        self.app.pop(screen=busy)
-        if self.gone:
-            return False
         self.refresh_status()
-        return True
 
     # ---- drawing ---------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

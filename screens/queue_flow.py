@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
+from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
-from screens.busy import Busy
+from screens.busy import Busy, run_busy
 from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
 from screens.fonts import fontset
+from screens.messages import queue as msg
+from screens.messages.queue import CHOOSE, LOADING, NONE_OPEN
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.theme import Theme
@@ -32,9 +35,6 @@ if TYPE_CHECKING:
     from screens.app import App
 
 SHOW_TICKET_S = 20.0
-CHOOSE = "请选择要办理的业务"
-LOADING = "正在查询排队人数…"
-NONE_OPEN = "暂时没有可以取号的业务，请到服务窗口咨询。"
 
 
 def service_sublabel(s: ServiceStatus) -> str:
@@ -50,7 +50,7 @@ def two_lines(t: Theme, px: int) -> int:
     return fontset(True).line_height(px) + fontset().line_height(sub) + t.gap
 
 
-class ServicesScreen(Screen):
+class ServicesScreen(Screen[None]):
     def __init__(self, app: App, terminal: Terminal) -> None:
         super().__init__(app)
         self.terminal = terminal
@@ -71,12 +71,12 @@ class ServicesScreen(Screen):
             self.statuses = []
             self.layout()
             return
-        self.app.run_in_worker(q.overview, self._loaded, self._load_failed)
+        self.run_worker(q.overview, self._loaded, self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.statuses = []
         self.layout()
-        self.app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+        self.app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
 
     def _loaded(self, statuses: list[ServiceStatus]) -> None:
         self.statuses = statuses
@@ -137,9 +137,9 @@ class ServicesScreen(Screen):
                                      "出示相关证件，由工作人员核验。", list(options)),
                       on_result=self._priority_chosen)
 
-    def _priority_chosen(self, value: Any) -> None:
+    def _priority_chosen(self, value: str | None) -> None:
         if value is not None:
-            self.declared = str(value)
+            self.declared = value
             self.layout()
             self.app.invalidate()
 
@@ -156,11 +156,10 @@ class ServicesScreen(Screen):
             return
         self.confirm(s)
 
-    def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: Any) -> None:
+    def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: IdCardRecord | None) -> None:
         if record is None:
             if prompt.reason not in (CANCELLED, UNAVAILABLE_REASON):   # it told them already
-                self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
-                                                "或到服务窗口咨询工作人员。")
+                self.app.notice(msg.CARD_NOT_READ_TITLE, msg.CARD_NEEDED.format(service=s.name))
             return
         self.app.session.card = record   # wiped with the visit
         self.confirm(s)
@@ -174,13 +173,12 @@ class ServicesScreen(Screen):
         self.app.push(Confirm(self.app, "确认取号", text, yes="确认取号"),
                       on_result=partial(self._confirmed, s))
 
-    def _confirmed(self, s: ServiceStatus, yes: Any) -> None:
+    def _confirmed(self, s: ServiceStatus, yes: bool | None) -> None:
         if not yes or self.issuing or self.terminal.queue is None:
             return
         self.issuing = True
         self.layout()
         busy = Busy(self.app, "正在打印号票", "请稍候，打印好后请从出纸口取走。")
-        self.app.push(busy)
         card = self.app.session.card
         info = CardInfo.from_record(card) if (card is not None and s.requires_id) else None
         q = self.terminal.queue
@@ -188,29 +186,27 @@ class ServicesScreen(Screen):
 
         def done(result: IssueResult) -> None:
             self.issuing = False
-            self.app.pop(screen=busy)
             self.layout()
             self._issued(s, result)
 
         def failed(exc: BaseException) -> None:
             self.issuing = False
-            self.app.pop(screen=busy)
             self.layout()
-            self.app.notice("取号没有成功", "抱歉，暂时无法取号，请联系大厅工作人员。")
+            self.app.notice(msg.TAKE_FAILED_TITLE, msg.TAKE_FAILED)
 
-        self.app.run_in_worker(lambda: q.take(s.prefix, info, declared), done, failed)
+        run_busy(self, busy, lambda: q.take(s.prefix, info, declared), done, failed)
 
     def _issued(self, s: ServiceStatus, result: IssueResult) -> None:
         if result.status is IssueStatus.BUSY:
             return   # a second tap while the first prints: the first one's result shows
         if not result.ok or result.ticket is None:
-            self.app.notice("取号没有成功", result.citizen_message)
+            self.app.notice("取号没有成功", result.message)
             self.reload()
             return
         self.app.push(TicketTaken(self.app, s, result))
 
 
-class PriorityChoice(Dialog):
+class PriorityChoice(Dialog[str]):
     """Four answers in two rows: side by side, 残疾人 and 不需要 wrap in elder mode."""
 
     def layout(self) -> None:
@@ -236,7 +232,7 @@ class PriorityChoice(Dialog):
         self.shade.fill(t.colors.shade)
 
 
-class TicketTaken(Screen):
+class TicketTaken(Screen[None]):
     """The number, very large; then home by itself with the visit wiped."""
 
     def __init__(self, app: App, s: ServiceStatus, result: IssueResult) -> None:
@@ -279,7 +275,7 @@ class TicketTaken(Screen):
                 out.append(self.slip.priority)
         if s.where:
             out.append(f"请到{s.where}等候叫号")
-        out.append("请保管好号票，过号请到窗口咨询。")
+        out.append(msg.KEEP_TICKET)
         return out
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -306,6 +302,6 @@ class TicketTaken(Screen):
 
 def open_queue(app: App, terminal: Terminal) -> None:
     if terminal.queue is None:
-        app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+        app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
         return
     app.push(ServicesScreen(app, terminal))

@@ -1,5 +1,14 @@
-"""The screen-stack contract (architecture.md): a screen has on_enter / on_exit / handle /
-update / draw, and may be pushed with an `on_result` callback that gets what it returns.
+"""The screen-stack contract: a screen has on_enter / on_exit / handle / update / draw, and
+may be pushed with an `on_result` callback that gets what it returns.
+
+`Screen[R]` is generic in its result, as Textual's `Screen[ResultType]` is: `finish(result)`
+takes an R, and `app.push(screen, on_result)` checks that `on_result` takes `R | None` (None:
+the screen was closed without a result — 返回, Esc, 首页). A screen that returns nothing is a
+`Screen[None]`.
+
+Blocking work runs through `self.run_worker(fn, on_done)`: the worker belongs to this screen
+and is cancelled when it leaves the stack (screens/workers.py), so `on_done` never runs for a
+screen that has gone.
 
 Screens build their widgets in `layout()`, which runs on enter and again whenever the theme
 changes (elder mode) — so a screen never keeps pixel sizes from the old theme.
@@ -7,19 +16,24 @@ changes (elder mode) — so a screen never keeps pixel sizes from the old theme.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pygame
 
 from screens.input import Key, Pointer
 from screens.theme import Theme
 from screens.widgets.base import Widget
+from screens.workers import Worker
 
 if TYPE_CHECKING:
     from screens.app import App
 
+R = TypeVar("R")
+T = TypeVar("T")
 
-class Screen:
+
+class Screen(Generic[R]):
     #: False for dialogs and warnings: the screens below stay visible behind a shade.
     opaque = True
     #: The attract/home screen: the idle timer does not warn about an empty visit here.
@@ -95,6 +109,20 @@ class Screen:
             if w.visible:
                 w.draw(surface, self.theme)
 
-    def finish(self, result: Any = None) -> None:
+    def finish(self, result: R | None = None) -> None:
         """Close this screen and hand `result` to whoever pushed it."""
-        self.app.pop(result, screen=self)
+        self.app.dismiss(self, result)
+
+    # ---- workers ---------------------------------------------------------------------------
+    def run_worker(self, fn: Callable[[], T], on_done: Callable[[T], None],
+                   on_error: Callable[[BaseException], None] | None = None, *,
+                   group: str = "default", exclusive: bool = False) -> Worker[T]:
+        """Run `fn` on a worker owned by this screen; `on_done(result)` (or `on_error(exc)`)
+        runs on the UI thread — unless this screen has left the stack by then. `exclusive`:
+        this one replaces the screen's earlier workers of `group` (their results are dropped)."""
+        return self.app.run_in_worker(fn, on_done, on_error, owner=self, group=group,
+                                      exclusive=exclusive)
+
+    def cancel_workers(self, group: str | None = None) -> None:
+        """Drop the results of this screen's workers (of `group`, or all of them)."""
+        self.app.workers.cancel_owned(self, group)

@@ -108,7 +108,7 @@ def visit(d: Driver, save: Callable[[str], None]) -> None:
     d.drag(view.rect.centerx, view.rect.bottom - 40, view.rect.top + 40)
     d.frames(90)
     save("guide-scrolled")
-    d.clock.now += d.app.cfg.session.idle_timeout_s + 1
+    d.clock.now += d.app.session.idle_timeout_s + 1   # elder mode: its longer idle time
     d.frames(1)
     d.clock.now += 5.2   # a few seconds into the countdown
     d.frames(1)

@@ -29,6 +29,6 @@ fi
 bash scripts/setup.sh
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy PYTHONDONTWRITEBYTECODE=1
 .venv/bin/ruff check .
-.venv/bin/mypy kiosk devices screens township hall protocol county
+.venv/bin/mypy kiosk devices screens township hall protocol county tests bench
 .venv/bin/lint-imports --no-cache
 .venv/bin/python -m pytest "$@"

@@ -102,7 +102,7 @@ class FakePrinter:
         return JobOutcome(ok=True, bytes_sent=1000, job_id=slip.ticket_id)
 
 
-PAPER_OUT = JobOutcome(ok=False, cause="REC_EMPTY", citizen_message="打印机缺纸。")
+PAPER_OUT = JobOutcome(ok=False, detail="REC_EMPTY", message="打印机缺纸。")
 
 
 def make_store(cfg: Config, clock: Clock) -> SqliteQueueStore:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
+from county import cli as county
 from hall import commands as hall
 from kiosk.cli import Registrar, run
 from kiosk.commands import (
@@ -21,18 +22,25 @@ from kiosk.commands import (
     counter,
     demo,
     doctor,
+    fleet,
     forms,
     print_cmd,
     search,
     show,
     sim,
     ticket,
+    voice,
 )
 from screens import commands as ui
+from screens import display_commands as faces
+from township import county_demo
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
     ui.register_screenshots,
+    faces.register_display,
+    faces.register_speak,
+    voice.register,
     config.register,
     demo.register,
     sim.register,
@@ -48,6 +56,8 @@ COMMANDS: tuple[Registrar, ...] = (
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
+    partial(county.register, extra=(county_demo.register,)),
+    fleet.register,
 )
 
 

@@ -2,7 +2,8 @@
 
 In the printer's Chinese mode every double-byte character takes two columns and ASCII one, so
 width is counted per character, never with len(). A run of ASCII letters or digits (a word, a
-phone number, "2026-11-23") is never split across lines unless it alone is wider than a line.
+phone number, "2026-11-23") is never split across lines unless it alone is wider than a line,
+nor is a range ("上午8:30—12:00": a time range broken after the dash read as two times).
 Closing punctuation is kept off the start of a line and opening brackets off its end
 (避头尾), as Chinese typesetting expects.
 """
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from devices.receipt_printer.document import Block
 
-# Tokens: a run of non-space ASCII (a word/number/URL), a single space, or one other character.
-_TOKEN = re.compile(r"[\x21-\x7e]+| |[^\x00-\x7f]|[\x00-\x20]")
+# Tokens: a range of numbers or times kept whole ("8:30—12:00", "10～15", "3至5"), a run of
+# non-space ASCII (a word/number/URL), a single space, or one other character.
+_RANGE = r"[\x21-\x7e]*[0-9]%?(?:[—–～至][0-9][\x21-\x7e]*)+"
+_TOKEN = re.compile(_RANGE + r"|[\x21-\x7e]+| |[^\x00-\x7f]|[\x00-\x20]")
 _NO_LINE_START = set("，。、；：？！）》」』】〕〉”’·…—%,.;:?!)")
 _NO_LINE_END = set("（《「『【〔〈“‘(")
 
@@ -64,7 +67,7 @@ def _carry(cur: str, punct: str, cols: int) -> tuple[str, str]:
     """Split `cur` so that closing punctuation does not start a line: the last character goes
     down with it — or the whole last ASCII word, which must not be split. If that cannot fit,
     the punctuation starts the line after all."""
-    word = re.search(r"[\x21-\x7e]+$", cur)
+    word = re.search(_RANGE + r"$|[\x21-\x7e]+$", cur)
     keep = word.start() if word else len(cur) - 1
     if keep <= 0 or text_width(cur[keep:]) + text_width(punct) > cols:
         return cur, ""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
+from kiosk.catalog.bundles import Bundle, bundle_from_dict
+
 
 class TimeUnit(StrEnum):
     WORKING_DAYS = "working_days"
@@ -283,6 +285,7 @@ class CatalogMeta:
     themes: tuple[Theme, ...] = ()
     life_events: tuple[LifeEvent, ...] = ()
     synonyms: tuple[Synonym, ...] = ()
+    bundles: tuple[Bundle, ...] = ()         # 一件事 (kiosk/catalog/bundles.py)
 
 
 # ---- conversion ------------------------------------------------------------------------------
@@ -381,6 +384,7 @@ def meta_from_dict(d: dict[str, Any]) -> CatalogMeta:
         life_events=tuple(LifeEvent(**e) for e in cats.get("life_events", ())),
         synonyms=tuple(Synonym(term=s["term"], means=tuple(s["means"]))
                        for s in d.get("synonyms", ())),
+        bundles=tuple(bundle_from_dict(b) for b in d.get("bundles", ())),
     )
 
 

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
+from kiosk.errors import citizen_message_of
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("copy", help="copy an ID card or a document (scanner + A4 printer)")
     csub = p.add_subparsers(dest="copy_command", metavar="WHAT", required=True)
     i = csub.add_parser("idcard", help="ID card copy: front and back at true size on one A4")
@@ -51,8 +52,8 @@ def _run(args: argparse.Namespace, what: str,
     printer = document_printer(cfg, args.printer).open()
     status = printer.status()
     if not status.ready:
-        print_json({"ok": False, "cause": f"PRINTER_{status.state.upper()}",
-                    "citizen_message": status.citizen_message, "printer": printer.queue})
+        print_json({"ok": False, "detail": f"PRINTER_{status.state.upper()}",
+                    "message": status.citizen_message, "printer": printer.queue})
         return 3
     scan = scanner(cfg).open()
     job = CopyJob(cfg, scan, printer)
@@ -60,7 +61,7 @@ def _run(args: argparse.Namespace, what: str,
         pdf = scan_and_build(job)
         outcome = job.print_pdf(pdf, args.copies, what)
     except DeviceError as exc:
-        print_json({"ok": False, "cause": str(exc), "citizen_message": exc.citizen_message})
+        print_json({"ok": False, "detail": str(exc), "message": citizen_message_of(exc)})
         return 3
     finally:
         job.wipe()

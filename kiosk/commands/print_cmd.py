@@ -9,15 +9,18 @@ Exit codes: 0 printed, 3 the printer refused or failed (the outcome is printed a
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from dataclasses import asdict
 
+from devices.outcome import JobOutcome
+from kiosk.catalog.model import Item
 from kiosk.commands import print_form
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
+from kiosk.config import Config
 
 PRINT_MODULES = (print_form,)   # `kiosk print form` (A4)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("print", help="print a guide or test page (receipt printer), or a form (A4)")
     psub = p.add_subparsers(dest="print_command", metavar="WHAT", required=True)
     g = psub.add_parser("guide", help="print the procedure guide of one item (e.g. T-0001)")
@@ -33,7 +36,7 @@ def register(sub: Any) -> None:
         module.register(psub)
 
 
-def load_item(cfg: Any, code: str) -> Any:
+def load_item(cfg: Config, code: str) -> Item:
     """The catalog item `code`, from the same catalog the screens show (kiosk.lookup: the
     store once it exists, else the seed document). Raises ItemNotFound / CatalogError."""
     from kiosk.lookup import load_catalog
@@ -41,9 +44,8 @@ def load_item(cfg: Any, code: str) -> Any:
     return load_catalog(cfg).get(code)
 
 
-def _report(outcome: Any) -> int:
-    print_json({"ok": outcome.ok, "cause": outcome.cause, "message": outcome.citizen_message,
-                "bytes_sent": outcome.bytes_sent, "job_id": outcome.job_id})
+def _report(outcome: JobOutcome) -> int:
+    print_json(asdict(outcome))
     return 0 if outcome.ok else 3
 
 

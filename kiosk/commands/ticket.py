@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.errors import QueueError
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("ticket", help="queue tickets: take, list, reprint, void")
     tsub = p.add_subparsers(dest="ticket_command", metavar="ACTION", required=True)
     take = tsub.add_parser("take", help="issue a ticket and print it on the receipt printer")
@@ -92,14 +92,14 @@ def _take(args: argparse.Namespace) -> int:
         result = q.take(args.service, None, args.priority)
     t, slip = result.ticket, result.slip
     if args.json:
-        print_json({"status": result.status.value, "message": result.citizen_message,
+        print_json({"status": result.status.value, "message": result.message,
                     "ticket": t.to_dict() if t else None,
                     "wait_text": slip.wait_text if slip else "", "detail": result.detail})
     elif result.ok and t is not None and slip is not None:
         print(f"{t.number}  {slip.service_name}  前面 {slip.people_ahead} 人  {slip.wait_text}")
     else:
         number = f"{t.number}: " if t else ""
-        print(f"{number}{result.status.value}: {result.citizen_message} ({result.detail})",
+        print(f"{number}{result.status.value}: {result.message} ({result.detail})",
               file=sys.stderr)
     return 0 if result.ok else 1
 

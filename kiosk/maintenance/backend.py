@@ -14,8 +14,12 @@ from kiosk.maintenance.usb import CatalogCandidate
 
 @dataclass(frozen=True)
 class ActionResult:
+    """What came of a staff action (the parts named as devices.outcome names them)."""
+
     ok: bool
-    message: str
+    message: str               # plain Chinese for hall staff
+    detail: str = ""           # for the log and the technician
+    confirm: str = ""          # not done yet: ask staff this (yes → the same action, confirmed)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class MaintenanceBackend(Protocol):
 
     def usb_catalogs(self) -> list[CatalogCandidate]: ...
 
-    def import_catalog(self, path: Path) -> ActionResult: ...
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult: ...
 
     def services(self) -> list[ServiceToggle]: ...
 

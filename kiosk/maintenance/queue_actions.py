@@ -25,7 +25,7 @@ class QueueStaffActions:
         except QueueError as exc:
             return ActionResult(False, f"{number.upper()}：{exc.citizen_message}")
         if not result.ok:
-            return ActionResult(False, f"{number.upper()}：{result.citizen_message}")
+            return ActionResult(False, f"{number.upper()}：{result.message}")
         return ActionResult(True, f"{number.upper()} 已补打，请取走号票。")
 
     def void_ticket(self, number: str) -> ActionResult:

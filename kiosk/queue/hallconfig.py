@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk import configcheck as cc
 from kiosk.configschema import build, setting
 
 _HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
@@ -99,7 +100,7 @@ def _default_priorities() -> list[PriorityRule]:
 
 @dataclass(frozen=True)
 class ServiceRule:
-    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.")
+    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.", check=cc.nonempty)
     prefix: str = setting(doc="Ticket letter, e.g. A.", pattern=r"[A-Z]")
     requires_id: bool = setting(False, "Whether a ticket needs the citizen's ID card.")
     daily_limit: int = setting(200, "Most tickets per day.", min=1, max=999)
@@ -197,7 +198,12 @@ class HallSettings:
 def _service_checks(h: HallSettings) -> list[str]:
     problems: list[str] = []
     seen: dict[str, int] = {}
+    names: dict[str, int] = {}
     for i, svc in enumerate(h.services):
+        if svc.name in names:
+            problems.append(f'services[{i}].name: "{svc.name}" is already the name of '
+                            f"services[{names[svc.name]}]; citizens could not tell them apart")
+        names.setdefault(svc.name, i)
         if svc.prefix in seen:
             problems.append(f'services[{i}].prefix: "{svc.prefix}" is already used by '
                             f"services[{seen[svc.prefix]}]; each service needs its own letter")

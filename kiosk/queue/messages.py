@@ -5,6 +5,13 @@ from __future__ import annotations
 from kiosk.queue.model import Priority, Refusal, ServiceView, Ticket
 
 GENERIC = "抱歉，暂时无法取号，请联系大厅工作人员。"
+STORE_UNAVAILABLE = "取号系统暂时无法使用，请联系大厅工作人员。"
+TICKET_NOT_FOUND = "没有找到这张号票，请联系大厅工作人员。"
+NUMBER_NOT_FOUND = "没有找到这个号，请核对号码。"
+NOT_NOW = "这个操作现在不能办理，请刷新后再试。"
+CANNOT_VOID = "这个号不能作废。"
+CANNOT_REPRINT = "这个号已失效，不能补打。"
+UNKNOWN_SERVICE = "没有这项业务，请返回重新选择。"
 BUSY = "正在为您出票，请稍候。"
 TAKE_SLIP = "请取走您的号票。"
 FULL_NOTE = "今日号已取完"
@@ -58,15 +65,18 @@ def print_failed(printer_message: str, voided: bool = True) -> str:
     return f"{_head(printer_message)}{tail}"
 
 
-def slip_may_exist(number: str, printer_message: str) -> str:
-    """The print failed after data was sent: the number stays valid."""
-    return (f"{_head(printer_message)}您的号码 {number} 仍然有效。"
-            f"如果小票已经打出，请保留并告诉工作人员。")
-
-
 def priority_label(ticket: Ticket) -> str:
     if ticket.priority is Priority.AGE:
         return f"{ticket.declared or '老年人'}优先"
     if ticket.priority is Priority.DECLARED:
         return f"{ticket.declared}优先（待工作人员核验）"
     return ""
+
+
+KEEP_SLIP = "如果小票已经打出，请保留并告诉工作人员。"
+
+
+def slip_may_exist(cause: str, number: str) -> str:
+    """The print failed after the number was sent: the number stays valid."""
+    head = "打印机没纸了" if "REC_EMPTY" in cause else "打印机出了点问题"
+    return f"{head}，小票可能没有打全。您的号码 {number} 仍然有效，请记下号码。{KEEP_SLIP}"

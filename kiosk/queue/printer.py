@@ -35,8 +35,8 @@ class TicketPrinter:
 
     def __call__(self, slip: TicketSlip) -> JobOutcome:
         if self._printer is None:
-            return JobOutcome(ok=False, cause="ticket printer not open",
-                              citizen_message=NOT_OPEN_MESSAGE)
+            return JobOutcome(ok=False, detail="ticket printer not open",
+                              message=NOT_OPEN_MESSAGE)
         return print_ticket(self._printer, slip)
 
     def __enter__(self) -> TicketPrinter:

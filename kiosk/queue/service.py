@@ -5,15 +5,16 @@ The hall decides (hours, limits, priority class, prefix, the number, the wait ra
 see kiosk.queue.policy); this kiosk sends only the service, the person hash, the age in years,
 a declared class and a request id, then prints and settles. How results come back: `take()`
 and `reprint()` never raise for anything a citizen can cause or meet; they return an
-`IssueResult` whose `status` says what happened and whose `citizen_message` is the plain
-Chinese line to show. They raise `kiosk.errors.QueueError` only for a caller's mistake (an
+`IssueResult` whose `status` says what happened and whose `message` is the plain Chinese line
+to show. They raise `kiosk.errors.QueueError` only for a caller's mistake (an
 unknown service). Staff actions (`void`, `reprint` of a missing number) raise QueueError.
 
 How a print failure settles the ticket (docs/hall.md, "A slip that may exist"):
-- nothing was sent to the printer (it said no paper before the job): the ticket's state is
-  read again, and it is voided — the citizen holds nothing;
-- something was sent (the paper ran out mid-slip, the link dropped after the data went): the
-  ticket goes to `verify` and stays servable; the citizen is told to keep any slip.
+- the number cannot be on paper (the slip prints it last, and its bytes never went out —
+  `number_may_be_on_paper`): the ticket's state is read again, and it is voided;
+- it may be (the paper ran out mid-number, the link dropped after the data went, the printer
+  raised): the ticket goes to `verify` and stays servable (IssueStatus.INCOMPLETE); the
+  citizen is told the number is still valid and to keep any slip.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from datetime import date
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config
-from kiosk.errors import QueueError
+from kiosk.errors import QueueError, citizen_message_of
 from kiosk.queue import messages
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import IssueRequest, Refusal, ServiceView, Ticket, TicketState
@@ -53,8 +54,8 @@ Printer = Callable[[TicketSlip], JobOutcome]
 
 class IssueStatus(enum.StrEnum):
     ISSUED = "issued"              # printed: hand it over
-    VERIFY = "verify"              # the print failed after data was sent: the number stays
-                                   # valid ("slip may exist"); keep any slip, tell staff
+    INCOMPLETE = "incomplete"      # the print failed after the number was sent: the number
+                                   # stays valid (ticket state verify); keep any slip
     REFUSED = "refused"            # a rule said no (closed, limit, card needed); nothing used
     PRINT_FAILED = "print_failed"  # nothing was printed and the number was voided; ask staff
     BUSY = "busy"                  # another take is in flight (double tap): ignore quietly
@@ -63,8 +64,10 @@ class IssueStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class IssueResult:
+    """What came of taking a ticket (the parts named as devices.outcome names them)."""
+
     status: IssueStatus
-    citizen_message: str
+    message: str                   # plain Chinese for the citizen
     ticket: Ticket | None = None
     slip: TicketSlip | None = None
     refusal: Refusal | None = None
@@ -154,7 +157,7 @@ class QueueService:
                 return v
         known = ", ".join(f"{v.prefix} {v.name}" for v in views.values())
         raise QueueError(f"no service {key!r}; expected one of: {known}",
-                         "没有这项业务，请返回重新选择。")
+                         messages.UNKNOWN_SERVICE)
 
     def day(self) -> date:
         return self.store.day()
@@ -208,7 +211,7 @@ class QueueService:
             if last_key == svc.prefix and time.monotonic() - last_t < self.repeat_guard_s:
                 return IssueResult(IssueStatus.BUSY, messages.BUSY, detail="repeat tap ignored")
             result = self._take(svc, card, declared_priority)
-            if result.ok or result.status is IssueStatus.VERIFY:
+            if result.ok or result.status is IssueStatus.INCOMPLETE:
                 self._last_issue = (svc.prefix, time.monotonic())
             return result
         finally:
@@ -235,8 +238,8 @@ class QueueService:
                                refusal=exc.reason, detail=str(exc))
         except (QueueError, OSError) as exc:   # the hall, or the secret file under var/
             log.error("issue failed: %s", exc)
-            return IssueResult(IssueStatus.ERROR, getattr(exc, "citizen_message", "")
-                               or messages.GENERIC, detail=str(exc))
+            return IssueResult(IssueStatus.ERROR, citizen_message_of(exc, messages.GENERIC),
+                               detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card and svc.requires_id else "")
         return self._print_and_settle(ticket, slip)
 
@@ -248,7 +251,7 @@ class QueueService:
                 log.info("ticket %s issued (%d ahead)", printed.number, printed.people_ahead)
                 return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=printed,
                                    slip=slip)
-            if outcome.bytes_sent > 0:
+            if number_may_be_on_paper(outcome):
                 return self._uncertain(ticket, slip, outcome)
             return self._void_unprinted(ticket, slip, outcome)
         except QueueError as exc:
@@ -256,36 +259,38 @@ class QueueService:
 
     def _uncertain(self, ticket: Ticket, slip: TicketSlip, outcome: JobOutcome) -> IssueResult:
         settled = self.store.verify(ticket.ticket_id, f"print failed after sending: "
-                                                      f"{outcome.cause}", uuid.uuid4().hex)
+                                                      f"{outcome.detail}", uuid.uuid4().hex)
         log.warning("ticket %s kept as verify: print failed after %d bytes (%s)",
-                    ticket.number, outcome.bytes_sent, outcome.cause)
-        return IssueResult(IssueStatus.VERIFY, messages.slip_may_exist(ticket.number,
-                                                                       outcome.citizen_message),
-                           ticket=settled, slip=slip, detail=outcome.cause)
+                    ticket.number, outcome.bytes_sent, outcome.detail)
+        return IssueResult(IssueStatus.INCOMPLETE, messages.slip_may_exist(outcome.detail,
+                                                                          ticket.number),
+                           ticket=settled, slip=slip, detail=outcome.detail)
 
     def _void_unprinted(self, ticket: Ticket, slip: TicketSlip,
                         outcome: JobOutcome) -> IssueResult:
         now = self.store.get(ticket.ticket_id)     # read again before voiding
         if now is not None and now.state is not TicketState.ISSUING:
-            return IssueResult(IssueStatus.VERIFY, messages.slip_may_exist(ticket.number, ""),
+            return IssueResult(IssueStatus.INCOMPLETE,
+                               messages.slip_may_exist(outcome.detail, ticket.number),
                                ticket=now, slip=slip, detail=f"settled meanwhile: {now.state}")
-        voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.cause}",
+        voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
                                  uuid.uuid4().hex)
-        log.warning("ticket %s voided: nothing printed (%s)", ticket.number, outcome.cause)
+        log.warning("ticket %s voided: nothing printed (%s)", ticket.number, outcome.detail)
         return IssueResult(IssueStatus.PRINT_FAILED,
-                           messages.print_failed(outcome.citizen_message), ticket=voided,
-                           slip=slip, detail=outcome.cause)
+                           messages.print_failed(outcome.message), ticket=voided,
+                           slip=slip, detail=outcome.detail)
 
     def _unsettled(self, ticket: Ticket, slip: TicketSlip, outcome: JobOutcome,
                    exc: QueueError) -> IssueResult:
         """The hall could not be told how the print went. The ticket stays `issuing` there,
         and the hall settles it as `verify` by itself within minutes: the number stays valid."""
         log.error("ticket %s: print %s but the hall was not told: %s", ticket.number,
-                  "ok" if outcome.ok else f"failed ({outcome.cause})", exc)
+                  "ok" if outcome.ok else f"failed ({outcome.detail})", exc)
         if outcome.ok:
             return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket, slip=slip,
                                detail=f"printed; hall not told: {exc}")
-        return IssueResult(IssueStatus.VERIFY, messages.slip_may_exist(ticket.number, ""),
+        return IssueResult(IssueStatus.INCOMPLETE,
+                           messages.slip_may_exist(outcome.detail, ticket.number),
                            ticket=ticket, slip=slip, detail=str(exc))
 
     def _print(self, slip: TicketSlip) -> JobOutcome:
@@ -294,9 +299,8 @@ class QueueService:
         try:
             return self.printer(slip)
         except Exception as exc:
-            return JobOutcome(ok=False, cause=f"{type(exc).__name__}: {exc}",
-                              citizen_message=getattr(exc, "citizen_message", ""),
-                              bytes_sent=1)
+            return JobOutcome(ok=False, detail=f"{type(exc).__name__}: {exc}",
+                              message=citizen_message_of(exc, ""), bytes_sent=1)
 
     def _slip(self, svc: ServiceView, ticket: Ticket, holder_masked: str,
               reprint: bool = False, ahead: int | None = None) -> TicketSlip:
@@ -314,7 +318,7 @@ class QueueService:
         ticket = self.store.find(number.strip().upper())
         if ticket is None:
             raise QueueError(f"no ticket {number!r} today ({self.day().isoformat()})",
-                             "没有找到这个号，请核对号码。")
+                             messages.NUMBER_NOT_FOUND)
         return ticket
 
     def reprint(self, number: str) -> IssueResult:
@@ -323,7 +327,7 @@ class QueueService:
         ticket = self._ticket(number)
         if ticket.state not in REPRINTABLE:
             raise QueueError(f"ticket {ticket.number} is {ticket.state.value}; only tickets "
-                             f"in the queue or called can be reprinted", "这个号已失效，不能补打。")
+                             f"in the queue or called can be reprinted", messages.CANNOT_REPRINT)
         svc = self.service(ticket.service_prefix)
         ahead = next((t.people_ahead for t in self.store.queue(svc.prefix)
                       if t.ticket_id == ticket.ticket_id), 0)
@@ -335,8 +339,8 @@ class QueueService:
             self._busy.release()
         if not outcome.ok:
             return IssueResult(IssueStatus.PRINT_FAILED,
-                               messages.print_failed(outcome.citizen_message, voided=False),
-                               ticket=ticket, detail=outcome.cause)
+                               messages.print_failed(outcome.message, voided=False),
+                               ticket=ticket, detail=outcome.detail)
         if ticket.state is TicketState.VERIFY:     # staff saw the slip come out
             ticket = self.store.printed(ticket.ticket_id, uuid.uuid4().hex)
         log.info("ticket %s reprinted", ticket.number)
@@ -347,7 +351,7 @@ class QueueService:
             ticket = self.store.void(self._ticket(number).ticket_id, reason, uuid.uuid4().hex,
                                      staff="kiosk")
         except (StoreConflict, TicketNotFound) as exc:
-            raise QueueError(str(exc), "这个号不能作废。") from exc
+            raise QueueError(str(exc), messages.CANNOT_VOID) from exc
         log.info("ticket %s voided by staff", ticket.number)
         return ticket
 
@@ -364,3 +368,10 @@ class QueueService:
         svc = self.service(prefix)
         self.store.set_service_open(svc.prefix, is_open, uuid.uuid4().hex, staff="kiosk")
         log.info("service %s override for today: %s", svc.prefix, is_open)
+
+
+def number_may_be_on_paper(outcome: JobOutcome) -> bool:
+    """kiosk.receipts.service.TicketOutcome says whether the number's bytes went out (it is
+    printed last); any other printer function's outcome: whatever was sent may have printed."""
+    sent = getattr(outcome, "number_sent", None)
+    return bool(sent) if sent is not None else outcome.bytes_sent > 0

@@ -23,9 +23,10 @@ from datetime import date
 from typing import Any, Protocol
 
 from kiosk.errors import QueueError
+from kiosk.queue import messages
 from kiosk.queue.model import Event, IssueRequest, Refusal, ServiceView, Ticket, WindowView
 
-STORE_CITIZEN_MESSAGE = "取号系统暂时无法使用，请联系大厅工作人员。"
+STORE_CITIZEN_MESSAGE = messages.STORE_UNAVAILABLE
 
 
 class QueueStoreError(QueueError):
@@ -47,19 +48,19 @@ class StoreConflict(QueueError):
     """`code`: one of protocol.queue.ErrorCode (window_busy, nobody_waiting, too_soon …)."""
 
     def __init__(self, code: str, message: str, info: dict[str, Any] | None = None) -> None:
-        super().__init__(message, "这个操作现在不能办理，请刷新后再试。")
+        super().__init__(message, messages.NOT_NOW)
         self.code = code
         self.info = dict(info or {})
 
 
 class TicketNotFound(QueueError):
     def __init__(self, message: str) -> None:
-        super().__init__(message, "没有找到这个号，请核对号码。")
+        super().__init__(message, messages.NUMBER_NOT_FOUND)
 
 
 class BadRequest(QueueError):
     def __init__(self, message: str) -> None:
-        super().__init__(message, "抱歉，暂时无法取号，请联系大厅工作人员。")
+        super().__init__(message, messages.GENERIC)
 
 
 class QueueStore(Protocol):

@@ -1,5 +1,12 @@
-"""The queue ticket slip: the number, big, so it can be read at arm's length by someone who
-forgot their glasses; then how long, where, and a QR staff scan to call or reprint it."""
+"""The queue ticket slip: how long, where, a QR staff scan to reprint it — and, printed last,
+the number, big, so it can be read at arm's length by someone who forgot their glasses.
+
+Why last: paper that runs out mid-slip must never leave a citizen holding a number the kiosk
+then voids. The slip goes out in two parts (kiosk.receipts.service.print_ticket): the body,
+a status check, then the number and the cut. If the body did not come out whole, the number
+was never sent and the ticket can be voided; once the number was sent it may be on paper, so
+the ticket is kept (the queue's "slip may exist — verify") and the citizen is told to keep
+what came out. tests/unit/test_ticket_print_order.py cuts the slip at every byte offset."""
 
 from __future__ import annotations
 
@@ -42,13 +49,16 @@ def _details(slip: TicketSlip) -> list[Block]:
     return blocks
 
 
-def ticket_receipt(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
+FOOTER = "请保管好本票，听到叫号后请到窗口办理。过号或号票丢失，请到服务台找工作人员。"
+QR_CAPTION = "工作人员扫码核对号码"
+
+
+def ticket_body(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
+    """Everything but the number: printed first. A slip cut short here carries no number, so
+    the queue can void it without leaving a citizen holding a dead one."""
     blocks: list[Block] = [Text(slip.hall_name, align=Align.CENTER), Rule()]
     if slip.reprint:
         blocks.append(Text("（补打）", bold=True, align=Align.CENTER))
-    blocks += [Text("您的排队号", align=Align.CENTER), _number(slip, width_cols)]
-    if slip.priority:
-        blocks.append(Text(slip.priority, bold=True, align=Align.CENTER))
     blocks += [
         Text(slip.service_name, width=2 if text_width(slip.service_name) * 2 <= width_cols
              else 1, height=2, bold=True, align=Align.CENTER),
@@ -56,8 +66,24 @@ def ticket_receipt(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
         *_details(slip),
         Feed(1),
         QR(slip.ticket_id, size=4),
+        Text(QR_CAPTION, align=Align.CENTER),
         Rule(),
-        Text("请保管好本票，听到叫号后请到窗口办理。过号请到服务台咨询。"),
-        Cut(),
+        Text(FOOTER),
+        Rule(),
     ]
     return ReceiptDocument(blocks)
+
+
+def ticket_number(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
+    """The number, big, then the cut: printed last, only once the body came out whole."""
+    blocks: list[Block] = [Text("您的排队号", align=Align.CENTER), _number(slip, width_cols)]
+    if slip.priority:
+        blocks.append(Text(slip.priority, bold=True, align=Align.CENTER))
+    blocks.append(Cut())
+    return ReceiptDocument(blocks)
+
+
+def ticket_receipt(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
+    """The whole slip as one document (previews, tests): body, then the number."""
+    return ReceiptDocument(ticket_body(slip, width_cols).blocks
+                           + ticket_number(slip, width_cols).blocks)

@@ -4,7 +4,7 @@ over a technician who is reading the status."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.maintenance.mode import IdleTimer
 from screens.input import Key, Pointer
@@ -13,8 +13,10 @@ from screens.screen import Screen
 if TYPE_CHECKING:
     from screens.app import App
 
+R = TypeVar("R")
 
-class StaffScreen(Screen):
+
+class StaffScreen(Screen[R]):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.idle = IdleTimer(app.cfg.maintenance.idle_timeout_s, app.clock)

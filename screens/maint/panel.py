@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -18,6 +18,7 @@ from kiosk.maintenance.backend import ActionResult, MaintenanceBackend, ServiceT
 from kiosk.maintenance.power import RESTART_EXIT_CODE
 from kiosk.maintenance.status import StatusReport
 from kiosk.maintenance.usb import CatalogCandidate
+from kiosk.sync.state import signature_lines
 from screens.chrome import Header
 from screens.dialog import Confirm
 from screens.fonts import fontset
@@ -49,6 +50,8 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     if cat:
         lines.append((f"办事指南目录：版本 {cat.get('version', '?')}，共 {cat.get('items', 0)} 项",
                       True))
+        lines += [(line, not cat.get("expired") and cat.get("update_outcome") != "refused")
+                  for line in signature_lines(cat)]
     if report.disk is not None:
         free_mb = report.disk.free_bytes // 2**20
         lines.append((f"磁盘剩余：{free_mb} MB" + ("" if report.disk.writable else "，无法写入"),
@@ -62,7 +65,7 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     return lines
 
 
-class MaintenancePanel(StaffScreen):
+class MaintenancePanel(StaffScreen[None]):
     def __init__(self, app: App, backend: MaintenanceBackend) -> None:
         super().__init__(app)
         self.backend = backend
@@ -118,7 +121,7 @@ class MaintenancePanel(StaffScreen):
     # ---- status -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._next_refresh = time.monotonic() + REFRESH_S
-        self.app.run_in_worker(self.backend.status, self.got_status, self.status_failed)
+        self.run_worker(self.backend.status, self.got_status, self.status_failed)
 
     def got_status(self, report: StatusReport) -> None:
         self.report = report
@@ -134,7 +137,8 @@ class MaintenancePanel(StaffScreen):
         return super().update(dt)
 
     # ---- actions ------------------------------------------------------------------------------
-    def run(self, working: str, fn: Callable[[], ActionResult]) -> None:
+    def run(self, working: str, fn: Callable[[], ActionResult],
+            then: Callable[[ActionResult], None] | None = None) -> None:
         if self.working:
             return   # one action at a time: a second tap must not print twice
         self.working = working
@@ -142,7 +146,8 @@ class MaintenancePanel(StaffScreen):
         for b in self.buttons:
             b.enabled = False
         self.app.invalidate()
-        self.app.run_in_worker(fn, self.done, lambda e: self.done(
+        done = then or self.done
+        self.run_worker(fn, done, lambda e: done(
             ActionResult(False, f"操作失败：{type(e).__name__}: {e}")))
 
     def done(self, result: ActionResult) -> None:
@@ -156,14 +161,14 @@ class MaintenancePanel(StaffScreen):
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
         prefixes = self.backend.number_prefixes()
 
-        def chosen(number: Any) -> None:
+        def chosen(number: str | None) -> None:
             if number:
-                self.run(f"{title} {number}…", partial(fn, str(number)))
+                self.run(f"{title} {number}…", partial(fn, number))
 
         self.app.push(TicketNumberPad(self.app, title, prefixes), on_result=chosen)
 
     def ask_reset(self) -> None:
-        def answered(yes: Any) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
                 self.run("正在清空今日排队…", self.backend.reset_queue)
 
@@ -172,22 +177,33 @@ class MaintenancePanel(StaffScreen):
                               yes="确定清空"), on_result=answered)
 
     def pick_usb(self) -> None:
-        self.app.run_in_worker(self.backend.usb_catalogs, self._usb_found)
+        self.run_worker(self.backend.usb_catalogs, self._usb_found)
 
     def _usb_found(self, found: list[CatalogCandidate]) -> None:
         options = [(c.path.name, f"版本 {c.catalog_version or '未知'}，{c.size // 1024} KB，"
                     f"{c.path.parent}", c) for c in found[:6]]
 
-        def chosen(c: Any) -> None:
-            if isinstance(c, CatalogCandidate):
-                self.run(f"正在导入 {c.path.name}…", partial(self.backend.import_catalog, c.path))
+        def chosen(c: CatalogCandidate | None) -> None:
+            if c is not None:
+                self.import_catalog(c)
 
         self.app.push(ChoiceScreen(self.app, "从U盘导入目录", options,
                                    "没有在U盘上找到目录文件。请插入U盘后再试。"),
                       on_result=chosen)
 
+    def import_catalog(self, c: CatalogCandidate, allow_empty: bool = False) -> None:
+        """Import; a catalog with no items asks staff first (the backend says so)."""
+        def answered(result: ActionResult) -> None:
+            self.done(result)
+            if result.confirm and not allow_empty:
+                self.app.push(Confirm(self.app, "导入空目录", result.confirm, yes="仍然导入"),
+                              on_result=lambda yes: self.import_catalog(c, True) if yes else None)
+
+        self.run(f"正在导入 {c.path.name}…",
+                 partial(self.backend.import_catalog, c.path, allow_empty), answered)
+
     def pick_service(self) -> None:
-        self.app.run_in_worker(self.backend.services, self._services_found)
+        self.run_worker(self.backend.services, self._services_found)
 
     def _services_found(self, services: list[ServiceToggle]) -> None:
         def state(s: ServiceToggle) -> str:
@@ -197,16 +213,16 @@ class MaintenancePanel(StaffScreen):
         options = [(f"{s.prefix} {s.name}", state(s), s) for s in services]
         self.app.push(ChoiceScreen(self.app, "选择业务", options), on_result=self._pick_state)
 
-    def _pick_state(self, s: Any) -> None:
-        if not isinstance(s, ServiceToggle):
+    def _pick_state(self, s: ServiceToggle | None) -> None:
+        if s is None:
             return
-        options: list[tuple[str, str, Any]] = [
+        options: list[tuple[str, str, bool | str]] = [
             ("今日开放", "不论时间，今天都可以取号", True),
             ("今日暂停", "今天不再发号", False),
             ("按时间开放", "恢复按设置的时间开放", "hours"),
         ]
 
-        def chosen(v: Any) -> None:
+        def chosen(v: bool | str | None) -> None:
             if v is not None:
                 choice = None if v == "hours" else bool(v)
                 self.run(f"正在设置 {s.name}…",
@@ -215,7 +231,7 @@ class MaintenancePanel(StaffScreen):
         self.app.push(ChoiceScreen(self.app, f"{s.prefix} {s.name}", options), on_result=chosen)
 
     def quit(self, code: int, what: str) -> None:
-        def answered(yes: Any) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
                 self.app.exit_code = code
                 self.app.running = False

@@ -4,7 +4,7 @@ digits). Each returns its choice to whoever pushed it, or None when cancelled.""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 import pygame
 
@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from screens.app import App
 
 
-class ChoiceScreen(StaffScreen):
+V = TypeVar("V")
+
+
+class ChoiceScreen(StaffScreen[V]):
     """A column of big buttons, one per option; (label, sublabel, value)."""
 
-    def __init__(self, app: App, title: str, options: list[tuple[str, str, Any]],
+    def __init__(self, app: App, title: str, options: list[tuple[str, str, V]],
                  empty_text: str = "没有可选的项目。") -> None:
         super().__init__(app)
         self.title = title
@@ -52,7 +55,7 @@ class ChoiceScreen(StaffScreen):
         self.draw_widgets(surface)
 
 
-class TicketNumberPad(StaffScreen):
+class TicketNumberPad(StaffScreen[str]):
     """Type a ticket number such as A007: a service letter, then up to three digits."""
 
     def __init__(self, app: App, title: str, prefixes: list[str]) -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAX_DIGITS = 12
 
 
-class PinPad(StaffScreen):
+class PinPad(StaffScreen[None]):
     def __init__(self, app: App, on_accepted: Callable[[], None]) -> None:
         super().__init__(app)
         self.on_accepted = on_accepted
@@ -79,7 +79,7 @@ class PinPad(StaffScreen):
         self.checking = True
         self.message = "正在核对…"
         self._enable()
-        self.app.run_in_worker(lambda: try_enter(self.gate, pin), self.checked)
+        self.run_worker(lambda: try_enter(self.gate, pin), self.checked)
 
     def checked(self, result: PinCheck) -> None:
         self.checking = False

@@ -54,8 +54,8 @@ def test_stopped_printer_is_refused_with_plain_message(cups: CupsServer, queue_n
     assert status.state == "stopped" and not status.ready
     assert status.citizen_message == "打印机暂停使用，请联系大厅工作人员。"
     outcome = printer.print_file(two_page_form)
-    assert not outcome.ok and outcome.citizen_message == status.citizen_message
-    assert "staff: changing toner" in outcome.cause
+    assert not outcome.ok and outcome.message == status.citizen_message
+    assert "staff: changing toner" in outcome.detail
     assert cups.outputs(queue_name) == [] and cups.jobs_left() == ""
     assert events.get_nowait().state is DeviceState.OFFLINE
 
@@ -67,8 +67,8 @@ def test_paper_out_mid_job_cancels_it_and_says_so(cups: CupsServer, queue_name: 
     cups.set_fault(queue_name, "media-empty-error")
     outcome = printer.print_file(two_page_form)
     assert not outcome.ok
-    assert outcome.citizen_message.startswith("打印机缺纸")
-    assert "media-empty" in outcome.cause
+    assert outcome.message.startswith("打印机缺纸")
+    assert "media-empty" in outcome.detail
     assert cups.jobs_left() == ""  # cancelled: it will not print later for no one
     assert cups.outputs(queue_name) == []
     seen = [events.get_nowait() for _ in range(events.qsize())]
@@ -89,7 +89,7 @@ def test_cancel_while_printing_leaves_nothing(cups: CupsServer, queue_name: str,
     timer.start()
     outcome = printer.print_file(two_page_form)
     timer.join()
-    assert not outcome.ok and outcome.citizen_message == "打印已取消。"
+    assert not outcome.ok and outcome.message == "打印已取消。"
     assert cups.jobs_left() == ""
     assert cups.outputs(queue_name) == []
     assert not list(cups.queue_dir(queue_name).glob("*.part"))
@@ -101,4 +101,4 @@ def test_missing_queue_and_server(cups: CupsServer, tmp_path: Path,  # noqa: F81
     assert absent.state == "absent" and absent.citizen_message.startswith("打印机暂时无法使用")
     gone = CupsPrinter("kiosk-a4", server=str(tmp_path / "none.sock")).open()
     outcome = gone.print_file(two_page_form)
-    assert not outcome.ok and outcome.cause.startswith("UNREACHABLE")
+    assert not outcome.ok and outcome.detail.startswith("UNREACHABLE")

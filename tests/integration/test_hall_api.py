@@ -126,7 +126,8 @@ def test_the_snapshot_and_reads_need_no_login_but_writes_do(rig: Rig) -> None:
     assert [s["prefix"] for s in state["services"]] == ["A", "C"]
     assert len(state["windows"]) == 6
     r = post(rig, "/api/tickets", {"service": "C", "request_id": uuid.uuid4().hex})
-    assert r.status_code == 401 and r.json()["message"] == "这台设备没有登记到本大厅，请联系技术人员。"
+    assert r.status_code == 401
+    assert r.json()["message"] == "这台设备没有登记到本大厅，请联系技术人员。"
     r = post(rig, "/api/windows/4/next", {"request_id": uuid.uuid4().hex})
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
 
@@ -139,7 +140,8 @@ def test_a_session_is_bound_to_one_window(rig: Rig) -> None:
     r = post(rig, "/api/windows/4/next", {"request_id": uuid.uuid4().hex}, token)
     assert r.status_code == 200 and r.json()["ticket"]["number"] == "C001"
     r = post(rig, "/api/windows/4/next", {"request_id": uuid.uuid4().hex}, token)
-    assert r.status_code == 409 and r.json()["message"] == "还有一位（C001）没有办完，请先完成或过号。"
+    assert r.status_code == 409
+    assert r.json()["message"] == "还有一位（C001）没有办完，请先完成或过号。"
     r = post(rig, "/api/windows/4/next", {}, token)
     assert r.status_code == 400, "every command carries a request id"
 

@@ -27,7 +27,8 @@ CARDS = [("110105194912310021", date(1949, 12, 31), "王测试"),
 
 def forms(id_number: str, birth: date, name: str) -> list[bytes]:
     texts = [id_number, id_number[-8:], id_number[6:14], birth.isoformat(),
-             birth.strftime("%Y%m%d"), birth.strftime("%Y年%m月%d日"), name, name[0] + "*" + name[-1]]
+             birth.strftime("%Y%m%d"), birth.strftime("%Y年%m月%d日"), name,
+             name[0] + "*" + name[-1]]
     return [t.encode(enc) for t in texts for enc in ("utf-8", "utf-16-le")]
 
 

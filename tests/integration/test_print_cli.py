@@ -58,7 +58,7 @@ def test_print_test_page_and_guide(sim: tuple[int, int, Path], run_kiosk: Run, r
     r = run_kiosk("--config", str(cfg), "print", "test", "--printer", url)
     assert r.returncode == 3
     result = json.loads(r.stdout)
-    assert result["ok"] is False and result["cause"] == "REC_EMPTY"
+    assert result["ok"] is False and result["detail"] == "REC_EMPTY"
     assert result["message"] == "打印机缺纸，请联系大厅工作人员。"
     assert sorted(p.name for p in out.iterdir()) == ["1.bin", "1.png", "1.txt",
                                                       "2.bin", "2.png", "2.txt"]

@@ -66,7 +66,7 @@ def test_print_form_on_stopped_printer(run_kiosk: Callable[..., Any], config: Pa
     done = run_kiosk("--config", str(config), "print", "form", "T-0001", "F-DB-01",
                      "--printer", queue_name)
     assert done.returncode == 3
-    assert json.loads(done.stdout)["citizen_message"] == "打印机暂停使用，请联系大厅工作人员。"
+    assert json.loads(done.stdout)["message"] == "打印机暂停使用，请联系大厅工作人员。"
 
 
 def test_forms_of_lists_blank_first_and_marks_missing(config: Path) -> None:

@@ -61,7 +61,7 @@ def test_paper_out_voids_the_ticket_and_the_next_number_moves_on(queue: QueueSer
     r = queue.take("C")
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
-    assert "作废" in r.citizen_message
+    assert "作废" in r.message
     vp.command("paper ok")
     r = queue.take("C")
     assert r.ok and r.ticket is not None and r.ticket.number == "C002"
@@ -86,3 +86,37 @@ def test_cli_take_prints_on_the_virtual_printer(cfg: Config, vp: VirtualPrinter,
     r = run_kiosk("--config", str(tmp_path / "kiosk.toml"), "ticket", "reprint", "C001")
     assert r.returncode == 0, r.stderr
     assert len(vp.wait_for_receipts(2)) == 2
+def test_paper_running_out_at_every_line_never_leaves_a_dead_number(
+        queue: QueueService, vp: VirtualPrinter) -> None:
+    """Paper out after N printed lines, for every N over the whole slip, through the real
+    driver and the virtual printer: a voided ticket's paper never shows its number; a slip
+    that shows its number belongs to a ticket that stays valid, and the citizen is told to
+    keep it (issue 17)."""
+    r = queue.take("C")
+    (whole,) = vp.wait_for_receipts(1)
+    lines = len(whole.text)
+    assert r.ok and lines > 10
+    outcomes = set()
+    for n in range(1, lines + 2):
+        seen = len(vp.receipts)
+        vp.command("paper ok")
+        vp.command(f"paper out-after {n}")
+        r = queue.take("C")
+        assert r.ticket is not None
+        got = vp.wait_for_receipts(seen + 1)[seen:]
+        text = "\n".join("\n".join(x.text) for x in got)
+        shows_number = r.ticket.number in text
+        outcomes.add(r.status)
+        if r.status is IssueStatus.INCOMPLETE:
+            assert r.ticket.state is TicketState.VERIFY, "servable, staff check the slip"
+        if r.ticket.state is TicketState.VOID:
+            assert not shows_number, f"out after {n} lines: void {r.ticket.number} on paper"
+            assert r.status is IssueStatus.PRINT_FAILED
+        else:
+            assert r.status in (IssueStatus.ISSUED, IssueStatus.INCOMPLETE), n
+        if shows_number and not r.ok:
+            assert r.status is IssueStatus.INCOMPLETE
+            assert "请保留并告诉工作人员" in r.message
+            assert r.ticket.number in r.message      # shown on screen too
+    vp.command("paper ok")
+    assert {IssueStatus.PRINT_FAILED, IssueStatus.INCOMPLETE} <= outcomes

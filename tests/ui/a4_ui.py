@@ -6,7 +6,9 @@ until what the test waits for has happened (or fails, naming it, after a timeout
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,10 +23,12 @@ from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
 from screens.main import build_app
-from screens.widgets.base import Widget
+from screens.widgets.button import Button
 
 TESTS = Path(__file__).resolve().parent.parent
-SHOTS = Path("/work/shots/formsui")
+# Screenshots to look at: $A4_SHOTS, else a folder under the system's temporary directory
+# (never a path outside the repository that a fresh machine may not have or let us write).
+SHOTS = Path(os.environ.get("A4_SHOTS") or Path(tempfile.gettempdir()) / "kiosk-a4-shots")
 SIZE = (1080, 1920)
 LAYOUTS = ("T-DBSQ-02", "T-GLJT-01")
 
@@ -47,6 +51,7 @@ def forms_catalog(folder: Path, forms: Path | None) -> Path:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     (folder / "forms").mkdir(exist_ok=True)
     for layout in LAYOUTS if forms is not None else ():
+        assert forms is not None
         shutil.copy(forms / f"{layout}.pdf", folder / "forms" / f"{layout}.pdf")
     return path
 
@@ -101,9 +106,9 @@ def tap(app: App, x: float, y: float) -> None:
     app.step(0)
 
 
-def button(app: App, label: str) -> Widget:
+def button(app: App, label: str) -> Button:
     for w in app.top.widgets:
-        if getattr(w, "label", None) == label and w.visible:
+        if isinstance(w, Button) and w.label == label and w.visible:
             return w
     shown = ", ".join(str(getattr(w, "label", "")) for w in app.top.widgets)
     raise AssertionError(f"no button {label!r} on {type(app.top).__name__}: {shown}")

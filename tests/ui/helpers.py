@@ -11,10 +11,12 @@ from pathlib import Path
 import pygame
 
 from kiosk.config import Config, load_config
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from screens.actions import Actions
 from screens.app import App
 from screens.widgets.base import Widget
+from screens.widgets.button import Button
+from tests.support.catalogs import MINI_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -111,13 +113,19 @@ def run_frames(app: App, clock: FakeClock, n: int, dt: float = 0.016) -> None:
         app.step(0)
 
 
-def buttons_labelled(app: App, label: str) -> Iterator[Widget]:
+def on_top(app: App, screen: object) -> bool:
+    """`app.top is screen`, without narrowing `screen` to Screen[Any] for mypy (an `is` with
+    the generic top would make `screen.anything` an error after it)."""
+    return app.top is screen
+
+
+def buttons_labelled(app: App, label: str) -> Iterator[Button]:
     for w in app.top.widgets:
-        if getattr(w, "label", None) == label:
+        if isinstance(w, Button) and w.label == label:
             yield w
 
 
-def button(app: App, label: str) -> Widget:
+def button(app: App, label: str) -> Button:
     found = list(buttons_labelled(app, label))
     assert found, f"no button {label!r} on {type(app.top).__name__}: " + ", ".join(
         str(getattr(w, "label", "")) for w in app.top.widgets if getattr(w, "label", ""))

@@ -4,6 +4,8 @@ widget off the screen, two widgets on top of each other, a button whose words ar
 
 from __future__ import annotations
 
+from typing import Any
+
 import pygame
 
 from screens.chrome import Header
@@ -36,7 +38,7 @@ def button_text_problems(b: Button, theme: Theme) -> list[str]:
     return bad
 
 
-def layout_problems(screen: Screen, theme: Theme, size: tuple[int, int]) -> list[str]:
+def layout_problems(screen: Screen[Any], theme: Theme, size: tuple[int, int]) -> list[str]:
     bounds = pygame.Rect((0, 0), size)
     # The header's buttons sit on the header bar on purpose: the bar is left out.
     shown = [w for w in screen.widgets if w.visible and not isinstance(w, Header)]

@@ -27,11 +27,12 @@ from devices.sim.printer import SimReceipt, VirtualPrinter
 from devices.status import DeviceState
 from kiosk import bootstrap
 from kiosk.config import Config, parse_config
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
 from tests.queue_support import hall_toml
+from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import REPO, FakeClock
 
 #: Monday 23 November 2026, 15:00: 社保医保 (A), 民政救助 (B), 综合咨询 (C) are open,
@@ -66,7 +67,7 @@ class Rig:
 
 def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str = "",
                size: tuple[int, int] = (1080, 1920), elder: bool = False,
-               services: int = 0) -> Config:
+               services: int = 0, printer_timeout_s: float = 5.0) -> Config:
     """The demo's kiosk.toml and hall.toml pointed at the rig; `services`: that many all-day
     services instead of the demo's four."""
     data: dict[str, Any] = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
@@ -81,7 +82,8 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
                                        encoding="utf-8")
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
-    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}", timeout_s=5.0)
+    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}",
+                                   timeout_s=printer_timeout_s)
     data["id_reader"].update(port=f"socket://127.0.0.1:{reader_port}", poll_interval_s=0.05,
                              sim_control=control_url)
     data["document_printer"]["enabled"] = False
@@ -93,10 +95,11 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
-                 dev_control: bool = False, reader: bool = True, services: int = 0
-                 ) -> Iterator[Rig]:
+                 dev_control: bool = False, reader: bool = True, services: int = 0,
+                 printer_timeout_s: float = 5.0) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
-    development mode). `reader=False`: the reader's port has nobody listening."""
+    development mode). `reader=False`: the reader's port has nobody listening.
+    `printer_timeout_s`: [receipt_printer] timeout_s."""
     tmp.mkdir(parents=True, exist_ok=True)
     sim = SimReader(sample_cards())
     line = TcpLine(sim, "127.0.0.1", 0)
@@ -110,7 +113,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     printer = VirtualPrinter(tmp / "receipts")
     port = printer.start()
     cfg = rig_config(tmp, port, reader_port, control.url if dev_control else "", size, elder,
-                     services)
+                     services, printer_timeout_s)
     terminal = bootstrap.terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"

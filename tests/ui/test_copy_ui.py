@@ -37,6 +37,7 @@ from tests.ui.a4_ui import (
     tap_button,
     write_toml,
 )
+from tests.ui.helpers import on_top
 
 pytestmark = [pytest.mark.cups, pytest.mark.sane]
 Opener = Callable[..., App]
@@ -100,7 +101,7 @@ def test_idcard_copy_both_sides_true_size(open_ui: Opener, cups: CupsServer,  # 
     assert "有照片的一面朝下" in screen.instruction() and "左上角" in screen.instruction()
     shot(app, "copy-idcard-front")
     scan(app)
-    assert app.top is screen and screen.side == "back"
+    assert on_top(app, screen) and screen.side == "back"
     folder = scan_folder(app)
     assert [p.name for p in folder.iterdir()] == ["id-front.png"]
     shot(app, "copy-idcard-back")
@@ -113,8 +114,8 @@ def test_idcard_copy_both_sides_true_size(open_ui: Opener, cups: CupsServer,  # 
     shot(app, "copy-idcard-preview")
     tap_button(app, "打印")
     pump(app, lambda: isinstance(app.top, Notice), "the printed notice", timeout=30)
-    assert app.top.title == "复印好了"  # type: ignore[attr-defined]
-    assert "取回您的身份证" in app.top.message  # type: ignore[attr-defined]
+    assert isinstance(app.top, Notice) and app.top.title == "复印好了"
+    assert "取回您的身份证" in app.top.message
     (out,) = cups.outputs(queue_name)
     info = pdfinfo(out)
     assert info["Pages"] == "2" and is_a4(info)  # one page, two copies

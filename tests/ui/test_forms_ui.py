@@ -30,6 +30,7 @@ from tests.ui.a4_ui import (
     tap_button,
     write_toml,
 )
+from tests.ui.helpers import on_top
 
 pytestmark = pytest.mark.cups
 
@@ -94,8 +95,8 @@ def test_form_chosen_from_home_previewed_and_printed(ui: App, cups: CupsServer, 
     shot(app, "form-preview-page2-copies")
     tap_button(app, "打印")
     pump(app, lambda: isinstance(app.top, Notice), "the printed notice", timeout=30)
-    assert app.top.title == "打印好了"  # type: ignore[attr-defined]
-    assert "请到A4打印机出纸口取走表格" in app.top.message  # type: ignore[attr-defined]
+    assert isinstance(app.top, Notice) and app.top.title == "打印好了"
+    assert "请到A4打印机出纸口取走表格" in app.top.message
     (out,) = cups.outputs(queue_name)
     info = pdfinfo(out)
     assert info["Pages"] == "4" and is_a4(info)  # the 2-page form, 2 copies
@@ -143,7 +144,7 @@ def test_stopped_printer_greys_print_out_with_the_reason(ui: App, cups: CupsServ
     shot(app, "form-preview-printer-stopped")
     tap(app, *pv.print_button.rect.center)
     app.step(0)
-    assert app.top is pv and cups.outputs(queue_name) == []
+    assert on_top(app, pv) and cups.outputs(queue_name) == []
     # staff start the queue again; the printer's status event brings 打印 back
     cups.run("cupsenable", queue_name, check=True)
     app.post(StatusUpdate(device="document_printer", state=DeviceState.ONLINE))

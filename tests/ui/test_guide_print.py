@@ -30,14 +30,15 @@ def setup(tmp_path: Path, repo: Path) -> Iterator[tuple[App, VirtualPrinter]]:
                                         "seed": str(repo / "tests/data/mini-catalog.json")}},
                            base_dir=str(tmp_path))
         # only the receipt printer: the test needs no others
-        terminal = Terminal(cfg, TerminalParts(receipt=open_receipt_printer(cfg)))
+        receipt = open_receipt_printer(cfg)
+        terminal = Terminal(cfg, TerminalParts(receipt=receipt))
         app = build_app(cfg, actions=KioskActions(terminal), size=(600, 1000), headless=True)
         app.open()
         try:
             yield app, vp
         finally:
             app.close()
-            terminal.receipt.close()
+            receipt.close()
 
 
 def settle(app: App) -> None:

@@ -13,6 +13,7 @@ from screens.guide import GuideScreen
 from screens.home import HomeScreen
 from screens.idle import IdleWarning
 from screens.search import SearchScreen
+from tests.support.cards import card_record
 from tests.ui.helpers import (
     FakeClock,
     button,
@@ -104,11 +105,11 @@ def test_page_buttons_scroll_and_grey_out_at_the_ends(ui: tuple[App, FakeClock])
     app.step(0)
     view = app.top.view  # type: ignore[attr-defined]
     up, down = button(app, "▲ 上一页"), button(app, "▼ 下一页")
-    assert not up.enabled and down.enabled  # type: ignore[attr-defined]
+    assert not up.enabled and down.enabled
     for _ in range(20):
         tap_widget(app, down)
         run_frames(app, clock, 40)
-    assert view.at_bottom and not down.enabled  # type: ignore[attr-defined]
+    assert view.at_bottom and not down.enabled
     tap_widget(app, up)
     run_frames(app, clock, 40)
     assert view.offset == pytest.approx(max(0.0, view.max_offset - view.rect.height * 0.85), abs=1)
@@ -137,27 +138,28 @@ def test_idle_warning_counts_down_and_continue_keeps_the_visit(
 def test_idle_time_out_wipes_the_session_and_returns_home(ui: tuple[App, FakeClock]) -> None:
     app, clock = ui
 
-    class Card:
+    class Scans:            # another flow's per-visit state with its own wipe()
         wiped = False
 
         def wipe(self) -> None:
             self.wiped = True
 
-    card = Card()
-    app.session.card = card
+    scans = Scans()
+    app.session.extra["copy"] = scans
+    app.session.card = card_record()
     tap_widget(app, button(app, "长者模式 / 大字"))
     app.push(GuideScreen(app, "T-0001"))
     s = _search(app)
     tap_widget(app, button(app, "D"))
     assert app.session.query == "d" and app.session.viewed and app.session.elder_mode
     del s
-    clock.advance(app.cfg.session.idle_timeout_s + 1)
+    clock.advance(app.session.idle_timeout_s + 1)     # elder mode: the longer idle time
     app.step(0)
     assert isinstance(app.top, IdleWarning)
     clock.advance(app.cfg.session.warning_s + 1)
     app.step(0)
     assert isinstance(app.top, HomeScreen) and len(app.stack) == 1
-    assert card.wiped
+    assert scans.wiped
     assert app.session.card is None and app.session.query == "" and not app.session.viewed
     assert not app.session.elder_mode and not app.theme.elder
     assert app.session.is_blank()
@@ -193,13 +195,13 @@ def test_one_touch_is_one_tap_even_with_sdls_mouse_copies(ui: tuple[App, FakeClo
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1,
                                          touch=True))
     app.step(0)
-    assert b.pressed, "feedback is drawn in the same frame as the touch"  # type: ignore[attr-defined]
+    assert b.pressed, "feedback is drawn in the same frame as the touch"
     frames = app.frames
     touch_up(app, x, y)
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1,
                                          touch=True))
     app.step(0)
-    assert b.taps == 1  # type: ignore[attr-defined]
+    assert b.taps == 1
     assert app.frames > frames
     assert len(app.stack) == 2
 
@@ -212,7 +214,7 @@ def test_a_real_mouse_still_clicks(ui: tuple[App, FakeClock]) -> None:
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=b.rect.center, button=1,
                                          touch=False))
     app.step(0)
-    assert b.taps == 1  # type: ignore[attr-defined]
+    assert b.taps == 1
 
 
 def test_sliding_off_a_button_cancels_it(ui: tuple[App, FakeClock]) -> None:
@@ -222,7 +224,7 @@ def test_sliding_off_a_button_cancels_it(ui: tuple[App, FakeClock]) -> None:
     app.step(0)
     touch_up(app, b.rect.centerx, b.rect.bottom + 200)
     app.step(0)
-    assert b.taps == 0 and isinstance(app.top, HomeScreen)  # type: ignore[attr-defined]
+    assert b.taps == 0 and isinstance(app.top, HomeScreen)
 
 
 def test_nothing_is_redrawn_while_nothing_changes(ui: tuple[App, FakeClock]) -> None:

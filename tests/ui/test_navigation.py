@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pygame
+import pytest
 
 from screens.app import App
 from screens.browse import BrowseScreen, CategoryScreen
@@ -25,7 +26,7 @@ def test_home_browse_category_guide_and_back(ui_any: tuple[App, FakeClock]) -> N
     tap_widget(app, button(app, "办事指南查询"))
     assert isinstance(app.top, BrowseScreen)
     tap_widget(app, button(app, "按人生大事"))
-    assert app.top.kind == "life_event"  # type: ignore[attr-defined]
+    assert isinstance(app.top, BrowseScreen) and app.top.kind == "life_event"
     tap(app, *_first_row(app))
     assert isinstance(app.top, CategoryScreen)
     assert app.top.kind == "life_event" and app.top.items
@@ -125,10 +126,11 @@ def test_worker_failure_shows_a_polite_notice(ui: tuple[App, FakeClock]) -> None
     assert isinstance(app.top, Notice) and "稍后再试" in app.top.message
 
 
-def test_device_messages_reach_the_top_screen(ui: tuple[App, FakeClock]) -> None:
+def test_device_messages_reach_the_top_screen(ui: tuple[App, FakeClock],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     app, _ = ui
     got: list[object] = []
-    app.top.on_message = got.append  # type: ignore[method-assign]
+    monkeypatch.setattr(app.top, "on_message", got.append)
     app.post({"card": "inserted"})
     app.step(0)
     assert got == [{"card": "inserted"}]
@@ -156,7 +158,7 @@ def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
         app.step(0)
         tap(app, w - 5, h - 5)
         assert isinstance(app.top, MaintenancePlaceholder)
-        assert not app.session.elder_mode and not elder.pressed  # type: ignore[attr-defined]
+        assert not app.session.elder_mode and not elder.pressed
     finally:
         app.close()
 
@@ -164,7 +166,8 @@ def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
 def test_windowed_development_mode_scales_the_window_and_the_mouse() -> None:
     import dataclasses
 
-    from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+    from kiosk.lookup import catalog_from_file, make_searcher
+    from tests.support.catalogs import MINI_CATALOG
     from tests.ui.helpers import config
 
     cfg = config()
@@ -175,7 +178,8 @@ def test_windowed_development_mode_scales_the_window_and_the_mouse() -> None:
     app.open()
     try:
         app.step(0)
-        assert pygame.display.get_surface().get_size() == (540, 960)
+        window = pygame.display.get_surface()
+        assert window is not None and window.get_size() == (540, 960)
         assert app.surface.get_size() == (1080, 1920)
         b = button(app, "办事指南查询")
         x, y = b.rect.centerx // 2, b.rect.centery // 2     # where it shows in the window

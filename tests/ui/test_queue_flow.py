@@ -14,13 +14,14 @@ import pytest
 from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.queue.model import TicketState
 from screens.busy import Busy
-from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
+from screens.card_prompt import CANCELLED, TIMED_OUT, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.fonts import fontset
+from screens.messages.card import UNAVAILABLE
 from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.text import wrap
 from screens.widgets.button import Button
-from tests.ui.helpers import button, tap, touch_down, touch_up
+from tests.ui.helpers import button, on_top, tap, touch_down, touch_up
 from tests.ui.layout_check import layout_problems
 from tests.ui.terminal_rig import Rig, terminal_rig
 
@@ -171,7 +172,7 @@ def test_card_prompt_times_out_and_explains(rig: Rig) -> None:
     assert isinstance(prompt, CardPrompt)
     rig.clock.advance(29)
     rig.app.step(0)
-    assert rig.app.top is prompt and prompt.remaining() == 1
+    assert on_top(rig.app, prompt) and prompt.remaining() == 1
     rig.clock.advance(1.5)
     rig.app.step(0)
     assert prompt.reason == TIMED_OUT
@@ -268,7 +269,7 @@ def test_declared_priority_is_marked_on_the_ticket(tmp_path: Path) -> None:
             assert isinstance(w, Button)
             assert len(wrap(fontset(True), w.label, w.size, w.rect.width - 2 * t.gap)) == 1
         tap(rig.app, *button(rig.app, "孕妇").rect.center)
-        assert button(rig.app, "已选：孕妇优先（取号后请向工作人员出示证件）").selected  # type: ignore
+        assert button(rig.app, "已选：孕妇优先（取号后请向工作人员出示证件）").selected
         choose(rig, "C  综合咨询")
         assert "优先：孕妇（待工作人员核验）" in rig.app.top.message  # type: ignore[attr-defined]
         confirm(rig)
@@ -309,3 +310,28 @@ def test_printing_shows_progress_at_once(rig: Rig) -> None:
     rig.pump(lambda: isinstance(rig.app.top, TicketTaken) and not rig.app.busy,
              what="the ticket")
     assert all(not isinstance(s, Busy) for s, _ in rig.app.stack)
+
+
+def test_a_printer_that_never_answers_is_explained_while_the_citizen_waits(
+        tmp_path: Path) -> None:
+    """Issue 13: the printer takes the connection and never answers. The busy card says so
+    (instead of only 请稍候) and the wait ends once, with a plain answer."""
+    with terminal_rig(tmp_path, printer_timeout_s=2.0) as rig:
+        rig.printer.command("silent")
+        open_services(rig)
+        choose(rig, "C  综合咨询")
+        x, y = button(rig.app, "确认取号").rect.center
+        touch_down(rig.app, x, y)
+        rig.app.step(0)
+        touch_up(rig.app, x, y)
+        rig.app.step(0)
+        busy = rig.app.top
+        assert isinstance(busy, Busy) and busy.title == "正在打印号票"
+        rig.pump(lambda: "打印机没有应答" in busy.message, what="the busy card explaining")
+        assert busy.message == "打印机没有应答，正在等待，最多约2秒…"
+        shot(rig, "04b-printer-silent")
+        rig.pump(lambda: isinstance(rig.app.top, Notice) and not rig.app.busy,
+                 what="the answer")
+        notice = rig.app.top
+        assert isinstance(notice, Notice) and notice.title == "取号没有成功"
+        assert "打印机暂时无法连接" in notice.message

@@ -22,7 +22,7 @@ def _doc() -> dict[str, Any]:
 def test_summaries_and_lazy_items() -> None:
     loads: list[str] = []
     doc = _doc()
-    raw = {d["code"]: d for d in doc["items"]}
+    raw: dict[str, dict[str, Any]] = {d["code"]: d for d in doc["items"]}
 
     def load(code: str) -> dict[str, Any]:
         loads.append(code)

@@ -76,7 +76,7 @@ def test_numbers_count_up_and_the_slip_says_where_and_how_long(queue: QueueServi
     slip = printer.slips[-1]
     assert (slip.number, slip.service_name, slip.people_ahead) == ("C002", "综合咨询", 1)
     assert slip.counters == ("5号窗口",) and slip.wait_text == wait_text(1, 5.0)
-    assert first.citizen_message == "请取走您的号票。"
+    assert first.message == "请取走您的号票。"
 
 
 def test_service_by_letter_or_name_and_unknown_service_named(queue: QueueService) -> None:
@@ -98,7 +98,7 @@ def test_the_overview_comes_from_the_hall(queue: QueueService) -> None:
     assert queue.overrides() == {"C": False}
     refused = queue.take("C")
     assert refused.status is IssueStatus.REFUSED and refused.refusal is Refusal.PAUSED
-    assert refused.citizen_message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
+    assert refused.message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
 
 
 def test_closed_by_hours_says_the_hours(tmp_path: Path, clock: Clock) -> None:
@@ -108,18 +108,18 @@ def test_closed_by_hours_says_the_hours(tmp_path: Path, clock: Clock) -> None:
     q = make_service(cfg, clock)
     r = q.take("D")
     assert r.status is IssueStatus.REFUSED and r.refusal is Refusal.CLOSED
-    assert r.citizen_message == "农业现在不能取号（办理时间 08:30-12:00），请在办理时间内再来。"
+    assert r.message == "农业现在不能取号（办理时间 08:30-12:00），请在办理时间内再来。"
     assert q.overview()[0].note == "办理时间 08:30-12:00"
     q.close()
 
 
 def test_a_card_is_needed_and_one_waiting_ticket_per_person(queue: QueueService) -> None:
     r = queue.take("A")
-    assert r.refusal is Refusal.NEEDS_CARD and "需要身份证" in r.citizen_message
+    assert r.refusal is Refusal.NEEDS_CARD and "需要身份证" in r.message
     assert queue.take("A", card()).ok
     again = queue.take("A", card())
     assert again.refusal is Refusal.PERSON_WAITING
-    assert again.citizen_message == "您已经取过社保医保的号，还在等候中，请留意叫号。"
+    assert again.message == "您已经取过社保医保的号，还在等候中，请留意叫号。"
     assert queue.take("A", card("110105196001015678")).ok
 
 
@@ -201,7 +201,7 @@ def test_nothing_printed_voids_the_number_and_says_so(queue: QueueService,
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
     assert r.ticket.void_reason == "print failed: REC_EMPTY"
-    assert r.citizen_message.startswith("打印机缺纸。") and "作废" in r.citizen_message
+    assert r.message.startswith("打印机缺纸。") and "作废" in r.message
     printer.fail = None
     assert queue.take("C").ticket.number == "C002"  # type: ignore[union-attr]
     assert [t.state for t in queue.list_today()] == [TicketState.VOID, TicketState.WAITING]
@@ -209,14 +209,14 @@ def test_nothing_printed_voids_the_number_and_says_so(queue: QueueService,
 
 def test_a_print_that_failed_after_sending_keeps_the_number_servable(
         queue: QueueService, printer: FakePrinter) -> None:
-    printer.fail = JobOutcome(ok=False, cause="REC_EMPTY (after sending)",
-                              citizen_message="打印机缺纸。", bytes_sent=312)
+    printer.fail = JobOutcome(ok=False, detail="REC_EMPTY (after sending)",
+                              message="打印机缺纸。", bytes_sent=312)
     r = queue.take("C")
-    assert r.status is IssueStatus.VERIFY and not r.ok
+    assert r.status is IssueStatus.INCOMPLETE and not r.ok
     assert r.ticket is not None and r.ticket.state is TicketState.VERIFY
     assert "after sending" in r.ticket.verify_reason
-    assert r.citizen_message == ("打印机缺纸。您的号码 C001 仍然有效。"
-                                 "如果小票已经打出，请保留并告诉工作人员。")
+    assert "C001 仍然有效" in r.message
+    assert r.message.endswith("如果小票已经打出，请保留并告诉工作人员。")
     assert queue.store.queue("C")[0].number == "C001", "a window will call it"
 
 
@@ -227,7 +227,7 @@ def test_a_printer_that_raises_may_have_printed(cfg: Config, clock: Clock) -> No
     q = QueueService(cfg, make_store(cfg, clock), exploding_fake_printer)
     q.open()
     r = q.take("C")
-    assert r.status is IssueStatus.VERIFY
+    assert r.status is IssueStatus.INCOMPLETE
     assert r.ticket is not None and "connection reset" in r.ticket.verify_reason
     q.close()
 
@@ -244,7 +244,7 @@ def test_the_state_is_read_again_before_voiding(cfg: Config, clock: Clock) -> No
     q = QueueService(cfg, store, printer_while_the_hall_settles)
     q.open()
     r = q.take("C")
-    assert r.status is IssueStatus.VERIFY and r.ticket.state is TicketState.VERIFY  # type: ignore[union-attr]
+    assert r.status is IssueStatus.INCOMPLETE and r.ticket.state is TicketState.VERIFY  # type: ignore[union-attr]
     assert [t.state for t in q.list_today()] == [TicketState.VERIFY]
     q.close()
 
@@ -308,11 +308,11 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
     q.store.open()                                  # the store works; the secret cannot be read
     r = q.take("A", card())
     assert r.status is IssueStatus.ERROR and "secret-is-a-folder" in r.detail
-    assert r.citizen_message == "抱歉，暂时无法取号，请联系大厅工作人员。"
+    assert r.message == "抱歉，暂时无法取号，请联系大厅工作人员。"
     q.store.close()                                 # now the store is gone too
     r = q.take("C")
     assert r.status is IssueStatus.ERROR and "not open" in r.detail
-    assert r.citizen_message == "取号系统暂时无法使用，请联系大厅工作人员。"
+    assert r.message == "取号系统暂时无法使用，请联系大厅工作人员。"
 
 
 def test_staff_actions_for_maintenance_mode(queue: QueueService, printer: FakePrinter) -> None:

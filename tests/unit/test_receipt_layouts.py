@@ -5,6 +5,7 @@ byte budgets of text mode."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from devices.receipt_printer.document import QR, ReceiptDocument
+from devices.receipt_printer.document import QR, ReceiptDocument, Text
 from devices.receipt_printer.escpos_render import ProfileSpec, render
 from devices.sim.escpos_decode import Decoder
+from kiosk import plain
 from kiosk.bootstrap import profile_spec
 from kiosk.catalog.model import Item, item_from_dict
 from kiosk.config import parse_config
@@ -36,7 +38,7 @@ def slip(**kw: Any) -> TicketSlip:
     base = dict(hall_name="示例县青山镇便民服务中心", number="A007", service_name="社保医保",
                 people_ahead=3, wait_text="约 10–15 分钟", issued_at=NOW,
                 ticket_id="T20261123-A007", where="一楼东侧等候区", counters=("3号窗口",))
-    return TicketSlip(**{**base, **kw})  # type: ignore[arg-type]
+    return TicketSlip(**{**base, **kw})
 
 
 def decoded(doc: ReceiptDocument, profile: ProfileSpec) -> tuple[list[str], Decoder]:
@@ -54,10 +56,14 @@ def test_guide_lists_every_material_with_counts_and_fits(repo: Path,
         text = "".join(line.strip() for line in lines)
         assert dec.auto_wraps == 0, item.code
         for m in item.materials:
-            assert m.name in text and m.counts_zh in text, (item.code, m.name)
+            assert m.name in text and plain.material_counts(m) in text, (item.code, m.name)
         assert lines.count("") < len(lines)
         assert "打印时间：2026-11-23 09:41" in text
-        assert item.legal_limit.zh in text and item.visits_zh in text
+        assert plain.limit(item.legal_limit) in text and plain.visits(item) in text
+        for c in item.conditions:                      # who may apply: 申请条件
+            assert c.replace(" ", "") in text, (item.code, c)
+        for q in item.faq:                             # 常见问题, e.g. "子女可以代办…"
+            assert q.question.replace(" ", "") in text and q.answer.replace(" ", "") in text
         assert not any(isinstance(b, QR) for b in doc.blocks) or item.guide_url
 
 
@@ -119,3 +125,40 @@ def test_profile_from_config() -> None:
     spec = profile_spec(cfg.printer_profiles["raster-80"])
     assert (spec.paper_mm, spec.text_mode, spec.qr) == (80, "raster", "image")
     assert profile_spec(cfg.printer_profiles["generic-58"]).cols == 32
+
+
+def test_sample_guides_carry_conditions_and_questions_on_paper(repo: Path) -> None:
+    """The sample catalog's guides (not only the test catalog) print 申请条件 and 常见问题."""
+    from kiosk.lookup import catalog_from_file
+
+    cat = catalog_from_file(repo / "assets" / "catalog" / "sample-catalog.json")
+    item = cat.get("QH-MZ-08")
+    text = "".join(guide_receipt(item, NOW, "厅", 48).plain_text(48))
+    assert "申请条件" in text and "常见问题" in text
+    assert all(q.question in text for q in item.faq) and item.faq
+
+
+def test_large_print_doubles_every_line_and_keeps_the_boxes(repo: Path) -> None:
+    item = items(repo)[0]
+    doc = guide_receipt(item, NOW, "厅", 48, large=True)
+    texts = [b for b in doc.blocks if isinstance(b, Text)]
+    assert texts and all(b.height >= 2 for b in texts)
+    assert sum(b.text.startswith("□ ") for b in texts) == len(item.materials)
+    lines, dec = decoded(doc, PROFILES[1])
+    assert dec.auto_wraps == 0
+    normal, _ = decoded(guide_receipt(item, NOW, "厅", 48), PROFILES[1])
+    assert len(lines) >= len(normal)
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["58mm", "80mm"])
+def test_guide_never_breaks_a_time_range(repo: Path, profile: ProfileSpec) -> None:
+    from kiosk.lookup import catalog_from_file
+
+    cat = catalog_from_file(repo / "assets" / "catalog" / "sample-catalog.json")
+    for s in cat.summaries():
+        item = cat.get(s.code)
+        for large in (False, True):
+            lines = guide_receipt(item, NOW, "厅", profile.cols, large).plain_text(profile.cols)
+            for a, b in itertools.pairwise(lines):
+                broken = a.rstrip().endswith(("—", "–", "～", "至")) and b.lstrip()[:1].isdigit()
+                assert not broken, (item.code, a, b)

@@ -78,3 +78,13 @@ def test_opening_bracket_does_not_end_a_line() -> None:
     lines = wrap("时间：周一至周五 上午8:30—12:00，下午14:00—17:30（法定节假日除外）", 32)
     assert not any(line.endswith("（") for line in lines)
     assert all(text_width(line) <= 32 for line in lines)
+
+
+def test_a_range_is_never_broken_after_its_dash() -> None:
+    from devices.receipt_printer.wrap import wrap
+
+    hours = "周一至周五 上午8:30—12:00，下午14:00—17:30（法定节假日除外）"
+    for cols in range(14, 40):
+        for a, b in zip(wrap(hours, cols), wrap(hours, cols)[1:], strict=False):
+            assert not (a.endswith("—") or b.startswith(("12:00", "17:30"))), (cols, a, b)
+    assert "".join(wrap("缴费基数60%至300%自选", 12)).count("60%至300%") == 1

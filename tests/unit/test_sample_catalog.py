@@ -35,7 +35,8 @@ PLACEHOLDERS = ("TODO", "FIXME", "TBD", "xxx", "XXX", "示例文字", "待补充
 MACHINE_KEYS = {"code", "item_type", "unit", "level", "accept", "review", "approve", "audience",
                 "form", "required", "source", "status", "file", "id", "kind", "online_url",
                 "guide_url", "blank_form", "sample_form", "format", "item_version",
-                "catalog_version", "published", "paper_spec"}
+                "catalog_version", "published", "paper_spec",
+                "item", "after"}   # a bundle step's item code and the codes it follows
 BLOCK_TYPES = {"heading", "paragraph", "fields", "table", "checkboxes", "textarea", "opinion",
                "signature", "note"}
 

@@ -1,0 +1,58 @@
+"""What one citizen leaves behind, through the real screens (issue 17): every way out of every
+flow wipes what it must (kiosk/session.py's table says what a visit is)."""
+
+from __future__ import annotations
+
+from screens.app import App
+from screens.browse import BrowseScreen
+from screens.idle import IdleWarning
+from screens.search import SearchScreen
+from tests.ui.helpers import FakeClock, button, run_frames, settle, tap_widget
+
+
+def open_search(app: App) -> SearchScreen:
+    if not isinstance(app.top, BrowseScreen):
+        tap_widget(app, button(app, "办事指南查询"))
+    assert isinstance(app.top, BrowseScreen)
+    tap_widget(app, button(app, "查找：输入名称或拼音首字母"))
+    assert isinstance(app.top, SearchScreen)
+    return app.top
+
+
+def type_text(app: App, screen: SearchScreen, text: str) -> None:
+    for ch in text:
+        screen.type_char(ch)
+        settle(app)
+
+
+def test_home_starts_a_fresh_search(ui: tuple[App, FakeClock]) -> None:
+    app, _ = ui
+    type_text(app, open_search(app), "dibao")
+    assert app.session.query == "dibao"
+    tap_widget(app, button(app, "首页"))
+    assert app.top.is_home and app.session.query == ""
+    again = open_search(app)
+    assert again.query == ""                 # the next person's letters start a new search
+    type_text(app, again, "gl")
+    assert again.query == "gl"
+
+
+def test_back_keeps_the_search_within_one_visit(ui: tuple[App, FakeClock]) -> None:
+    app, _ = ui
+    type_text(app, open_search(app), "db")
+    tap_widget(app, button(app, "‹ 返回"))
+    assert isinstance(app.top, BrowseScreen)
+    assert open_search(app).query == "db"    # 返回 is not the end of the search
+
+
+def test_elder_mode_gets_the_longer_idle_time(ui: tuple[App, FakeClock]) -> None:
+    app, clock = ui
+    tap_widget(app, button(app, "长者模式 / 大字"))
+    assert app.session.elder_mode
+    tap_widget(app, button(app, "办事指南查询"))
+    clock.advance(app.cfg.session.idle_timeout_s + 1)
+    run_frames(app, clock, 2)
+    assert not isinstance(app.top, IdleWarning)       # normal time is up, elder time is not
+    clock.advance(app.cfg.session.elder_idle_timeout_s - app.cfg.session.idle_timeout_s)
+    run_frames(app, clock, 2)
+    assert isinstance(app.top, IdleWarning)
