@@ -42,8 +42,8 @@ def test_priority_first_then_one_ordinary_after_k_in_a_row(make_rig: MakeRig) ->
 
 def test_the_queue_lists_the_order_the_windows_will_call(make_rig: MakeRig) -> None:
     rig = make_rig(sample_hall(queue={"priority_run": 2}))
-    for kw in ({}, {}, {"age": 75}, {"age": 75}, {"age": 75}):
-        take(rig, **kw)
+    for age in (None, None, 75, 75, 75):
+        take(rig, age=age)
     predicted = [t.number for t in rig.store.queue("C")]
     rig.store.login_window(4, "1001")
     assert [serve_one(rig, 4, "1001") for _ in range(5)] == predicted

@@ -78,8 +78,8 @@ def test_nothing_personal_in_the_hall(rig: Rig, tmp_path: Path,
         stored = rig.extra["pg"].dump()
     assert b"BJ-1" in stored and b"ticket.called" in events, "the scans look at real data"
     logs = caplog.text.encode()
-    for card in CARDS:
-        for form in forms(*card):
+    for person in CARDS:
+        for form in forms(*person):
             for where, raw in (("database", stored), ("event log", events), ("logs", logs),
                                ("responses", b"".join(bodies))):
                 assert form not in raw, f"{form!r} found in the {where}"

@@ -24,8 +24,8 @@ def problems_of(data: dict[str, object]) -> list[str]:
 def test_the_demo_hall_loads(repo: Path) -> None:
     h = load_hall(repo / "hall.toml")
     assert [s.prefix for s in h.services] == ["A", "B", "D", "C"]
-    assert h.window(5) is not None and h.window(5).services == ["C", "A"]
-    assert h.window(5).label == "5号窗口"
+    five = h.window(5)
+    assert five is not None and five.services == ["C", "A"] and five.label == "5号窗口"
     assert "残疾人" in policy.declared_classes(h)
 
 
@@ -70,7 +70,10 @@ def test_cross_checks_name_every_problem() -> None:
 
 def test_hours_and_the_staff_override() -> None:
     rule = parse_hall({}).services[0]          # 08:30-12:00, 14:00-17:30
-    at = lambda h, m: datetime(2026, 11, 23, h, m)  # noqa: E731
+
+    def at(h: int, m: int) -> datetime:
+        return datetime(2026, 11, 23, h, m)
+
     assert policy.open_by_hours(rule, at(8, 30)) and policy.open_by_hours(rule, at(17, 29))
     assert not policy.open_by_hours(rule, at(12, 0)) and not policy.open_by_hours(rule, at(13, 59))
     assert policy.is_open(rule, True, at(13, 0)) and not policy.is_open(rule, False, at(9, 0))

@@ -127,7 +127,8 @@ def test_holding_before_confirm_says_the_number_and_the_place(queue: QueueServic
     queue.take("A", card("110105196001015678"))
     mine = queue.take("A", card()).ticket
     held = queue.holding("A", card())
-    assert held is not None and held.number == mine.number and held.people_ahead == 1
+    assert held is not None and mine is not None
+    assert held.number == mine.number and held.people_ahead == 1
     assert queue.holding("A", card("11010519700101999X")) is None
     assert queue.holding("C", card()) is None, "no hash is kept for services without a card"
 
