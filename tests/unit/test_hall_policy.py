@@ -46,6 +46,11 @@ def test_a_missing_file_is_the_demo_hall_only_when_allowed(tmp_path: Path) -> No
                                                         "integer from 1 to 99"),
     ({"server": {"database": "mysql://x"}}, "server.database: expected a string matching"),
     ({"wat": 1}, "wat: unknown key"),
+    ({"services": [{"name": "", "prefix": "A"}], "windows": [{"number": 1, "services": ["A"]}]},
+     "services[0].name: expected some text"),
+    ({"services": [{"name": "社保", "prefix": "A"}, {"name": "社保", "prefix": "B"}],
+      "windows": [{"number": 1, "services": ["A", "B"]}]},
+     'services[1].name: "社保" is already the name of services[0]'),
 ])
 def test_each_kind_of_bad_value(data: dict[str, object], expected: str) -> None:
     problems = problems_of(data)
