@@ -13,7 +13,6 @@ will walk away; a job left queued would print later, for no one, maybe someone's
 from __future__ import annotations
 
 import os
-import queue
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from devices.document_printer import ipp, reasons
 from devices.outcome import JobOutcome
-from devices.status import DeviceState, PaperState, StatusUpdate
+from devices.status import DeviceState, EventSink, PaperState, StatusUpdate
 
 DEVICE = "document_printer"
 PRINTER_ATTRS = ("printer-state", "printer-state-reasons", "printer-state-message",
@@ -85,7 +84,7 @@ class CupsPrinter:
     """One CUPS queue. No I/O until open(); thread-safe for one job at a time."""
 
     def __init__(self, queue_name: str, *, server: str = "",
-                 events: queue.Queue[StatusUpdate] | None = None,
+                 events: EventSink[StatusUpdate] | None = None,
                  poll_s: float = 0.2, job_timeout_s: float = 120.0) -> None:
         self.queue = queue_name
         self.server = server
