@@ -201,9 +201,12 @@ def config_cases(n: int, work: Path) -> dict[str, Any]:
 # ---- big files -------------------------------------------------------------------------------
 
 def _kiosk(*args: str, cfg: Path) -> dict[str, Any]:
-    code = ("import resource, sys, time; from township.cli import main; t = time.perf_counter(); "
-            "rc = main(sys.argv[1:]); sys.stderr.write('\\n@@ %d %.3f %d\\n' % (rc, "
-            "time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so a child would report
+    # the runner's own peak; VmHWM belongs to the new address space
+    code = ("import re, sys, time; from township.cli import main; t = time.perf_counter(); "
+            "rc = main(sys.argv[1:]); hwm = re.search(r'VmHWM:\\s+(\\d+)', "
+            "open('/proc/self/status').read()).group(1); "
+            "sys.stderr.write('\\n@@ %d %.3f %s\\n' % (rc, time.perf_counter() - t, hwm))")
     out = subprocess.run([sys.executable, "-c", code, "--config", str(cfg), *args],
                          capture_output=True, text=True, env={**os.environ,
                                                               "PYTHONPATH": str(REPO)})
@@ -228,7 +231,9 @@ def _write_bad_items(path: Path, mb: int) -> None:
     with path.open("w", encoding="utf-8") as f:
         f.write(_head() + ', "items": [')
         n = mb * 2**20 // (len(item.encode()) + 2)
-        f.write(", ".join([item] * n))
+        chunk = ", ".join([item] * 1000)
+        for i in range(n // 1000):
+            f.write(("" if i == 0 else ", ") + chunk)
         f.write("]}")
 
 
@@ -243,7 +248,9 @@ def _write_good_then_broken(path: Path, mb: int, work: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
         f.write(head + ', "items": [')
         while size < mb * 2**20:
-            it = items[n % len(items)].replace('"code": "', f'"code": "N{n}-', 1)
+            it = items[n % len(items)]
+            code = json.loads(it)["code"]
+            it = it.replace(f'"code": "{code}"', f'"code": "GC-{n:08d}"', 1)
             f.write(("" if n == 0 else ", ") + it)
             size += len(it.encode()) + 2
             n += 1
