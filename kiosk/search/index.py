@@ -118,7 +118,7 @@ class SearchIndex:
         if parts:
             per_part = [self._lookup(p) for p in parts]
             pieces += [p for p, _ in per_part]
-            B.merge(found, B.all_of([b for _, b in per_part]))
+            B.merge(found, B.all_of([b for _, b in per_part], limit))
         words = self._vocab.analyze(whole)
         covered = self._by_words(words, whole, limit, found, pieces)
         best, total = B.top(found, limit, len(self._data), covered)
