@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
-from devices.id_reader.events import ReaderStatusChanged
 from devices.id_reader.reader import IdReader
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import sweep_stale_scans
-from devices.status import DeviceState, PaperState, StatusUpdate
+from devices.status import DeviceState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
@@ -145,21 +144,12 @@ class Terminal:
     def note(self, event: object) -> None:
         """Fold one device event into the last known state."""
         if isinstance(event, StatusUpdate):
-            trouble = event.state != DeviceState.ONLINE or event.paper in (
-                PaperState.OUT, PaperState.JAMMED)
-            if trouble:
+            if event.in_trouble:
                 self._errors[event.device] = DeviceReport.of(
                     event.device, event.state, event.paper, event=event.event).words
             self._set(DeviceReport.of(event.device, event.state, event.paper,
                                       self._errors.get(event.device, ""),
                                       event.event or event.detail, event=event.event))
-        elif isinstance(event, ReaderStatusChanged):
-            if event.state != DeviceState.ONLINE:
-                self._errors["id_reader"] = DeviceReport.of("id_reader", event.state).words
-            self._set(DeviceReport.of("id_reader", event.state,
-                                      last_error=self._errors.get("id_reader", ""),
-                                      detail=f"SAM {event.sam_id}" if event.sam_id
-                                      else event.detail))
 
     def _run_pump(self) -> None:
         next_snapshot = 0.0

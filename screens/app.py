@@ -34,6 +34,7 @@ from kiosk.session import IdleState, Session
 from kiosk.watchdog import Notifier
 from screens.actions import Actions
 from screens.input import InputMapper, Key, Pointer
+from screens.messages.common import WORKER_FAILED, WORKER_FAILED_TITLE
 from screens.screen import Screen
 from screens.theme import Theme, make_theme
 from screens.workers import Worker, WorkerPool
@@ -41,7 +42,6 @@ from screens.workers import Worker, WorkerPool
 log = logging.getLogger(__name__)
 MAX_HOLD_S = 120.0          # longest a running worker holds off the idle time-out
 INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
-WORKER_FAILED = "操作没有完成，请稍后再试，或到服务窗口咨询工作人员。"
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -211,11 +211,23 @@ class App:
         self.invalidate()
 
     def cached(self, key: str, factory: Callable[[], Any]) -> Any:
-        """A value derived from the catalog, computed once (the catalog does not change while
-        the App runs): popular items, category counts — each a pass over 10,000 items."""
+        """A value derived from the catalog, computed once per catalog (replace_catalog clears
+        them): popular items, category counts — each a pass over 10,000 items."""
         if key not in self._memo:
             self._memo[key] = factory()
         return self._memo[key]
+
+    def replace_catalog(self, catalog: Catalog, searcher: Searcher) -> bool:
+        """Show a new catalog (a signed update was imported): only between visits, on the
+        attract screen with nobody's data in the session. False when it is not the moment;
+        the caller tries again later."""
+        if len(self.stack) != 1 or not self.top.is_home or not self.session.is_blank():
+            return False
+        self.catalog, self.searcher = catalog, searcher
+        self._memo.clear()
+        self.top.layout()
+        self.invalidate()
+        return True
 
     def notice(self, title: str, message: str) -> None:
         from screens.dialog import Notice
@@ -242,7 +254,7 @@ class App:
 
     def _worker_failed(self, exc: BaseException) -> None:
         """A worker failed and its caller gave no on_error: a polite notice."""
-        self.notice("出了点问题", citizen_message_of(exc, WORKER_FAILED))
+        self.notice(WORKER_FAILED_TITLE, citizen_message_of(exc, WORKER_FAILED))
 
     @property
     def busy(self) -> bool:

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from devices.id_reader.events import CardRead, CardReadFailed, ReaderStatusChanged
+from devices.id_reader.events import DEVICE as READER
+from devices.id_reader.events import CardRead, CardReadFailed
 from devices.id_reader.record import IdCardRecord
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 from screens.chrome import Header
 from screens.dev_card import dev_card_button
 from screens.fonts import fontset
+from screens.messages.card import HINT, OFFLINE_TITLE, PROMPT, RETRY, UNAVAILABLE
 from screens.screen import Screen
 from screens.text import draw_wrapped
 from screens.widgets.button import Button
@@ -31,11 +33,6 @@ if TYPE_CHECKING:
     from screens.app import App
 
 TIMEOUT_S = 30.0
-PROMPT = "请将身份证放在感应区"
-HINT = "身份证平放在下方的感应区上，读好之前请不要拿开。如果已经放上了，请拿起来再放一次。"
-OFFLINE_TITLE = "暂时不能读取身份证"
-UNAVAILABLE = "身份证阅读器暂时无法使用，请到服务窗口办理，给您添麻烦了。"
-RETRY = "没有读出来，请把身份证拿起来，再平放一次。"
 
 CANCELLED = "cancelled"
 TIMED_OUT = "timed_out"
@@ -83,7 +80,7 @@ class CardPrompt(Screen[IdCardRecord]):
         if isinstance(message, CardReadFailed):
             self.message = RETRY
             self.started = self.app.clock()   # a fresh wait after a failed try
-        elif isinstance(message, ReaderStatusChanged):
+        elif isinstance(message, StatusUpdate) and message.device == READER:
             self._reader_changed(message.state is DeviceState.ONLINE)
         self.app.invalidate()
 

@@ -11,6 +11,7 @@ from kiosk.errors import ItemNotFound
 from screens.browse import pager
 from screens.chrome import Header
 from screens.guide_content import GuideContent
+from screens.messages import guide as msg
 from screens.screen import Screen
 from screens.widgets.button import Button
 from screens.widgets.pager import page_buttons
@@ -34,8 +35,7 @@ class GuideScreen(Screen[None]):
     def on_enter(self) -> None:
         if self.missing:
             self.app.pop(screen=self)
-            self.app.notice("没有找到这个事项", "这个事项可能已经调整，请重新查找，"
-                                                "或到服务窗口咨询工作人员。")
+            self.app.notice(msg.ITEM_GONE_TITLE, msg.ITEM_GONE)
             return
         if self.code not in self.app.session.viewed:
             self.app.session.viewed.append(self.code)
@@ -95,7 +95,8 @@ class GuideScreen(Screen[None]):
         self.view.offset = self.view._clamp(offset)
 
     def _content(self, width: int) -> GuideContent:
-        return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis)
+        return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis,
+                            updated=self.app.catalog.meta.published)
 
     def _toggle_basis(self) -> None:
         self.basis_open = not self.basis_open

@@ -38,8 +38,9 @@ class Para:
 
 class GuideContent:
     def __init__(self, item: Item, theme: Theme, width: int, basis_open: bool = False,
-                 on_toggle_basis: Callable[[], None] | None = None) -> None:
+                 on_toggle_basis: Callable[[], None] | None = None, updated: str = "") -> None:
         self.item = item
+        self.updated = updated     # the catalog's publication date, YYYY-MM-DD
         self.theme = theme
         self.width = width
         self.basis_open = basis_open
@@ -65,6 +66,9 @@ class GuideContent:
         badges = [it.visits_zh, f"承诺{it.promised_limit.zh}办结"]
         out.append(Para("  ·  ".join(b for b in badges if b), t.body, c.accent, bold=True,
                         bottom_pad=t.gap))
+        if self.updated:
+            out.append(Para(f"办事指南更新于 {self.updated}", t.small, c.muted,
+                            bottom_pad=t.gap))
         out += self._section("在哪里办、什么时候办", [
             f"办理地点：{it.location}", f"办理时间：{it.hours}", f"咨询电话：{it.consult_phone}"])
         if it.conditions:

@@ -24,6 +24,8 @@ from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
 from screens.fonts import fontset
+from screens.messages import queue as msg
+from screens.messages.queue import CHOOSE, LOADING, NONE_OPEN
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.theme import Theme
@@ -33,9 +35,6 @@ if TYPE_CHECKING:
     from screens.app import App
 
 SHOW_TICKET_S = 20.0
-CHOOSE = "请选择要办理的业务"
-LOADING = "正在查询排队人数…"
-NONE_OPEN = "暂时没有可以取号的业务，请到服务窗口咨询。"
 
 
 def service_sublabel(s: ServiceStatus) -> str:
@@ -77,7 +76,7 @@ class ServicesScreen(Screen[None]):
     def _load_failed(self, exc: BaseException) -> None:
         self.statuses = []
         self.layout()
-        self.app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+        self.app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
 
     def _loaded(self, statuses: list[ServiceStatus]) -> None:
         self.statuses = statuses
@@ -160,8 +159,7 @@ class ServicesScreen(Screen[None]):
     def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: IdCardRecord | None) -> None:
         if record is None:
             if prompt.reason not in (CANCELLED, UNAVAILABLE_REASON):   # it told them already
-                self.app.notice("没有读到身份证", f"办理{s.name}需要身份证。您可以再试一次，"
-                                                "或到服务窗口咨询工作人员。")
+                self.app.notice(msg.CARD_NOT_READ_TITLE, msg.CARD_NEEDED.format(service=s.name))
             return
         self.app.session.card = record   # wiped with the visit
         self.confirm(s)
@@ -194,7 +192,7 @@ class ServicesScreen(Screen[None]):
         def failed(exc: BaseException) -> None:
             self.issuing = False
             self.layout()
-            self.app.notice("取号没有成功", "抱歉，暂时无法取号，请联系大厅工作人员。")
+            self.app.notice(msg.TAKE_FAILED_TITLE, msg.TAKE_FAILED)
 
         run_busy(self, busy, lambda: q.take(s.prefix, info, declared), done, failed)
 
@@ -277,7 +275,7 @@ class TicketTaken(Screen[None]):
                 out.append(self.slip.priority)
         if s.where:
             out.append(f"请到{s.where}等候叫号")
-        out.append("请保管好号票，过号请到窗口咨询。")
+        out.append(msg.KEEP_TICKET)
         return out
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -304,6 +302,6 @@ class TicketTaken(Screen[None]):
 
 def open_queue(app: App, terminal: Terminal) -> None:
     if terminal.queue is None:
-        app.notice("暂时不能取号", "排队系统暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+        app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
         return
     app.push(ServicesScreen(app, terminal))

@@ -17,6 +17,7 @@ from kiosk.search.results import Hit, SearchResult, Suggestions
 from screens.browse import CategoryScreen, item_rows, open_guide, visits_label
 from screens.chrome import Header
 from screens.fonts import fontset
+from screens.messages.search import SEARCH_FAILED
 from screens.screen import Screen
 from screens.text import draw_wrapped
 from screens.widgets.base import Widget
@@ -204,7 +205,7 @@ class SearchScreen(Screen[None]):
         self._show(q, *found)
 
     def _failed(self, exc: BaseException) -> None:
-        self.label.text = "查找暂时出了问题，请换个词再试，或到服务窗口咨询。"
+        self.label.text = SEARCH_FAILED
         self.app.invalidate()
 
     def _show(self, q: str, result: SearchResult | None, words: list[str]) -> None:

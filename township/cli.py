@@ -20,18 +20,25 @@ from kiosk.commands import (
     copy,
     demo,
     doctor,
+    fleet,
     forms,
     print_cmd,
     search,
     show,
     sim,
     ticket,
+    voice,
 )
 from screens import commands as ui
+from screens import display_commands as faces
+from township import county_demo
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
     ui.register_screenshots,
+    faces.register_display,
+    faces.register_speak,
+    voice.register,
     config.register,
     demo.register,
     sim.register,
@@ -45,7 +52,8 @@ COMMANDS: tuple[Registrar, ...] = (
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
-    county.register,
+    partial(county.register, extra=(county_demo.register,)),
+    fleet.register,
 )
 
 

@@ -9,12 +9,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import default_config_path
 from kiosk.maintenance.doctor import CheckFn
 
 
-def register(sub: Any, extra_checks: Sequence[CheckFn] = ()) -> None:
+def register(sub: Subparsers, extra_checks: Sequence[CheckFn] = ()) -> None:
     """`extra_checks`: checks from layers above kiosk/ (the UI's font coverage), handed in by
     township/cli.py so this module never imports them."""
     p = sub.add_parser("doctor", help="check this installation and say what to fix")
@@ -64,7 +64,11 @@ def render_status(d: dict[str, Any]) -> str:
                      f"{'/' + dev['paper'] if dev['paper'] != 'UNKNOWN' else ''}]")
     cat = d["catalog"]
     if cat:
-        lines.append(f"目录：版本 {cat.get('version')}，{cat.get('items')} 项")
+        from kiosk.sync.state import signature_lines
+
+        lines.append(f"目录：版本 {cat.get('version')}，{cat.get('items')} 项，"
+                     f"发布于 {cat.get('published')}")
+        lines += signature_lines(cat)
     for t in d["tickets_today"]:
         lines.append(f"今日 {t['prefix']} {t['name']}：已发 {t['issued']}，等候 {t['waiting']}")
     disk = d["disk"]
