@@ -41,6 +41,11 @@ class Actions:
         """Home screen 排队取号."""
         self._not_yet("排队取号")
 
+    def queue_note(self) -> str:
+        """Runs on a worker: "" while tickets can be taken, else what the home screen says
+        under 排队取号 (no service open now: the hours and the phone)."""
+        return ""
+
     def copy(self) -> None:
         """Home screen 复印."""
         self._not_yet("复印")

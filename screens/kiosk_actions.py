@@ -70,6 +70,18 @@ class KioskActions(Actions):
 
         open_copy(self._app, self.terminal)
 
+    def queue_note(self) -> str:
+        from screens.messages import queue as qmsg
+
+        q = self.terminal.queue
+        if q is None:
+            return ""
+        statuses = q.overview()
+        if not statuses or any(s.is_open for s in statuses):
+            return ""
+        hall = self._app.cfg.hall
+        return qmsg.home_closed(hall.hours, hall.phone)
+
     def take_ticket(self) -> None:
         from screens.queue_flow import open_queue
 

@@ -75,6 +75,7 @@ class PrintPreview(Screen[None]):
         super().__init__(app)
         self.printer = printer
         self.job = job
+        self.personal = not job.cache      # a scan: covered by the idle warning
         self.on_printed = on_printed
         self.on_back = on_back
         self.index = 0

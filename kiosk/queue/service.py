@@ -38,7 +38,9 @@ from kiosk.receipts.ticket import TicketSlip
 
 log = logging.getLogger(__name__)
 
-DECLARED_PRIORITIES = ("残疾人", "军人", "孕妇")
+DECLARED_PRIORITIES = ("老年人", "残疾人", "行动不便", "孕妇", "带婴幼儿", "军人")
+"""Self-declared classes (staff verify at the window): an elderly citizen at a service that
+does not read the card can ask too."""
 REPEAT_GUARD_S = 2.0
 """After a ticket is issued, another take() for the same service within this time is a
 double tap (a town-office queue system learnt this the hard way), not a second citizen."""
