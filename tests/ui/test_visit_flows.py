@@ -266,3 +266,24 @@ def test_home_says_when_the_whole_queue_is_closed(rig: Rig) -> None:
     assert cfg.phone in screen.queue_note and cfg.hours in screen.queue_note
     shot(rig, "visit-home-queue-closed")
     assert layout_problems(screen, rig.app.theme, rig.app.size) == []
+
+
+def test_the_wait_reads_the_same_on_list_confirm_screen_and_slip(rig: Rig) -> None:
+    q = rig.terminal.queue
+    assert q is not None
+    q.repeat_guard_s = 0
+    for _ in range(3):
+        assert q.take("C").ok
+    rig.receipts(3)
+    services(rig)
+    sub = button(rig.app, "C  综合咨询").sublabel           # "等候 3 人，约 10–20 分钟"
+    wait = sub.split("，", 1)[1]
+    assert wait.startswith("约 ") and wait.endswith("分钟")
+    choose(rig, "C  综合咨询")
+    dialog = rig.app.top
+    assert isinstance(dialog, Confirm) and wait in dialog.message
+    confirm(rig)
+    taken = rig.app.top
+    assert isinstance(taken, TicketTaken) and any(wait in line for line in taken.lines())
+    slip = "\n".join(rig.receipts(4)[-1].text)
+    assert f"预计等候：{wait.replace('–', '-')}" in slip
