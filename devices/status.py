@@ -1,5 +1,6 @@
-"""Device and component states, named as CEN/XFS and UnifiedPOS name them, and the
-status-change event every device emits. Field engineers recognise these words.
+"""Device and component states, named as CEN/XFS and UnifiedPOS name them, the
+status-change event every device emits, and the progress of a job someone waits for.
+Field engineers recognise these words.
 """
 
 from __future__ import annotations
@@ -58,3 +59,23 @@ class StatusUpdate:
     paper: PaperState = PaperState.UNKNOWN
     detail: str = ""
     at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """A job a citizen is waiting for is taking longer than it should, and why — so the
+    "please wait" card can say what is happening instead of only "请稍候".
+
+    `step`: NO_REPLY (the printer took the connection but has not answered its status
+    request; the job gives up after `limit_s`).
+    """
+
+    device: str
+    step: str
+    waited_s: float = 0.0
+    limit_s: float = 0.0
+    at: float = field(default_factory=time.time)
+
+
+DeviceEvent = StatusUpdate | JobProgress
+"""What a device driver puts on the events queue it is given."""

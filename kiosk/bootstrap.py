@@ -22,7 +22,7 @@ from devices.id_reader.reader import IdReader
 from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import SaneScanner
-from devices.status import StatusUpdate
+from devices.status import DeviceEvent, StatusUpdate
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
 from kiosk.queue.printer import TicketPrinter
@@ -56,14 +56,14 @@ def profile_spec(profile: PrinterProfile) -> ProfileSpec:
 
 
 def receipt_printer(cfg: Config, url: str | None = None,
-                    events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
+                    events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The configured receipt printer (or the one at `url`), not yet opened."""
     return ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
                           cfg.receipt_printer.timeout_s, events)
 
 
 def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: queue.Queue[StatusUpdate] | None = None) -> ReceiptPrinter:
+                         events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The receipt printer, opened. An absent printer is OFFLINE, not an error; a malformed
     URL raises ConfigError naming the key it came from."""
     printer = receipt_printer(cfg, url, events)

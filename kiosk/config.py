@@ -129,9 +129,10 @@ def _default_profiles() -> dict[str, PrinterProfile]:
 @dataclass(frozen=True)
 class ReceiptPrinterConfig:
     url: str = setting("tcp://127.0.0.1:9100",
-                       "Where the receipt printer is: tcp://host:port, serial:///dev/ttyUSB0?"
-                       "baudrate=115200, usb://0x0416:0x5011, file:///path, cups://QUEUE.",
-                       pattern=r"(tcp|serial|usb|file|cups)://.+")
+                       "Where the receipt printer is: tcp://host:port (or socket://host:port),"
+                       " serial:///dev/ttyUSB0?baudrate=115200, usb://0x0416:0x5011, "
+                       "file:///path, cups://QUEUE, memory:// (nowhere: tests).",
+                       pattern=r"(tcp|socket|serial|usb|file|cups)://.+|memory://.*")
     profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.")
     timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
                                min=0.1, max=120.0)

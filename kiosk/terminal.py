@@ -22,6 +22,7 @@ from devices.document_printer.cups import CupsPrinter
 from devices.id_reader.events import ReaderStatusChanged
 from devices.id_reader.reader import IdReader
 from devices.receipt_printer.printer import ReceiptPrinter
+from devices.scanner.sane import sweep_stale_scans
 from devices.status import DeviceState, PaperState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
@@ -71,6 +72,11 @@ class Terminal:
 
     # ---- life cycle ---------------------------------------------------------------------------
     def open(self) -> None:
+        if self.cfg.scanner.enabled:
+            stale = sweep_stale_scans()   # a copy killed halfway (kill -9) left its scans
+            if stale:
+                log.warning("shredded %d scan folder(s) left by a process that was killed",
+                            len(stale))
         for name, problem in self._problems.items():
             log.error("%s could not be built: %s", name, problem)
             self._set(DeviceReport.of(name, DeviceState.HW_ERROR, last_error="无法打开",

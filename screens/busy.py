@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pygame
 
+from devices.status import JobProgress
 from screens.fonts import fontset
+from screens.messages.busy import progress_text
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.workers import Worker
@@ -44,6 +46,13 @@ class Busy(Screen[None]):
 
     def handle_key(self, ev: object) -> None:
         """Escape does not close it: the job is running."""
+
+    def on_message(self, message: object) -> None:
+        """A device says why the job is slow (the printer does not answer): say it too."""
+        if isinstance(message, JobProgress):
+            text = progress_text(message)
+            if text is not None:
+                self._say(text)
 
     def say(self, message: str) -> None:
         """Thread-safe: the worker says what is happening now (e.g. 正在连接打印机…)."""

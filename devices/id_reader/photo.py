@@ -32,7 +32,11 @@ def load_decoder(spec: str) -> PhotoDecoder | None:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise ReaderError(f"photo decoder {spec!r} cannot be loaded: {exc}") from exc
-    decoder = factory()
+    try:
+        decoder = factory()
+    except Exception as exc:   # a vendor's factory may raise anything: name it, do not crash
+        raise ReaderError(f"photo decoder {spec!r}: its factory failed: "
+                          f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(decoder, PhotoDecoder):
         raise ReaderError(f"photo decoder {spec!r}: factory returned an object without "
                           f"decode(wlt: bytes) -> bytes")

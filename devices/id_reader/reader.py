@@ -61,6 +61,17 @@ class SamFailure(ReaderError):
     """The SAM answered with a code meaning it is unusable (60 self-test, 66 not authorised)."""
 
 
+class CardNotRead(ReaderError):
+    """`read_card` got no record: `reason` says why for engineers — no card came, a card came
+    but could not be read (the last failure: a time-out, a bad checksum, bad card data), or
+    the reader dropped out. Never card data. `unreadable`: a card was there."""
+
+    def __init__(self, reason: str, unreadable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unreadable = unreadable
+
+
 def format_sam_id(data: bytes) -> str:
     """The 16-byte SAM id as vendor tools print it, e.g. 05.01-20101010-000012345-123456789.
 
@@ -99,6 +110,7 @@ class IdReader:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._waiters: list[queue.Queue[IdCardRecord]] = []
+        self._last_failure: tuple[float, str] = (0.0, "")   # (monotonic time, reason)
 
     # --- public ------------------------------------------------------------------------
 
@@ -127,6 +139,22 @@ class IdReader:
 
     def status(self) -> ReaderStatus:
         return self._status
+
+    def read_card(self, timeout_s: float) -> IdCardRecord:
+        """Wait up to `timeout_s` for a newly presented card; CardNotRead says why not (the
+        last failed read of a card that was there, or the reader's state, or no card)."""
+        start = time.monotonic()
+        record = self.read_once(timeout_s)
+        if record is not None:
+            return record
+        at, reason = self._last_failure
+        if at >= start:
+            raise CardNotRead(f"a card was on the reader but could not be read: {reason}",
+                              unreadable=True)
+        st = self._status
+        if st.state is not DeviceState.ONLINE:
+            raise CardNotRead(f"the reader on {self.port} is {st.state.value}: {st.detail}")
+        raise CardNotRead(f"no card within {timeout_s:g} s")
 
     def read_once(self, timeout_s: float) -> IdCardRecord | None:
         """Wait up to `timeout_s` for a newly presented card (for the CLI and tools)."""
@@ -287,6 +315,7 @@ class IdReader:
 
     def _failed(self, reason: str) -> None:
         self._reported_last_poll = False  # the retry of a failed read is not a re-report
+        self._last_failure = (time.monotonic(), reason)
         log.info("card read failed on %s: %s", self.port, reason)
         self._emit(CardReadFailed(reason))
 

@@ -14,6 +14,7 @@ from devices.id_reader.frames import FrameError
 from devices.id_reader.record import CardType, IdCardRecord, mod11_2_valid
 
 TEXT_LEN = 256
+MAX_AGE = 120          # years: an older birth date on a card is a misread (it feeds priority)
 LONG_TERM = "长期"
 _TYPE_CHARS = {"I": CardType.FOREIGN_2017, "Y": CardType.FOREIGN_2023, "J": CardType.HMT_PERMIT}
 
@@ -57,8 +58,11 @@ def card_type_of(block: bytes) -> CardType:
     return _TYPE_CHARS.get(block[248:250].decode("utf-16-le", "replace"), CardType.RESIDENT)
 
 
-def parse_text_block(block: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> IdCardRecord:
-    """Parse any of the four layouts into one record."""
+def parse_text_block(block: bytes, photo: bytes = b"", fingerprint: bytes = b"",
+                     today: date | None = None) -> IdCardRecord:
+    """Parse any of the four layouts into one record. A birth date in the future or more than
+    MAX_AGE years before `today` is refused: it is a misread, and the queue's priority (age)
+    would be built on it."""
     if len(block) != TEXT_LEN:
         raise TextBlockError(f"text block of {len(block)} bytes, expected {TEXT_LEN}")
     parser = {
@@ -67,7 +71,18 @@ def parse_text_block(block: bytes, photo: bytes = b"", fingerprint: bytes = b"")
         CardType.FOREIGN_2023: _foreign_2023,
         CardType.HMT_PERMIT: _hmt_permit,
     }[card_type_of(block)]
-    return parser(block, photo, fingerprint)
+    record = parser(block, photo, fingerprint)
+    _check_birth(record, today or date.today())
+    return record
+
+
+def _check_birth(record: IdCardRecord, today: date) -> None:
+    offset = 220 if record.card_type is CardType.FOREIGN_2017 else 36
+    if record.birth > today:
+        raise TextBlockError(f"text offset {offset} (birth date): in the future")
+    if record.age_on(today) > MAX_AGE:
+        raise TextBlockError(f"text offset {offset} (birth date): more than {MAX_AGE} years "
+                             "ago, not plausible")
 
 
 class _Shared(TypedDict):

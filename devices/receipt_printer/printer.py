@@ -21,13 +21,23 @@ from devices.receipt_printer.connection import Connection, baud_of, connection_f
 from devices.receipt_printer.document import ReceiptDocument
 from devices.receipt_printer.errors import CoverOpen, PaperOut, PrinterOffline
 from devices.receipt_printer.escpos_render import ProfileSpec, render
-from devices.status import CoverState, CutterState, DeviceState, PaperState, StatusUpdate
+from devices.status import (
+    CoverState,
+    CutterState,
+    DeviceEvent,
+    DeviceState,
+    JobProgress,
+    PaperState,
+    StatusUpdate,
+)
 
 log = logging.getLogger(__name__)
 DEVICE = "receipt_printer"
 
 MSG_FAULT = "打印机出现故障，请联系大厅工作人员。"
 MSG_INCOMPLETE = "小票没有打印完整，请联系大厅工作人员。"
+NO_REPLY = "no status reply"
+NO_REPLY_AFTER_S = 1.0     # a job's status request unanswered this long: say so (JobProgress)
 
 
 def _events(before: sb.PrinterStatus | None, now: sb.PrinterStatus) -> list[str]:
@@ -63,13 +73,16 @@ def _refusal(st: sb.PrinterStatus) -> tuple[str, str]:
 
 class ReceiptPrinter:
     def __init__(self, url: str, profile: ProfileSpec, timeout_s: float = 5.0,
-                 events: queue.Queue[StatusUpdate] | None = None, *,
-                 backoff_s: tuple[float, float] = (0.5, 30.0), hold: bool | None = None) -> None:
+                 events: queue.Queue[DeviceEvent] | None = None, *,
+                 backoff_s: tuple[float, float] = (0.5, 30.0), hold: bool | None = None,
+                 connection: Connection | None = None) -> None:
+        """`connection`: use this one instead of the one `url` names (a MemoryConnection in
+        unit tests); nothing is opened here."""
         self.url = url
-        # A network printer's raw port serves one client at a time: holding it would lock out
-        # the queue's own printer object, a staff `kiosk print test`, the vendor's tool. So TCP
-        # connects per operation (≈1 ms on a LAN); serial/USB are ours alone and stay open.
-        self.hold = hold if hold is not None else not url.startswith("tcp:")
+        self._given = connection
+        # None: as the connection says (serial/USB are ours alone and stay open; a network
+        # printer is connected per operation: its raw port serves one client at a time).
+        self.hold = hold
         self.profile = profile
         self.timeout_s = timeout_s
         self.events = events
@@ -79,6 +92,7 @@ class ReceiptPrinter:
         self._lock = threading.RLock()
         self._conn: Connection | None = None
         self._last: sb.PrinterStatus | None = None
+        self._read_at = 0.0                  # monotonic time of the last reading
         self._jobs = count(1)
         self._monitor: threading.Thread | None = None
         self._monitor_stop = threading.Event()
@@ -88,7 +102,8 @@ class ReceiptPrinter:
     def open(self) -> None:
         """Connect now. A printer that is not there is not an error: it is OFFLINE, and
         `status()`/`print_document()` keep trying with back-off."""
-        connection_for_url(self.url, self.timeout_s)   # a bad URL is a config error: raise now
+        if self._given is None:
+            connection_for_url(self.url, self.timeout_s)   # a bad URL is a config error: now
         with self._lock:
             self._publish(self._read_status(force=True))
             self._release()
@@ -139,10 +154,15 @@ class ReceiptPrinter:
         return self._last
 
     def print_document(self, doc: ReceiptDocument) -> JobOutcome:
-        """Print, or refuse with a reason. `ok` only if the printer was fine before and after."""
+        """Print, or refuse with a reason. `ok` only if the printer was fine before and after.
+
+        One bounded wait: a citizen waits at most about `timeout_s` for a printer that does
+        not answer. If the monitor was asking the printer while this job waited for it and got
+        no answer, that reading refuses the job at once rather than a second full wait."""
+        asked = time.monotonic()
         with self._lock:
             try:
-                return self._job(str(next(self._jobs)), doc)
+                return self._job(str(next(self._jobs)), doc, asked)
             finally:
                 self._release()
 
@@ -152,19 +172,22 @@ class ReceiptPrinter:
         parts were *begun* (a part whose first byte may have gone out counts): a queue
         ticket prints its number as the last part, so `begun < len(parts)` after a failure
         means the number was never sent (kiosk/receipts/ticket_layout.py)."""
+        asked = time.monotonic()
         with self._lock:
             try:
-                return self._parts_job(str(next(self._jobs)), parts)
+                return self._parts_job(str(next(self._jobs)), parts, asked)
             finally:
                 self._release()
 
     # ---- internals ---------------------------------------------------------------------------
 
-    def _parts_job(self, job_id: str, parts: list[ReceiptDocument]) -> tuple[JobOutcome, int]:
+    def _parts_job(self, job_id: str, parts: list[ReceiptDocument], asked: float
+                   ) -> tuple[JobOutcome, int]:
         sent = 0
         outcome = JobOutcome(True, "", "", 0, job_id)
         for begun, doc in enumerate(parts):
-            outcome = self._job(job_id, doc) if begun == 0 else self._job_more(job_id, doc)
+            outcome = (self._job(job_id, doc, asked) if begun == 0
+                       else self._job_more(job_id, doc))
             sent += outcome.bytes_sent
             if not outcome.ok:
                 # Bytes sent, or a link that broke while sending: this part may be on paper.
@@ -185,9 +208,13 @@ class ReceiptPrinter:
                               MSG_INCOMPLETE, 0, job_id)
         return self._send(job_id, data)
 
-    def _job(self, job_id: str, doc: ReceiptDocument) -> JobOutcome:
-        before = self._read_status(force=True)
-        self._publish(before)
+    def _job(self, job_id: str, doc: ReceiptDocument, asked: float) -> JobOutcome:
+        last = self._last
+        if last is not None and not last.reachable and self._read_at >= asked:
+            before = last        # read while this job waited for the lock: no second wait
+        else:
+            before = self._read_status(force=True, job=True)
+            self._publish(before)
         if not before.can_print:
             cause, message = _refusal(before)
             log.warning("receipt job %s refused: %s", job_id, cause)
@@ -219,14 +246,15 @@ class ReceiptPrinter:
         log.info("receipt job %s printed, %d bytes", job_id, len(data))
         return JobOutcome(True, "", "", len(data), job_id)
 
-    def _read_status(self, force: bool) -> sb.PrinterStatus:
+    def _read_status(self, force: bool, job: bool = False) -> sb.PrinterStatus:
         """Status from the open connection; if there is none (or it just broke), connect
-        again when the back-off allows — always when `force` (a citizen is waiting)."""
+        again when the back-off allows — always when `force` (a citizen is waiting). `job`:
+        a citizen is waiting for this reading (a slow reply is announced)."""
         had_conn = self._conn is not None
         if had_conn:
-            st = self._query()
-            if st.reachable or not force:
-                return st
+            st = self._query(job=job)
+            if st.reachable or not force or NO_REPLY in st.detail:
+                return st   # a printer that stays silent is not asked a second time
         if not force and time.monotonic() < self._retry_at:
             return self._unreachable("waiting to reconnect")
         try:
@@ -234,16 +262,16 @@ class ReceiptPrinter:
         except PrinterOffline as exc:
             self._lost(exc)
             return self._unreachable(str(exc))
-        return self._query()
+        return self._query(job=job)
 
     def _connect(self) -> None:
-        conn = connection_for_url(self.url, self.timeout_s)
+        conn = self._given or connection_for_url(self.url, self.timeout_s)
         conn.open()
         self._conn = conn
         self._delay = self._backoff[0]
         log.info("receipt printer connected: %s", self.url)
 
-    def _query(self, extra_wait: float = 0.0) -> sb.PrinterStatus:
+    def _query(self, extra_wait: float = 0.0, job: bool = False) -> sb.PrinterStatus:
         conn = self._conn
         if conn is None:
             return self._unreachable("not connected")
@@ -253,22 +281,32 @@ class ReceiptPrinter:
             while conn.read(64, 0.0):   # stale bytes from an earlier exchange
                 pass
             conn.write(b"".join(sb.request(n) for n in (1, 2, 3, 4)))
-            replies = self._collect(conn, self.timeout_s + extra_wait)
+            replies = self._collect(conn, self.timeout_s + extra_wait, job)
             return sb.parse(replies)
         except (PrinterOffline, ValueError) as exc:
             self._lost(exc)
             return self._unreachable(str(exc))
 
-    def _collect(self, conn: Connection, wait_s: float) -> dict[int, int]:
-        deadline = time.monotonic() + wait_s
+    def _collect(self, conn: Connection, wait_s: float, job: bool = False) -> dict[int, int]:
+        start = time.monotonic()
+        deadline = start + wait_s
+        announce = start + NO_REPLY_AFTER_S if job and self.events is not None else None
         got: list[int] = []
         while len(got) < 4:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise PrinterOffline(f"{self.url}: no status reply within {wait_s:.1f} s "
+            now = time.monotonic()
+            if now >= deadline:
+                raise PrinterOffline(f"{self.url}: {NO_REPLY} within {wait_s:.1f} s "
                                      f"({len(got)} of 4 bytes)")
-            got += [b for b in conn.read(4 - len(got), left) if sb.is_status_byte(b)]
+            if announce is not None and now >= announce and not got:
+                announce = None
+                self._progress(JobProgress(DEVICE, "NO_REPLY", now - start, wait_s))
+            until = deadline if announce is None else min(deadline, announce)
+            got += [b for b in conn.read(4 - len(got), until - now) if sb.is_status_byte(b)]
         return dict(zip((1, 2, 3, 4), got, strict=True))
+
+    def _progress(self, update: JobProgress) -> None:
+        if self.events is not None:
+            self.events.put(update)
 
     def _unreachable(self, detail: str) -> sb.PrinterStatus:
         return sb.PrinterStatus(reachable=False, detail=detail)
@@ -281,7 +319,8 @@ class ReceiptPrinter:
         self._delay = min(self._delay * 2, self._backoff[1])
 
     def _release(self) -> None:
-        if not self.hold:
+        conn = self._conn
+        if conn is not None and not (self.hold if self.hold is not None else conn.hold):
             self._drop()
 
     def _drop(self) -> None:
@@ -290,6 +329,7 @@ class ReceiptPrinter:
             self._conn = None
 
     def _publish(self, st: sb.PrinterStatus) -> StatusUpdate:
+        self._read_at = time.monotonic()
         names = _events(self._last, st)
         if not st.reachable and self._last is not None:
             # Keep the last known paper/cover/cutter: coming back must not re-announce them.

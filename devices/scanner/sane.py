@@ -5,8 +5,11 @@ Debian), needs no compiled module, and a hung backend can be killed without taki
 with it; cancelling is SIGINT, which scanimage turns into sane_cancel().
 
 Scans are personal data (ID cards): they go to a folder only this process can read (0700), in
-RAM (/dev/shm) where the system has it, and are overwritten and deleted as soon as the caller
-is done (discard) and at the end of the visit (wipe).
+RAM — the systemd unit's own RuntimeDirectory when it runs as the service (gone when the unit
+stops, even after a kill -9), else /dev/shm where the system has it — and are overwritten and
+deleted as soon as the caller is done (discard) and at the end of the visit (wipe). A folder
+left by a process that was killed (kill -9 during an ID copy) is shredded by
+`sweep_stale_scans()`, which the terminal runs at start and every scanner runs when it opens.
 
     scanner = SaneScanner("test", resolution_dpi=300, mode="Color").open()
     png = scanner.scan(ScanArea(85.6, 54.0))     # raises ScannerError subclasses
@@ -31,6 +34,7 @@ from devices.errors import ScannerError
 from devices.status import DeviceState, StatusUpdate
 
 STAFF = "请联系大厅工作人员。"
+SCAN_PREFIX = "kiosk-scan-"     # + the owning process id + "-" + random
 
 
 class ScannerAbsent(ScannerError):
@@ -119,7 +123,9 @@ class SaneScanner:
     def open(self) -> SaneScanner:
         if shutil.which("scanimage") is None:
             raise ScannerAbsent("scanimage not installed (apt-get install sane-utils)")
-        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-scan-", dir=_private_root()))
+        root = scan_root()
+        sweep_stale_scans(root)
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{SCAN_PREFIX}{os.getpid()}-", dir=root))
         os.chmod(self._dir, 0o700)
         return self
 
@@ -220,10 +226,56 @@ class SaneScanner:
                 _shred(f)
 
 
-def _private_root() -> str | None:
-    """RAM-backed /dev/shm when there is one: scans then never reach a disk at all."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+def scan_root() -> str | None:
+    """Where scan folders go: the service's RuntimeDirectory (systemd sets RUNTIME_DIRECTORY;
+    a tmpfs only the unit owns, removed when it stops), else RAM-backed /dev/shm, else the
+    system's temporary folder (None). Scans then never reach a disk where RAM exists."""
+    runtime = os.environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
+    for candidate in (runtime, "/dev/shm"):
+        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    return None
+
+
+def sweep_stale_scans(root: str | None = None) -> list[Path]:
+    """Shred scan folders in `root` (default: scan_root()) left by a process of ours that no
+    longer runs — one killed during a copy. Folders of live processes are left alone.
+    Returns what was removed."""
+    folder = Path(root or scan_root() or tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        entries = list(folder.glob(f"{SCAN_PREFIX}*"))
+    except OSError:
+        return removed
+    for entry in entries:
+        if _stale(entry):
+            for f in entry.iterdir() if entry.is_dir() else ():
+                _shred(f)
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _stale(entry: Path) -> bool:
+    """Ours, a folder, and its process (named in the folder's name) is gone."""
+    try:
+        st = entry.lstat()
+    except OSError:
+        return False
+    if not entry.is_dir() or entry.is_symlink() or st.st_uid != os.getuid():
+        return False
+    pid = entry.name[len(SCAN_PREFIX):].split("-", 1)[0]
+    if not pid.isdigit():
+        return True          # from before folders were named by process: nobody owns it
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False         # a live process of someone else's
+    return False
 
 
 def _shred(path: Path) -> None:

@@ -238,7 +238,7 @@ class VirtualPrinter:
                 decoder.halted = self.state.halted
                 for receipt in decoder.feed(chunk):
                     self._store(receipt, complete=True)
-            if replies:
+            if replies and not self.state.silent:
                 write(bytes(replies))
 
     def _line_printed(self, decoder: Decoder) -> None:

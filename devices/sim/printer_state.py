@@ -3,6 +3,7 @@
 
     paper ok|near|out      paper out-after N (lines, then the roll ends mid-job)
     cover open|closed      cutter error|ok     offline | online     baud N (0 = full speed)
+    silent | answering     (takes the connection and the bytes, never answers a status request)
     drop (cut every connection, as a power cycle does)   status   help
 """
 
@@ -22,6 +23,7 @@ class SimState:
     cover_open: bool = False
     cutter_error: bool = False
     offline: bool = False                  # unreachable: connections refused/dropped
+    silent: bool = False                   # connected, but status requests get no reply
     paper_out_after: int | None = None     # lines left on the roll
     baud: int = 0                          # 0 = as fast as the link goes
 
@@ -89,6 +91,8 @@ def apply(state: SimState, line: str) -> str:
         state.cutter_error = _flag(args[0], "error", "ok")
     elif cmd in ("offline", "online") and not args:
         state.offline = cmd == "offline"
+    elif cmd in ("silent", "answering") and not args:
+        state.silent = cmd == "silent"
     elif cmd == "baud" and len(args) == 1:
         state.baud = _int(args[0], "baud")
     elif cmd == "status" and not args:

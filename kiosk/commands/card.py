@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
+from devices.errors import ReaderError
 from kiosk.commands.common import config_from_args, print_json
+
+if TYPE_CHECKING:
+    from devices.id_reader.reader import IdReader
+    from devices.id_reader.record import IdCardRecord
 
 
 def register(sub: Any) -> None:
@@ -36,10 +42,19 @@ def _port_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baudrate", type=int, help="line speed (default: id_reader.baudrate)")
 
 
-def _reader(args: argparse.Namespace) -> Any:
+def _reader(args: argparse.Namespace) -> IdReader:
+    """The configured reader. A photo decoder plug-in that cannot be loaded (or whose factory
+    fails) is named on stderr and the card is read without decoding its photo."""
     from kiosk.bootstrap import id_reader
 
-    return id_reader(config_from_args(args), port=args.port, baudrate=args.baudrate)
+    cfg = config_from_args(args)
+    try:
+        return id_reader(cfg, port=args.port, baudrate=args.baudrate)
+    except ReaderError as exc:
+        print(f"kiosk: {exc}; reading without decoding the photo", file=sys.stderr)
+    no_plugin = dataclasses.replace(cfg.id_reader, photo_decoder="")
+    return id_reader(dataclasses.replace(cfg, id_reader=no_plugin), port=args.port,
+                     baudrate=args.baudrate)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -61,8 +76,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace) -> int:
-    import sys
-
+    from devices.id_reader.reader import CardNotRead
     from devices.status import DeviceState
 
     reader = _reader(args)
@@ -75,17 +89,17 @@ def _read(args: argparse.Namespace) -> int:
             return 3
         print(f"waiting up to {args.timeout:g} s for a card on {reader.port} …",
               file=sys.stderr)
-        record = reader.read_once(args.timeout)
+        record = reader.read_card(args.timeout)
+    except CardNotRead as exc:
+        print(f"kiosk: {exc.reason}", file=sys.stderr)   # the real reason, never card data
+        return 1
     finally:
         reader.close()
-    if record is None:
-        print(f"kiosk: no card within {args.timeout:g} s", file=sys.stderr)
-        return 1
     _print_record(record, args.json, args.reveal)
     return 0
 
 
-def _print_record(record: Any, as_json: bool, reveal: bool) -> None:
+def _print_record(record: IdCardRecord, as_json: bool, reveal: bool) -> None:
     from devices.id_reader.record import CARD_TYPE_NAMES
 
     if reveal:

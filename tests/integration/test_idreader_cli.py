@@ -84,3 +84,54 @@ def test_demo_starts_the_simulated_reader_with_its_control_channel(repo: Path) -
     reader = [c for c in cmds if c[:2] == ["sim", "idreader"]]
     assert reader == [["sim", "idreader", "--listen", "tcp://127.0.0.1:9201",
                        "--control", "tcp://127.0.0.1:9202"]]
+
+
+def _sim_with(tmp_path: Path, cards: list[dict[str, str]], place: str
+              ) -> subprocess.Popen[str]:
+    path = tmp_path / "cards.json"
+    path.write_text(json.dumps({"cards": cards}, ensure_ascii=False), encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "idreader", "--pty", "--link",
+         str(tmp_path / "ttyID"), "--cards", str(path), "--place", place],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+
+
+FUTURE_BIRTH = {"label": "bad-birth", "type": "resident", "name": "钱未来", "sex": "1",
+                "nation": "01", "birth": "20990101", "address": "北京市东城区测试路 9 号",
+                "id_number": "110101209901010015", "issuer": "北京市公安局东城分局",
+                "valid_from": "20200101", "valid_to": "20300101"}
+
+
+def test_card_read_says_why_a_card_on_the_reader_was_not_read(tmp_path: Path,
+                                                               run_kiosk: Run) -> None:
+    """Issue 13: a card was on the reader but could not be read; `card read` said "no card
+    within 4 s". It says the real reason now (and no card data)."""
+    proc = _sim_with(tmp_path, [FUTURE_BIRTH], "bad-birth")
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("idreader: ")
+        read = run_kiosk("card", "read", "--port", str(tmp_path / "ttyID"), "--timeout", "1.5",
+                         timeout=30)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+    assert read.returncode == 1
+    assert "no card within" not in read.stderr
+    assert ("a card was on the reader but could not be read: bad card data: "
+            "text offset 36 (birth date): in the future") in read.stderr
+    assert "钱未来" not in read.stderr + read.stdout and "20990101" not in read.stderr
+
+
+def test_a_photo_decoder_whose_factory_raises_does_not_crash_card_read(
+        sim_process: tuple[str, str], run_kiosk: Run, tmp_path: Path) -> None:
+    port, _ = sim_process
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text('[id_reader]\nphoto_decoder = "tests.support.fake_photo_decoder:broken"\n',
+                    encoding="utf-8")
+    read = run_kiosk("--config", str(toml), "card", "read", "--port", port, "--timeout", "5",
+                     timeout=30)
+    assert read.returncode == 0, read.stderr
+    assert "Traceback" not in read.stderr
+    assert ("photo decoder 'tests.support.fake_photo_decoder:broken': its factory failed: "
+            "RuntimeError: licence file not found") in read.stderr
+    assert "reading without decoding the photo" in read.stderr and "王*试" in read.stdout

@@ -18,7 +18,7 @@ from devices.receipt_printer.document import Align, Cut, ReceiptDocument, Text
 from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.sim.printer import VirtualPrinter
-from devices.status import DeviceState, PaperState, StatusUpdate
+from devices.status import DeviceEvent, DeviceState, JobProgress, PaperState, StatusUpdate
 from kiosk.receipts.ticket import TicketSlip
 from kiosk.receipts.ticket_layout import ticket_receipt
 
@@ -34,17 +34,27 @@ def vp(tmp_path: Path) -> Iterator[VirtualPrinter]:
         yield printer
 
 
-def driver(vp: VirtualPrinter, port: int, events: queue.Queue[StatusUpdate] | None = None,
+def driver(vp: VirtualPrinter, port: int, events: queue.Queue[DeviceEvent] | None = None,
            profile: ProfileSpec | None = None) -> ReceiptPrinter:
     return ReceiptPrinter(f"tcp://127.0.0.1:{port}", profile or ProfileSpec(), timeout_s=1.0,
                           events=events, backoff_s=(0.05, 0.2))
 
 
-def drain(events: queue.Queue[StatusUpdate]) -> list[str]:
+def drain(events: queue.Queue[DeviceEvent]) -> list[str]:
+    """The status events' names so far (job progress left out)."""
     out = []
     while not events.empty():
-        out.append(events.get_nowait().event)
+        event = events.get_nowait()
+        if isinstance(event, StatusUpdate):
+            out.append(event.event)
     return out
+
+
+def next_status(events: queue.Queue[DeviceEvent], timeout: float = 2) -> StatusUpdate:
+    while True:
+        event = events.get(timeout=timeout)
+        if isinstance(event, StatusUpdate):
+            return event
 
 
 def test_ticket_over_tcp_decodes_to_what_was_meant(vp: VirtualPrinter) -> None:
@@ -82,7 +92,7 @@ def test_numbering_continues_after_a_restart(tmp_path: Path) -> None:
 
 
 def test_paper_near_end_prints_and_warns(vp: VirtualPrinter) -> None:
-    events: queue.Queue[StatusUpdate] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     with driver(vp, vp.start(), events) as printer:
         vp.command("paper near")
         assert printer.status().paper is PaperState.LOW
@@ -97,7 +107,7 @@ def test_paper_near_end_prints_and_warns(vp: VirtualPrinter) -> None:
 ])
 def test_fault_refuses_then_recovers(vp: VirtualPrinter, fault: str, cause: str, event: str,
                                      state: DeviceState) -> None:
-    events: queue.Queue[StatusUpdate] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     with driver(vp, vp.start(), events) as printer:
         assert vp.command(fault).startswith("ok")
         status = printer.status()
@@ -126,7 +136,7 @@ def test_paper_running_out_mid_job_fails_the_job(vp: VirtualPrinter) -> None:
 
 
 def test_offline_then_back_with_backoff(vp: VirtualPrinter) -> None:
-    events: queue.Queue[StatusUpdate] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     with driver(vp, vp.start(), events) as printer:
         vp.command("offline")
         outcome = printer.print_document(SHORT)
@@ -226,12 +236,12 @@ def test_garbage_on_the_wire_does_not_stop_the_printer(vp: VirtualPrinter) -> No
 
 
 def test_monitor_reports_a_fault_without_a_job(vp: VirtualPrinter) -> None:
-    events: queue.Queue[StatusUpdate] = queue.Queue()
+    events: queue.Queue[DeviceEvent] = queue.Queue()
     with driver(vp, vp.start(), events) as printer:
         printer.start_monitor(0.05)
-        assert events.get(timeout=2).event == "PS_ONLINE"
+        assert next_status(events).event == "PS_ONLINE"
         vp.command("paper near")
-        assert events.get(timeout=2).event == "REC_NEAREMPTY"
+        assert next_status(events).event == "REC_NEAREMPTY"
 
 
 def test_bad_url_is_a_config_error() -> None:
@@ -288,3 +298,41 @@ def test_cups_url_hands_the_job_to_lp_raw(tmp_path: Path,
     assert (tmp_path / "args").read_text().split() == ["-d", "receipt-raw", "-o", "raw"]
     job = (tmp_path / "job").read_bytes()
     assert job.startswith(b"\x1b@") and job.endswith(b"\x1dV\x01")
+
+
+def test_a_silent_printer_costs_one_bounded_wait_even_while_the_monitor_asks(
+        vp: VirtualPrinter) -> None:
+    """Issue 13: a printer that takes the connection and never answers made a citizen wait
+    two full status time-outs (the monitor's, holding the printer, then the job's own). Now
+    the monitor's fresh "no reply" refuses the job at once: one wait at most. (A ratio within
+    this run, not a wall-clock limit.)"""
+    port = vp.start()
+    vp.command("silent")
+    printer = ReceiptPrinter(f"socket://127.0.0.1:{port}", ProfileSpec(), timeout_s=1.0,
+                             backoff_s=(0.0, 0.0))
+    printer.start_monitor(interval_s=0.01)     # asks again and again, 1 s each time
+    time.sleep(0.2)                           # … and is in the middle of one now
+    start = time.monotonic()
+    outcome = printer.print_document(SHORT)
+    took = time.monotonic() - start
+    printer.close()
+    assert not outcome.ok and "no status reply" in outcome.detail
+    assert outcome.message == "打印机暂时无法连接，请联系大厅工作人员。"
+    assert took / printer.timeout_s < 1.5, f"{took:.2f} s for a {printer.timeout_s} s time-out"
+
+
+def test_a_job_waiting_for_a_silent_printer_says_so(vp: VirtualPrinter) -> None:
+    port = vp.start()
+    vp.command("silent")
+    events: queue.Queue[DeviceEvent] = queue.Queue()
+    printer = ReceiptPrinter(f"tcp://127.0.0.1:{port}", ProfileSpec(), timeout_s=1.5,
+                             events=events)
+    outcome = printer.print_document(SHORT)
+    printer.close()
+    progress = [e for e in list(events.queue) if isinstance(e, JobProgress)]
+    assert not outcome.ok and [p.step for p in progress] == ["NO_REPLY"]
+    assert progress[0].limit_s == 1.5 and 0.9 <= progress[0].waited_s < 1.5
+    assert progress[0].device == "receipt_printer"
+    vp.command("answering")
+    assert ReceiptPrinter(f"tcp://127.0.0.1:{port}", ProfileSpec(),
+                          timeout_s=1.0).print_document(SHORT).ok

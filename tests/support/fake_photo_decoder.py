@@ -12,3 +12,8 @@ class MarkerDecoder:
 
 def factory() -> MarkerDecoder:
     return MarkerDecoder()
+
+
+def broken() -> MarkerDecoder:
+    """A vendor factory that fails at run time (not an import error)."""
+    raise RuntimeError("licence file not found")

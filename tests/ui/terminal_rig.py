@@ -65,7 +65,7 @@ class Rig:
 
 def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str = "",
                size: tuple[int, int] = (1080, 1920), elder: bool = False,
-               services: int = 0) -> Config:
+               services: int = 0, printer_timeout_s: float = 5.0) -> Config:
     """The demo's kiosk.toml pointed at the rig; `services`: that many all-day services
     instead of the demo's four."""
     data: dict[str, Any] = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
@@ -75,7 +75,8 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
                             for i in range(services)]
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
-    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}", timeout_s=5.0)
+    data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}",
+                                   timeout_s=printer_timeout_s)
     data["id_reader"].update(port=f"socket://127.0.0.1:{reader_port}", poll_interval_s=0.05,
                              sim_control=control_url)
     data["document_printer"]["enabled"] = False
@@ -87,10 +88,11 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
-                 dev_control: bool = False, reader: bool = True, services: int = 0
-                 ) -> Iterator[Rig]:
+                 dev_control: bool = False, reader: bool = True, services: int = 0,
+                 printer_timeout_s: float = 5.0) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
-    development mode). `reader=False`: the reader's port has nobody listening."""
+    development mode). `reader=False`: the reader's port has nobody listening.
+    `printer_timeout_s`: [receipt_printer] timeout_s."""
     tmp.mkdir(parents=True, exist_ok=True)
     sim = SimReader(sample_cards())
     line = TcpLine(sim, "127.0.0.1", 0)
@@ -104,7 +106,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     printer = VirtualPrinter(tmp / "receipts")
     port = printer.start()
     cfg = rig_config(tmp, port, reader_port, control.url if dev_control else "", size, elder,
-                     services)
+                     services, printer_timeout_s)
     terminal = bootstrap.terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"

@@ -319,3 +319,28 @@ def test_printing_shows_progress_at_once(rig: Rig) -> None:
     rig.pump(lambda: isinstance(rig.app.top, TicketTaken) and not rig.app.busy,
              what="the ticket")
     assert all(not isinstance(s, Busy) for s, _ in rig.app.stack)
+
+
+def test_a_printer_that_never_answers_is_explained_while_the_citizen_waits(
+        tmp_path: Path) -> None:
+    """Issue 13: the printer takes the connection and never answers. The busy card says so
+    (instead of only 请稍候) and the wait ends once, with a plain answer."""
+    with terminal_rig(tmp_path, printer_timeout_s=2.0) as rig:
+        rig.printer.command("silent")
+        open_services(rig)
+        choose(rig, "C  综合咨询")
+        x, y = button(rig.app, "确认取号").rect.center
+        touch_down(rig.app, x, y)
+        rig.app.step(0)
+        touch_up(rig.app, x, y)
+        rig.app.step(0)
+        busy = rig.app.top
+        assert isinstance(busy, Busy) and busy.title == "正在打印号票"
+        rig.pump(lambda: "打印机没有应答" in busy.message, what="the busy card explaining")
+        assert busy.message == "打印机没有应答，正在等待，最多约2秒…"
+        shot(rig, "04b-printer-silent")
+        rig.pump(lambda: isinstance(rig.app.top, Notice) and not rig.app.busy,
+                 what="the answer")
+        notice = rig.app.top
+        assert isinstance(notice, Notice) and notice.title == "取号没有成功"
+        assert "打印机暂时无法连接" in notice.message

@@ -226,3 +226,25 @@ def test_repr_and_str_are_masked() -> None:
         assert "张测试" not in text and "11010519491231002X" not in text
         assert "张*试" in text and "1101**********002X" in text
         assert "PHOTOBYTES" not in text and "1949" not in text
+
+
+def _resident_born(birth: str) -> bytes:
+    return block((0, 30, "张测试"), (30, 2, "1"), (32, 4, "01"), (36, 16, birth),
+                 (122, 36, "11010519491231002X"), (188, 16, "20100101"), (204, 16, "长期"))
+
+
+@pytest.mark.parametrize(("birth", "why"), [("19000101", "more than 120 years ago"),
+                                            ("20990101", "in the future"),
+                                            ("20261124", "in the future")])
+def test_implausible_birth_dates_are_refused(birth: str, why: str) -> None:
+    """Issue 13: 1900 and 2099 were accepted, and they feed the queue's age priority."""
+    with pytest.raises(TextBlockError) as err:
+        parse_text_block(_resident_born(birth), today=date(2026, 11, 23))
+    assert f"text offset 36 (birth date): {why}" in str(err.value)
+    assert birth not in str(err.value)              # never the value: it is the citizen's
+
+
+def test_plausible_birth_dates_at_the_edges() -> None:
+    today = date(2026, 11, 23)
+    assert parse_text_block(_resident_born("20261123"), today=today).birth == today
+    assert parse_text_block(_resident_born("19061124"), today=today).age_on(today) == 119
