@@ -18,6 +18,7 @@ from devices.status import CoverState, DeviceState, PaperState
 from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
 from kiosk.config import Config
 from kiosk.errors import QueueError
+from kiosk.guide_queue import unserved_windows
 from kiosk.maintenance.doctor import Check, CheckFn
 from kiosk.maintenance.status import (
     DeviceReport,
@@ -204,8 +205,28 @@ def check_catalog(cfg: Config) -> Check:
                  "用 kiosk catalog import FILE 导入县里发布的目录")
 
 
+def check_windows_served(cfg: Config) -> Check:
+    """排队业务覆盖指南里的窗口: every window a guide names ("9号窗口") is in some
+    [[services]] counters list, so 去取号 leads somewhere and no guide sends people to a window
+    that calls no ticket."""
+    name = "指南里的窗口都能取号"
+    try:
+        from kiosk.lookup import load_catalog
+
+        catalog = load_catalog(cfg)
+        items = [(s.code, s.name, catalog.get(s.code).location) for s in catalog.summaries()]
+    except Exception as exc:  # the catalog check reports the catalog itself
+        return Check(name, True, f"目录读不出来，跳过（{type(exc).__name__}）", skipped=True)
+    missing = unserved_windows(cfg.services, items)
+    if not missing:
+        return Check(name, True, f"{len(items)} 个事项里提到的窗口都有排队业务")
+    said = "；".join(f"{w}（{len(names)} 项，如 {names[0]}）" for w, names in missing.items())
+    return Check(name, False, f"没有排队业务的窗口：{said}",
+                 "在 kiosk.toml 的某个 [[services]] 的 counters 里加上这些窗口")
+
+
 def doctor_checks() -> list[CheckFn]:
-    return [check_catalog, check_queue,
+    return [check_catalog, check_queue, check_windows_served,
             _as_check("凭条打印机", probe_receipt_printer, "receipt_printer"),
             _as_check("身份证阅读器", probe_id_reader, "id_reader")]
 

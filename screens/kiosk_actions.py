@@ -70,6 +70,33 @@ class KioskActions(Actions):
 
         open_copy(self._app, self.terminal)
 
+    def queue_for(self, code: str) -> tuple[str, str, str] | None:
+        from kiosk.guide_queue import service_for, windows_named
+
+        try:
+            location = self._app.catalog.get(code).location
+        except Exception:  # an item gone from the catalog: no button, the guide says why
+            return None
+        svc = service_for(self._app.cfg.services, location)
+        if svc is None or self.terminal.queue is None:
+            return None
+        window = next((w for w in windows_named(location) if w in svc.counters), "")
+        return svc.prefix, svc.name, window
+
+    def take_ticket_for(self, prefix: str) -> None:
+        from screens.queue_flow import open_queue
+
+        open_queue(self._app, self.terminal, preselect=prefix)
+
+    def receipt_trouble(self) -> str:
+        if self.terminal.receipt is None:
+            return "未连接"
+        return next((r.words for r in self.terminal.reports()
+                     if r.device == "receipt_printer" and r.enabled and not r.ok), "")
+
+    def guide_viewed(self, code: str) -> None:
+        self.terminal.usage.add(Usage.GUIDE_VIEWED)
+
     def queue_note(self) -> str:
         from screens.messages import queue as qmsg
 

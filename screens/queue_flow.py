@@ -48,9 +48,10 @@ def two_lines(t: Theme, px: int) -> int:
 
 
 class ServicesScreen(Screen[None]):
-    def __init__(self, app: App, terminal: Terminal) -> None:
+    def __init__(self, app: App, terminal: Terminal, preselect: str = "") -> None:
         super().__init__(app)
         self.terminal = terminal
+        self.preselect = preselect    # 去取号 from a guide: that service, once it has loaded
         self.statuses: list[ServiceStatus] | None = None
         self.declared = ""
         self.issuing = False
@@ -102,6 +103,10 @@ class ServicesScreen(Screen[None]):
         self.statuses = statuses
         self.layout()
         self.app.invalidate()
+        chosen = next((s for s in statuses if s.prefix == self.preselect), None)
+        self.preselect = ""
+        if chosen is not None:
+            self.choose(chosen)
 
     def heading(self) -> str:
         if self.printer_words:
@@ -273,8 +278,8 @@ class PriorityChoice(Dialog[str]):
         self.shade.fill(t.colors.shade)
 
 
-def open_queue(app: App, terminal: Terminal) -> None:
+def open_queue(app: App, terminal: Terminal, preselect: str = "") -> None:
     if terminal.queue is None:
         app.notice(msg.QUEUE_DOWN_TITLE, msg.QUEUE_DOWN)
         return
-    app.push(ServicesScreen(app, terminal))
+    app.push(ServicesScreen(app, terminal, preselect))

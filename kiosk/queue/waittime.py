@@ -49,7 +49,7 @@ def wait_text(ahead: int, per_ticket: float) -> str:
     if ahead <= 0:
         return NO_WAIT
     est = ahead * per_ticket
-    if est * HIGH <= 5:
+    if est <= 5:
         return SHORT
     lo = max(5, _floor(est * LOW))
     hi = max(_ceil(est * HIGH), lo + 5)

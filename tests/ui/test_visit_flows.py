@@ -16,6 +16,7 @@ from devices.status import PaperState
 from kiosk.queue.model import TicketState
 from screens.card_prompt import BAD_NUMBER, CardPrompt
 from screens.dialog import Confirm, Notice
+from screens.guide import GuideScreen
 from screens.home import HomeScreen
 from screens.idle import IdleWarning
 from screens.messages import queue as qmsg
@@ -287,3 +288,49 @@ def test_the_wait_reads_the_same_on_list_confirm_screen_and_slip(rig: Rig) -> No
     assert isinstance(taken, TicketTaken) and any(wait in line for line in taken.lines())
     slip = "\n".join(rig.receipts(4)[-1].text)
     assert f"预计等候：{wait.replace('–', '-')}" in slip
+
+
+# ---- from a guide to its queue, and the guide's printer state --------------------------------
+
+def open_guide(rig: Rig, code: str = "T-0001") -> GuideScreen:
+    rig.app.push(GuideScreen(rig.app, code))
+    rig.app.step(0)
+    screen = rig.app.top
+    assert isinstance(screen, GuideScreen)
+    return screen
+
+
+def test_a_guide_leads_to_its_queue_service(rig: Rig) -> None:
+    guide = open_guide(rig)                         # 民政: 3号窗口 → B 民政救助
+    go = button(rig.app, "去取号：民政救助（3号窗口）")
+    shot(rig, "visit-guide-take-ticket")
+    assert layout_problems(guide, rig.app.theme, rig.app.size) == []
+    tap_widget(rig.app, go)
+    rig.pump(lambda: isinstance(rig.app.top, CardPrompt), what="民政救助's card prompt")
+    assert rig.app.top.purpose == "民政救助 取号"    # type: ignore[attr-defined]
+    assert rig.terminal.usage.today()["guide_viewed"] == 1
+
+
+def test_paper_out_is_said_on_the_print_button_before_printing(rig: Rig) -> None:
+    rig.printer.command("paper out")
+    _printer_reports(rig, PaperState.OUT)
+    open_guide(rig)
+    b = button(rig.app, "打印办事指南")
+    assert b.sublabel == "凭条打印机暂时不能用" and b.style == "secondary"
+    tap_widget(rig.app, b)
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and "没纸" in notice.message and "服务台" in notice.message
+    assert rig.printer.receipts == []
+    assert rig.terminal.usage.today()["print_failed"] == 0   # nothing was sent
+
+
+@pytest.mark.parametrize("size,elder", [((1080, 1920), True), ((1920, 1080), False),
+                                        ((1920, 1080), True)],
+                         ids=["portrait-elder", "landscape", "landscape-elder"])
+def test_the_guide_with_take_ticket_fits(tmp_path: Path, size: tuple[int, int],
+                                         elder: bool) -> None:
+    with terminal_rig(tmp_path, size=size, elder=elder) as rig:
+        guide = open_guide(rig)
+        assert guide.ticket is not None
+        shot(rig, f"visit-guide-{size[0]}-{'elder' if elder else 'normal'}")
+        assert layout_problems(guide, rig.app.theme, rig.app.size) == []
