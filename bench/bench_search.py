@@ -2,7 +2,9 @@
 synthetic catalogs of 10,847 items (one county-level city's village catalog) and 100,000.
 
 Query classes: 1 character, 2 characters, 3–4 characters, full pinyin, initials, mixed
-(initials + characters, digits + characters). Every query is run cold (result cache cleared)
+(initials + characters, digits + characters), phrase (how citizens say it: two words of
+different items' fields with filler around them, 我想问一下低保补贴怎么办, or the whole
+phrase in pinyin with no space, laonianbutie). Every query is run cold (result cache cleared)
 3 times, the median kept, timed on the wall clock and on the thread's CPU clock (the CPU
 figure is what the search costs; the wall figure also shows what other processes on the
 machine took). `keystrokes`
@@ -55,10 +57,10 @@ def _sub(run: str, rng: random.Random, lo: int, hi: int) -> str:
 
 def queries(catalog: Catalog, seed: int = 7) -> dict[str, list[str]]:
     rng = random.Random(seed)
-    runs = _runs(catalog, rng, PER_CLASS * 6)
+    runs = _runs(catalog, rng, PER_CLASS * 8)
     it = iter(runs)
     q: dict[str, list[str]] = {"1_char": [], "2_chars": [], "3_4_chars": [], "pinyin": [],
-                               "initials": [], "mixed": []}
+                               "initials": [], "mixed": [], "phrase": []}
     for _ in range(PER_CLASS):
         q["1_char"].append(_sub(next(it), rng, 1, 1))
         q["2_chars"].append(_sub(next(it), rng, 2, 2))
@@ -71,7 +73,19 @@ def queries(catalog: Catalog, seed: int = 7) -> dict[str, list[str]]:
             q["mixed"].append("".join(lazy_pinyin(run[:2], style=Style.FIRST_LETTER)) + run[2:4])
         else:
             q["mixed"].append(f"{rng.choice((60, 70, 80, 90))}{_sub(run, rng, 1, 2)}")
+        q["phrase"].append(_phrase(rng, next(it), next(it)))
     return q
+
+
+_BEFORE = ("", "我想", "我要", "请问", "想问一下")
+_AFTER = ("", "怎么办", "怎么申请", "要什么材料", "在哪办", "了")
+
+
+def _phrase(rng: random.Random, a: str, b: str) -> str:
+    words = _sub(a, rng, 2, 3) + _sub(b, rng, 2, 2)
+    if rng.random() < 0.5:
+        return "".join(lazy_pinyin(words))
+    return rng.choice(_BEFORE) + words + rng.choice(_AFTER)
 
 
 def _stats(ms: list[float]) -> dict[str, float]:

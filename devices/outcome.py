@@ -35,6 +35,6 @@ class JobOutcome:
     ok: bool
     detail: str = ""            # engineer-facing, e.g. "REC_EMPTY", "COVER_OPEN",
                                 # "OFFLINE: connection refused (tcp://127.0.0.1:9100)"
-    message: str = ""           # plain Chinese, e.g. "打印机缺纸，请联系工作人员。"
+    message: str = ""           # plain Chinese, e.g. devices.messages.RECEIPT_PAPER_OUT
     bytes_sent: int = 0
     job_id: str = ""            # e.g. the CUPS job id, or the receipt's sequence number

@@ -44,6 +44,15 @@ class CutterState(StrEnum):
     UNKNOWN = "UNKNOWN"
 
 
+def in_trouble(state: DeviceState | str, paper: PaperState | str = PaperState.UNKNOWN) -> bool:
+    """The one answer to "is this device in trouble?" (status screens, the terminal's last
+    error, the maintenance report): not ONLINE, or its paper is out or jammed. Paper running
+    low is not trouble yet: it still prints; nor is BUSY (正在工作: it is printing or
+    scanning) — staff were shown "正常（上次错误：正在工作）"."""
+    return (DeviceState(state) not in (DeviceState.ONLINE, DeviceState.BUSY)
+            or PaperState(paper) in (PaperState.OUT, PaperState.JAMMED))
+
+
 @dataclass(frozen=True)
 class StatusUpdate:
     """A device's state changed (UnifiedPOS StatusUpdateEvent).
@@ -59,6 +68,10 @@ class StatusUpdate:
     paper: PaperState = PaperState.UNKNOWN
     detail: str = ""
     at: float = field(default_factory=time.time)
+
+    @property
+    def in_trouble(self) -> bool:
+        return in_trouble(self.state, self.paper)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import SaneScanner
 from devices.status import DeviceEvent, StatusUpdate
+from kiosk import messages
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
 from kiosk.queue.printer import TicketPrinter
@@ -92,7 +93,7 @@ def document_printer(cfg: Config, queue_name: str | None = None,
     dp = cfg.document_printer
     if not dp.enabled:
         raise DeviceDisabled("the A4 printer", "document_printer.enabled",
-                             "本机没有配备A4打印机，请到窗口办理。")
+                             messages.NO_A4_PRINTER)
     return CupsPrinter(queue_name or dp.queue, server=dp.server, events=events,
                        job_timeout_s=dp.job_timeout_s)
 
@@ -102,7 +103,7 @@ def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> San
     sc = cfg.scanner
     if not sc.enabled:
         raise DeviceDisabled("the scanner", "scanner.enabled",
-                             "本机没有配备扫描仪，请到窗口复印。")
+                             messages.NO_SCANNER)
     return SaneScanner(sc.device, resolution_dpi=sc.resolution_dpi, mode=sc.mode,
                        options=sc.options, timeout_s=sc.timeout_s, events=events)
 

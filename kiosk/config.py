@@ -261,6 +261,45 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class SpeechConfig:
+    voice_pack: str = setting("assets/voice/cmn-espeak",
+                              "Folder of the voice pack (voice.json + WAV clips) announcements "
+                              "are made of; a county may ship recorded clips instead.")
+    repeat: int = setting(2, "How many times a call is said after the chime.", min=1, max=5)
+    volume: float = setting(1.0, "Loudness of speech and chime (0.0-1.0 of the mixer's).",
+                            min=0.0, max=1.0)
+    synthesiser: bool = setting(True, "Say text no clip covers with the built-in offline "
+                                      "synthesiser (libespeak-ng); false: refuse such text.")
+
+
+@dataclass(frozen=True)
+class CallDisplayConfig:
+    server: str = setting("", "The hall service's address for `kiosk display`, e.g. "
+                              "http://192.168.1.10:8470 ('' for [queue].server).")
+    hall_size: list[int] = setting(factory=lambda: [1920, 1080],
+                                   doc="Hall display (综合屏) [width, height] in pixels; "
+                                       "[1080, 1920] for a portrait TV.")
+    hall_diagonal_inch: float = setting(55.0, "Hall display diagonal.", min=10.0, max=120.0)
+    window_size: list[int] = setting(factory=lambda: [1280, 720],
+                                     doc="Window screen (窗口屏) [width, height].")
+    window_diagonal_inch: float = setting(21.5, "Window screen diagonal.", min=5.0, max=60.0)
+    evaluator_size: list[int] = setting(factory=lambda: [1280, 800],
+                                        doc="Evaluator (评价器) touch panel [width, height].")
+    evaluator_diagonal_inch: float = setting(10.1, "Evaluator diagonal.", min=5.0, max=30.0)
+    fullscreen: bool = setting(True, "Full screen (false: a window, for development).")
+    recent: int = setting(8, "Recent calls listed on the hall display.", min=1, max=20)
+    speak: bool = setting(True, "The hall display speaks calls (false: chime-free, silent).")
+    speak_max_age_s: float = setting(30.0, "A call older than this when it reaches the display "
+                                           "(after a reconnect) is shown but not spoken.",
+                                     min=2.0, max=600.0)
+    stale_after_s: float = setting(6.0, "Seconds without news or keep-alive from the service "
+                                        "before the display says it cannot update.",
+                                   min=2.0, max=120.0)
+    rating_timeout_s: int = setting(60, "The evaluator waits this long for a rating after 完成, "
+                                        "then returns to its welcome screen.", min=20, max=600)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole terminal. `base_dir` is the folder of the file it came from."""
 
@@ -279,6 +318,9 @@ class Config:
     services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
     maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
     logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
+    speech: SpeechConfig = setting(factory=SpeechConfig, doc="Speech (announcements, prompts).")
+    call_display: CallDisplayConfig = setting(factory=CallDisplayConfig,
+                                              doc="`kiosk display`: hall, window, evaluator.")
     base_dir: str = dataclasses.field(default=".", metadata={"internal": True})
 
     def path(self, value: str) -> Path:
@@ -316,9 +358,20 @@ def _cross_checks(cfg: Config) -> list[str]:
         if len(area) != 4 or area[2] <= 0 or area[3] <= 0:
             problems.append(f"scanner.{key}: expected [left, top, width, height] with a "
                             f"positive width and height, got {area}")
+    problems += _display_sizes(cfg.call_display)
     if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
         problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
                         f"service prefix; choose a letter no service uses")
+    return problems
+
+
+def _display_sizes(display: CallDisplayConfig) -> list[str]:
+    problems: list[str] = []
+    for key in ("hall_size", "window_size", "evaluator_size"):
+        size = getattr(display, key)
+        if len(size) != 2 or not all(240 <= v <= 7680 for v in size):
+            problems.append(f"call_display.{key}: expected [width, height], each 240..7680 "
+                            f"pixels, got {size}")
     return problems
 
 

@@ -18,6 +18,7 @@ caller's default — never `str(exc)`, which is for engineers (a port, a path, a
 from __future__ import annotations
 
 from devices.errors import DeviceError
+from kiosk import messages
 
 __all__ = [
     "KIOSK_ERRORS",
@@ -31,7 +32,7 @@ __all__ = [
     "citizen_message_of",
 ]
 
-GENERIC = "抱歉，系统暂时无法办理，请联系大厅工作人员。"
+GENERIC = messages.GENERIC
 
 
 class KioskError(Exception):
@@ -68,7 +69,7 @@ class CatalogValidationError(CatalogError):
 class ItemNotFound(CatalogError):
     """No item with the given code is in the catalog."""
 
-    citizen_message = "没有找到这项业务，请换个词查询或咨询工作人员。"
+    citizen_message = messages.ITEM_NOT_FOUND
 
     def __init__(self, code: str) -> None:
         self.code = code

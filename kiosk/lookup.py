@@ -10,11 +10,12 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from kiosk.catalog.catalog import Catalog
 from kiosk.config import Config
 from kiosk.errors import CatalogError
+from kiosk.search.results import SearchResult
 
 log = logging.getLogger(__name__)
 MINI_CATALOG = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini-catalog.json"
@@ -55,7 +56,12 @@ def catalog_from_file(path: Path) -> Catalog:
 class Searcher(Protocol):
     """What the search screen needs (kiosk.search.SearchIndex has these methods)."""
 
-    def search(self, query: str, limit: int) -> Any: ...
+    @property
+    def ready(self) -> bool:
+        """Whether a search answers now (False while an index still builds)."""
+        ...
+
+    def search(self, query: str, limit: int) -> SearchResult: ...
 
     def complete(self, prefix: str, limit: int) -> list[str]: ...
 
@@ -82,11 +88,7 @@ class BackgroundSearcher:
 
     def _run(self) -> None:
         try:
-            index = self._build(self._catalog)
-            warm = getattr(index, "warm", None)
-            if callable(warm):
-                warm()   # anything the index would otherwise build on its first query
-            self._index = index
+            self._index = self._build(self._catalog)
         except BaseException as exc:  # re-raised on the thread that searches
             self._error = exc
         finally:
@@ -103,7 +105,7 @@ class BackgroundSearcher:
             raise CatalogError(f"the search index could not be built: {self._error}")
         return self._index
 
-    def search(self, query: str, limit: int) -> Any:
+    def search(self, query: str, limit: int) -> SearchResult:
         return self.index().search(query, limit)
 
     def complete(self, prefix: str, limit: int) -> list[str]:

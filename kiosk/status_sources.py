@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from devices.status import CoverState, DeviceState, PaperState
+from devices.status import CoverState, DeviceState, in_trouble
 from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
 from kiosk.config import Config
 from kiosk.errors import QueueError
@@ -43,8 +43,7 @@ def probe_receipt_printer(cfg: Config) -> DeviceReport:
     event = st.event or ("COVER_OPEN" if last is not None and last.cover == CoverState.OPEN
                          else "")
     words = plain_words(st.state, st.paper, event)
-    err = "" if st.state == DeviceState.ONLINE and st.paper not in (
-        PaperState.OUT, PaperState.JAMMED) else words
+    err = words if st.in_trouble else ""
     return DeviceReport.of("receipt_printer", st.state, st.paper, err,
                            f"{cfg.receipt_printer.url} {event} {st.detail}".strip(),
                            event=event)
@@ -60,7 +59,7 @@ def probe_id_reader(cfg: Config) -> DeviceReport:
         st = reader.status()
     finally:
         reader.close()
-    err = "" if st.state == DeviceState.ONLINE else DeviceReport.of("x", st.state).words
+    err = plain_words(st.state) if in_trouble(st.state) else ""
     return DeviceReport.of("id_reader", st.state, last_error=err,
                            detail=f"{r.port} SAM {st.sam_id}" if st.sam_id
                            else f"{r.port} {st.detail}")

@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
-from devices.id_reader.events import ReaderStatusChanged
 from devices.id_reader.reader import IdReader
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import sweep_stale_scans
-from devices.status import DeviceState, PaperState, StatusUpdate
+from devices.status import DeviceState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
@@ -147,22 +146,13 @@ class Terminal:
         last error with its time, so staff see it as past once it is over (正在工作 — BUSY —
         is not trouble)."""
         if isinstance(event, StatusUpdate):
-            trouble = event.state not in (DeviceState.ONLINE, DeviceState.BUSY) or \
-                event.paper in (PaperState.OUT, PaperState.JAMMED)
-            if trouble:
+            if event.in_trouble:
                 self._remember(event.device, DeviceReport.of(
                     event.device, event.state, event.paper, event=event.event).words)
             err, at = self._errors.get(event.device, ("", 0.0))
             self._set(DeviceReport.of(event.device, event.state, event.paper, err,
                                       event.event or event.detail, event=event.event,
                                       last_error_at=at))
-        elif isinstance(event, ReaderStatusChanged):
-            if event.state != DeviceState.ONLINE:
-                self._remember("id_reader", DeviceReport.of("id_reader", event.state).words)
-            err, at = self._errors.get("id_reader", ("", 0.0))
-            self._set(DeviceReport.of("id_reader", event.state, last_error=err,
-                                      detail=f"SAM {event.sam_id}" if event.sam_id
-                                      else event.detail, last_error_at=at))
 
     def _remember(self, device: str, words: str) -> None:
         """The time is the trouble's start: repeated reports of the same trouble keep it."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from screens.messages.common import NOT_YET
+
 if TYPE_CHECKING:
     from screens.app import App
 
-NOT_YET = "此功能暂未开放，请到服务窗口咨询工作人员。"
 
 
 class Actions:

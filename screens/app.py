@@ -34,6 +34,7 @@ from kiosk.session import IdleState, Session
 from kiosk.watchdog import Notifier
 from screens.actions import Actions
 from screens.input import InputMapper, Key, Pointer
+from screens.messages.common import WORKER_FAILED, WORKER_FAILED_TITLE
 from screens.screen import Screen
 from screens.theme import Theme, make_theme
 from screens.workers import Worker, WorkerPool
@@ -41,7 +42,6 @@ from screens.workers import Worker, WorkerPool
 log = logging.getLogger(__name__)
 MAX_HOLD_S = 120.0          # longest a running worker holds off the idle time-out
 INPUT_POLL_MS = 25          # nothing moving: how often input is looked at (tap latency)
-WORKER_FAILED = "操作没有完成，请稍后再试，或到服务窗口咨询工作人员。"
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -242,7 +242,7 @@ class App:
 
     def _worker_failed(self, exc: BaseException) -> None:
         """A worker failed and its caller gave no on_error: a polite notice."""
-        self.notice("出了点问题", citizen_message_of(exc, WORKER_FAILED))
+        self.notice(WORKER_FAILED_TITLE, citizen_message_of(exc, WORKER_FAILED))
 
     @property
     def busy(self) -> bool:

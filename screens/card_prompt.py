@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from devices.id_reader.events import CardRead, CardReadFailed, ReaderStatusChanged
+from devices.id_reader.events import DEVICE as READER
+from devices.id_reader.events import CardRead, CardReadFailed
 from devices.id_reader.record import IdCardRecord
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 from screens.chrome import Header
 from screens.dev_card import dev_card_button
 from screens.fonts import fontset
@@ -90,7 +91,7 @@ class CardPrompt(Screen[IdCardRecord]):
         if isinstance(message, CardReadFailed):
             self.message = RETRY
             self.started = self.app.clock()   # a fresh wait after a failed try
-        elif isinstance(message, ReaderStatusChanged):
+        elif isinstance(message, StatusUpdate) and message.device == READER:
             self._reader_changed(message.state is DeviceState.ONLINE)
         self.app.invalidate()
 

@@ -26,7 +26,10 @@ from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.copy_drawing import draw_glass
 from screens.fonts import fontset
-from screens.print_preview import NO_PRINTER, PrintJob, PrintPreview, status_line
+from screens.messages import copy as msg
+from screens.messages.copy import PRIVACY, TAKE_BACK, TITLES
+from screens.messages.printing import NO_PRINTER
+from screens.print_preview import PrintJob, PrintPreview, status_line
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
@@ -38,11 +41,6 @@ if TYPE_CHECKING:
 KEY = "copy"
 MAX_PAGES = 10
 Kind = Literal["idcard", "document"]
-STAFF = "请联系大厅工作人员。"
-TAKE_BACK = {"idcard": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的身份证。",
-             "document": "请到A4打印机出纸口取走复印件，别忘了从扫描仪上取回您的原件。"}
-PRIVACY = "扫描的图像只用于这次复印，不会保存：复印完成、取消或您离开后立即删除。"
-TITLES = {"idcard": "身份证复印件", "document": "文件复印件"}
 
 
 class CopyFlow:
@@ -98,7 +96,7 @@ class CopyFlow:
 
 
 def failure_text(exc: BaseException) -> str:
-    return citizen_message_of(exc, f"扫描仪出了点问题，{STAFF}")
+    return citizen_message_of(exc, msg.SCANNER_TROUBLE)
 
 
 class CopyMenu(Screen[None]):
@@ -353,8 +351,7 @@ class ScanScreen(Screen[None]):
 
     def _printed(self, outcome: JobOutcome, copies: int) -> None:
         if not outcome.ok:
-            self.app.notice("没有复印出来", f"{outcome.message}请到服务窗口咨询，"
-                                          "给您添麻烦了。")
+            self.app.notice(msg.NOT_COPIED_TITLE, msg.NOT_COPIED.format(said=outcome.message))
             return
         self.flow.wipe()
         self.app.pop()          # the preview
@@ -377,10 +374,10 @@ class ScanScreen(Screen[None]):
 def open_copy(app: App, terminal: Terminal) -> None:
     """Home screen 复印."""
     if not terminal.cfg.scanner.enabled:
-        app.notice("暂时不能复印", "本机没有配备扫描仪，请到服务窗口复印。")
+        app.notice(msg.CANNOT_COPY_TITLE, msg.NO_SCANNER)
         return
     if terminal.a4 is None:
-        app.notice("暂时不能复印", NO_PRINTER)
+        app.notice(msg.CANNOT_COPY_TITLE, NO_PRINTER)
         return
     old = app.session.extra.get(KEY)
     if isinstance(old, CopyFlow):

@@ -79,7 +79,7 @@ class GuideContent:
         if it.faq:
             out += self._heading(msg.FAQ)
             for q in it.faq:
-                out += self._card([(f"问：{q.question}", True), (f"答：{q.answer}", False)],
+                out += self._card([(msg.question(q.question), True), (msg.answer(q.answer), False)],
                                   muted_from=2)
         if it.legal_basis:
             out += self._basis()
@@ -125,17 +125,14 @@ class GuideContent:
             return self._section(msg.FEES, [msg.NO_FEE])
         lines = []
         for f in fees.items:
-            lines.append(f"{f.name}：{f.standard}" + ("（可减免）" if f.reducible else ""))
+            lines.append(msg.fee_line(f.name, f.standard, f.reducible))
         return self._section(msg.FEES, lines or [msg.FEE_ASK])
 
     def _levels(self) -> list[Para]:
         lv = self.item.levels
-        lines = [f"受理：{lv.accept.zh}"]
-        if lv.review:
-            lines.append(f"审核：{lv.review.zh}")
-        if lv.approve:
-            lines.append(f"审批：{lv.approve.zh}")
-        return self._section(msg.LEVELS, lines)
+        return self._section(msg.LEVELS, msg.levels(lv.accept.zh,
+                                                    lv.review.zh if lv.review else "",
+                                                    lv.approve.zh if lv.approve else ""))
 
     def _basis(self) -> list[Para]:
         t = self.theme

@@ -21,13 +21,12 @@ from screens.widgets.button import Button
 if TYPE_CHECKING:
     from screens.app import App
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = msg.WEEKDAYS
 
 
 def now_text(now: dt.datetime) -> tuple[str, str]:
     """('14:05', '2026年11月23日 星期一')"""
-    return (now.strftime("%H:%M"),
-            f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}")
+    return now.strftime("%H:%M"), msg.date_text(now)
 
 
 class HomeScreen(Screen[None]):

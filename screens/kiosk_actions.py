@@ -15,6 +15,7 @@ from kiosk.terminal_backend import TerminalBackend
 from kiosk.usage import Usage
 from screens.actions import Actions
 from screens.busy import Busy, run_busy
+from screens.messages import guide as msg
 
 if TYPE_CHECKING:
     from screens.app import App
@@ -34,21 +35,20 @@ class KioskActions(Actions):
         app = self._app
         printer = self.terminal.receipt
         if printer is None:
-            app.notice("暂时不能打印", "凭条打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+            app.notice(msg.CANNOT_PRINT_TITLE, msg.NO_RECEIPT_PRINTER)
             return
         item = app.catalog.get(code)
-        busy = Busy(app, "正在打印办事指南", "请稍候，打印好后请从出纸口取走。")
+        busy = Busy(app, msg.PRINTING_TITLE, msg.PRINTING)
 
         def printed(outcome: JobOutcome) -> None:
             self.terminal.usage.add(Usage.GUIDE_PRINTED if outcome.ok else Usage.PRINT_FAILED)
             if outcome.ok:
-                app.notice("打印好了", "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。")
+                app.notice(msg.PRINTED_TITLE, msg.PRINTED)
             else:
-                app.notice("没有打印出来", outcome.message
-                           or "打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。")
+                app.notice(msg.NOT_PRINTED_TITLE, outcome.message or msg.PRINTER_UNAVAILABLE)
 
         def failed(exc: BaseException) -> None:
-            app.notice("没有打印出来", "打印机出了点问题，请到服务窗口咨询，给您添麻烦了。")
+            app.notice(msg.NOT_PRINTED_TITLE, msg.PRINTER_TROUBLE)
 
         large = app.session.elder_mode          # elder mode: the large-print guide
         # Owned by the guide screen that asked: the result is not shown once it has gone.

@@ -21,6 +21,8 @@ from kiosk.errors import citizen_message_of
 from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.fonts import fontset
+from screens.messages.common import SORRY
+from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
@@ -37,8 +39,6 @@ from screens.widgets.stepper import Stepper
 if TYPE_CHECKING:
     from screens.app import App
 
-NO_PRINTER = "A4打印机暂时无法使用，请到服务窗口咨询，给您添麻烦了。"
-SORRY = "请到服务窗口咨询，给您添麻烦了。"
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ class PrintPreview(Screen[None]):
 
         def failed(exc: BaseException) -> None:
             self._finished()
-            said = citizen_message_of(exc, "打印机出了点问题，")
+            said = citizen_message_of(exc, PRINTER_TROUBLE)
             self.app.notice("没有打印出来", f"{said}{SORRY}")
 
         # Owned by this preview: once it has gone (the visit timed out while printing) the

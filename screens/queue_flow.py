@@ -72,7 +72,7 @@ class ServicesScreen(Screen[None]):
 
     def _printer_trouble(self) -> str:
         if self.terminal.receipt is None:
-            return "未连接"
+            return msg.NOT_CONNECTED
         for r in self.terminal.reports():
             if r.device == "receipt_printer" and r.enabled and not r.ok:
                 return r.words
@@ -190,7 +190,7 @@ class ServicesScreen(Screen[None]):
             self.app.session.forget_card()   # never a card read for someone else's ticket
             reader = self.terminal.reader
             ok = reader is not None and reader.status().state is DeviceState.ONLINE
-            prompt = CardPrompt(self.app, f"{s.name} 取号", ok)
+            prompt = CardPrompt(self.app, msg.card_purpose(s.name), ok)
             self.app.push(prompt, on_result=partial(self._card_read, s, prompt))
             return
         self.confirm(s)

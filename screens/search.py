@@ -1,6 +1,8 @@
-"""Search: an on-screen keyboard, results on every key with the matched characters lit,
-candidate words the catalog knows for the initials typed so far, and — when nothing is
-found — the popular items and the categories, so a citizen is never left at a dead end."""
+"""Search: an on-screen keyboard, results on every key with the matched characters lit (and,
+for a hit found only through a colloquial word, one line saying why: "因为：过世 → 注销户口"),
+candidate words the catalog knows for the letters typed so far, and — when nothing is found —
+the closest items ("您是不是要找"), the popular items and the categories, so a citizen is never
+left at a dead end."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from kiosk.catalog.catalog import Category
+from kiosk.catalog.catalog import Category, ItemSummary
 from kiosk.errors import ItemNotFound
+from kiosk.search.results import Hit, SearchResult, Suggestions
 from screens.browse import CategoryScreen, item_rows, open_guide, visits_label
 from screens.chrome import Header
 from screens.fonts import fontset
+from screens.messages.search import SEARCH_FAILED
 from screens.screen import Screen
 from screens.text import draw_wrapped
 from screens.widgets.base import Widget
@@ -33,6 +37,7 @@ HELP = ("怎么输入：每个字的拼音首字母，例如“低保”输入 D
         "输入后点左边的事项查看办事指南，点上方的词可以直接查找。")
 CAND_HELP = "输入字母后，这里会出现可以直接点的词"
 HINT = "请输入事项名称的拼音首字母，如“低保”输入 DB"
+POPULAR_BELOW = "下面是大家常办的事项和分类："
 LOOKUP = "lookup"   # the search screen's worker group
 
 
@@ -99,7 +104,7 @@ class SearchScreen(Screen[None]):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.query = app.session.query
-        self.result: Any = None
+        self.result: SearchResult | None = None
         self.candidates: list[Button] = []
         self._cand_cache: dict[tuple[str, int, int, bool], Button] = {}
 
@@ -182,7 +187,7 @@ class SearchScreen(Screen[None]):
             self.cancel_workers(LOOKUP)
             self._show("", None, [])
             return
-        if not getattr(self.app.searcher, "ready", True):
+        if not self.app.searcher.ready:
             self.label.text = "正在准备查找，请稍候…"
         self._lookup()
 
@@ -190,54 +195,61 @@ class SearchScreen(Screen[None]):
         q = self.query
         searcher, limit = self.app.searcher, self.app.cfg.search.limit
 
-        def work() -> tuple[Any, list[str]]:
+        def work() -> tuple[SearchResult, list[str]]:
             return searcher.search(q, limit), searcher.complete(q, 8)
 
         self.run_worker(work, partial(self._arrived, q), self._failed, group=LOOKUP,
                         exclusive=True)
 
-    def _arrived(self, q: str, found: tuple[Any, list[str]]) -> None:
+    def _arrived(self, q: str, found: tuple[SearchResult, list[str]]) -> None:
         self._show(q, *found)
 
     def _failed(self, exc: BaseException) -> None:
-        self.label.text = "查找暂时出了问题，请换个词再试，或到服务窗口咨询。"
+        self.label.text = SEARCH_FAILED
         self.app.invalidate()
 
-    def _show(self, q: str, result: Any, words: list[str]) -> None:
+    def _show(self, q: str, result: SearchResult | None, words: list[str]) -> None:
         self.result = result
         hits = list(result.hits) if result is not None else []
-        if hits:
+        suggestions = result.suggestions if result is not None else None
+        if result is not None and hits:
             total = result.total
             self.label.text = (f"找到 {total} 项" + (f"，先列出最相关的 {len(hits)} 项"
                                                   if total > len(hits) else ""))
             rows = [self._hit_row(hit) for hit in hits]
+        elif suggestions is not None and suggestions.closest:
+            self.label.text = suggestions.message      # 没有找到…完全相符的事项。您是不是要找：
+            rows = [*item_rows(suggestions.closest), Row(POPULAR_BELOW),
+                    *self._fallback_rows(suggestions)]
         else:
             self.label.text = (f"没有找到“{q.upper()}”，您可以看看大家常办的事项和分类："
                                if q.strip() else "大家常办的事项：")
-            rows = self._fallback_rows(getattr(result, "suggestions", None))
+            rows = self._fallback_rows(suggestions)
         self.view.set_content(RowList(rows, self.theme, self._tap))
         self._candidates(words)
         self._rebuild_widgets()
         self.app.invalidate()
 
-    def _hit_row(self, hit: Any) -> Row:
-        # Any match on the name's own text lights characters: a substring, or the characters
-        # that typed pinyin/initials stood for.
-        spans: list[tuple[int, int]] = [
-            (int(s[0]), int(s[1])) for m in hit.matches if m.text == hit.name for s in m.spans]
+    def _hit_row(self, hit: Hit) -> Row:
+        # Any match on the name's own text lights characters: a substring, the characters
+        # that typed pinyin/initials stood for, or the official word a colloquial one means.
+        spans = [s for m in hit.matches if m.text == hit.name for s in m.spans]
         try:
             s = self.app.catalog.summary(hit.code)
             sub, right = s.department, visits_label(s)
         except ItemNotFound:
             sub, right = "", ""
+        if hit.because is not None:
+            sub = hit.because.line()     # 因为：过世 → 注销户口 (why a hit came up)
         return Row(hit.name, sub, right, hit.code, spans)
 
-    def _fallback_rows(self, suggestions: Any = None) -> list[Row]:
+    def _fallback_rows(self, suggestions: Suggestions | None = None) -> list[Row]:
         """Popular items, then categories: the index's suggestions when it gives them."""
         cat, n = self.app.catalog, self.app.cfg.search.popular
-        popular = getattr(suggestions, "popular", None) or self.app.cached(
-            f"popular:{n}", lambda: cat.popular(n))
-        cats = getattr(suggestions, "categories", None) or self.app.cached(
+        popular: list[ItemSummary] = (suggestions.popular if suggestions else []) or \
+            self.app.cached(f"popular:{n}", lambda: cat.popular(n))
+        cats: list[Category] = (suggestions.categories if suggestions else []) or \
+            self.app.cached(
             "categories:life_event+theme",
             lambda: cat.categories("life_event") + cat.categories("theme"))
         rows = item_rows(list(popular))
@@ -275,6 +287,8 @@ class SearchScreen(Screen[None]):
         return b
 
     def _tap(self, row: Row) -> None:
+        if row.data is None:
+            return               # the line between the closest items and the popular ones
         if isinstance(row.data, Category):
             self.app.push(CategoryScreen(self.app, row.data.kind, row.data.name))
         else:

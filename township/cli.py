@@ -26,12 +26,17 @@ from kiosk.commands import (
     show,
     sim,
     ticket,
+    voice,
 )
 from screens import commands as ui
+from screens import display_commands as faces
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
     ui.register_screenshots,
+    faces.register_display,
+    faces.register_speak,
+    voice.register,
     config.register,
     demo.register,
     sim.register,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devices import messages
 from devices.status import DeviceState, PaperState
 
 
@@ -19,7 +20,7 @@ class Reason:
     event: str = ""         # UnifiedPOS-style event name for StatusUpdate
 
 
-STAFF = "请联系大厅工作人员。"
+STAFF = messages.STAFF   # this table is the A4 printer's wording (devices/messages.py: the rest)
 PAUSED = "打印机暂停使用，" + STAFF
 UNAVAILABLE = "打印机暂时无法使用，" + STAFF
 

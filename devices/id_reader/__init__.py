@@ -8,7 +8,7 @@ from devices.id_reader.events import (
     CardReadFailed,
     CardRemoved,
     ReaderEvent,
-    ReaderStatusChanged,
+    reader_status,
 )
 from devices.id_reader.reader import IdReader, ReaderStatus, Timeouts
 from devices.id_reader.record import CARD_TYPE_NAMES, CardType, IdCardRecord
@@ -23,6 +23,6 @@ __all__ = [
     "IdReader",
     "ReaderEvent",
     "ReaderStatus",
-    "ReaderStatusChanged",
     "Timeouts",
+    "reader_status",
 ]

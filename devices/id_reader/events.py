@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState, StatusUpdate
 
+DEVICE = "id_reader"
+
 
 @dataclass(frozen=True)
 class CardRead:
@@ -35,19 +37,11 @@ class CardReadFailed:
     at: float = field(default_factory=time.monotonic)
 
 
-@dataclass(frozen=True)
-class ReaderStatusChanged:
-    """The reader's state changed: ONLINE, OFFLINE, NO_DEVICE or HW_ERROR (failing SAM)."""
-
-    state: DeviceState
-    detail: str
-    sam_id: str
-    at: float = field(default_factory=time.monotonic)
-
-    def as_status_update(self) -> StatusUpdate:
-        """The same change as the StatusUpdate every device emits (for status screens)."""
-        return StatusUpdate("id_reader", self.state, detail=f"{self.detail}; SAM {self.sam_id}"
-                            if self.sam_id else self.detail)
+def reader_status(state: DeviceState, detail: str, sam_id: str = "") -> StatusUpdate:
+    """The reader's state changed (ONLINE, OFFLINE, NO_DEVICE, HW_ERROR for a failing SAM), as
+    the StatusUpdate every device emits; the SAM id, when known, ends the detail."""
+    return StatusUpdate(DEVICE, state, detail=f"{detail}; SAM {sam_id}" if sam_id else detail)
 
 
-ReaderEvent = CardRead | CardRemoved | CardReadFailed | ReaderStatusChanged
+ReaderEvent = CardRead | CardRemoved | CardReadFailed | StatusUpdate
+"""What the reader puts on its queue: card events, and StatusUpdate("id_reader", …)."""

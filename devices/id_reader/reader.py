@@ -23,7 +23,7 @@ from devices.id_reader.events import (
     CardReadFailed,
     CardRemoved,
     ReaderEvent,
-    ReaderStatusChanged,
+    reader_status,
 )
 from devices.id_reader.frames import Response
 from devices.id_reader.link import PortUnavailable, ReplyTimeout, SamLink
@@ -326,7 +326,7 @@ class IdReader:
         self._status = ReaderStatus(state, detail, sam_id)
         if (old.state, old.sam_id) != (state, sam_id):
             log.info("id reader %s: %s (%s)", self.port, state.value, detail)
-            self._emit(ReaderStatusChanged(state, detail, sam_id))
+            self._emit(reader_status(state, detail, sam_id))
 
     def _emit(self, event: ReaderEvent) -> None:
         if self.events is not None:

@@ -3,18 +3,19 @@ JobOutcome instead of raising them at its callers; they travel inside the driver
 
 from __future__ import annotations
 
+from devices import messages
 from devices.errors import PrinterError
 
 
 class PrinterOffline(PrinterError):
     """No connection, or the connection broke (cable pulled, power cycled, network gone)."""
 
-    citizen_message = "打印机暂时无法连接，请联系大厅工作人员。"
+    citizen_message = messages.RECEIPT_OFFLINE
 
 
 class PaperOut(PrinterError):
-    citizen_message = "打印机缺纸，请联系大厅工作人员。"
+    citizen_message = messages.RECEIPT_PAPER_OUT
 
 
 class CoverOpen(PrinterError):
-    citizen_message = "打印机盖没有关好，请联系大厅工作人员。"
+    citizen_message = messages.RECEIPT_COVER_OPEN

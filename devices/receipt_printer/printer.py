@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 from itertools import count
 
+from devices import messages
 from devices.outcome import JobOutcome
 from devices.receipt_printer import status_bits as sb
 from devices.receipt_printer.connection import Connection, baud_of, connection_for_url
@@ -34,8 +35,8 @@ from devices.status import (
 log = logging.getLogger(__name__)
 DEVICE = "receipt_printer"
 
-MSG_FAULT = "打印机出现故障，请联系大厅工作人员。"
-MSG_INCOMPLETE = "小票没有打印完整，请联系大厅工作人员。"
+MSG_FAULT = messages.RECEIPT_FAULT
+MSG_INCOMPLETE = messages.RECEIPT_INCOMPLETE
 NO_REPLY = "no status reply"
 NO_REPLY_AFTER_S = 1.0     # a job's status request unanswered this long: say so (JobProgress)
 

@@ -30,40 +30,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from devices import messages
 from devices.errors import ScannerError
 from devices.status import DeviceState, StatusUpdate
 
-STAFF = "请联系大厅工作人员。"
 SCAN_PREFIX = "kiosk-scan-"     # + the owning process id + "-" + random
 
 
 class ScannerAbsent(ScannerError):
-    citizen_message = "没有找到扫描仪，暂时无法复印，" + STAFF
+    citizen_message = messages.SCANNER_ABSENT
     state = DeviceState.NO_DEVICE
 
 
 class ScannerBusy(ScannerError):
-    citizen_message = "扫描仪正在使用中，请稍等一会儿再试。"
+    citizen_message = messages.SCANNER_BUSY
     state = DeviceState.BUSY
 
 
 class ScanCancelled(ScannerError):
-    citizen_message = "扫描已取消。"
+    citizen_message = messages.SCAN_CANCELLED
     state = DeviceState.ONLINE
 
 
 class ScannerJammed(ScannerError):
-    citizen_message = "扫描仪卡纸了，" + STAFF
+    citizen_message = messages.SCANNER_JAMMED
     state = DeviceState.USER_ERROR
 
 
 class ScannerCoverOpen(ScannerError):
-    citizen_message = "扫描仪的盖子没有盖好，请盖好后再试。"
+    citizen_message = messages.SCANNER_COVER_OPEN
     state = DeviceState.USER_ERROR
 
 
 class ScanFailed(ScannerError):
-    citizen_message = "扫描没有成功，请重试；如仍不行，" + STAFF
+    citizen_message = messages.SCAN_FAILED
     state = DeviceState.HW_ERROR
 
 

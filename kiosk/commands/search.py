@@ -1,8 +1,10 @@
 """`kiosk search QUERY [--limit N] [--json]`: the kiosk's search from the command line.
 
 Human output marks the matched characters with 【】; --json gives every hit with its code,
-name, score and the matched fields with their spans. Finding nothing is not an error: the
-suggestions (popular items, categories) are printed and the exit code is 0.
+name, score and the matched fields with their spans (and `because` when it matched only
+through a colloquial word), plus the words the query was searched as. Finding nothing is not
+an error: the suggestions (closest items, popular items, categories) are printed and the exit
+code is 0.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ if TYPE_CHECKING:
     from kiosk.search import SearchResult
 
 FIELD_LABELS = {"name": "名称", "short_name": "简称", "alias": "别名", "keyword": "关键词",
-                "synonym": "俗称", "material": "材料", "department": "部门", "step": "环节",
+                "synonym": "俗称", "colloquial": "口语",
+                "material": "材料", "department": "部门", "step": "环节",
                 "pinyin": "拼音", "initials": "首字母"}
 
 
@@ -57,10 +60,13 @@ def _search(args: argparse.Namespace) -> int:
     t1 = time.perf_counter()
     result = index.search(args.query, limit)
     t2 = time.perf_counter()
+    words = [w.spelled or w.text for w in index.words(args.query) if w.weight > 0]
     if args.json:
-        print_json({**result.to_json(), "catalog_version": catalog.version,
+        print_json({**result.to_json(), "words": words, "catalog_version": catalog.version,
                     "items": len(catalog)})
     else:
+        if words:
+            print("按词查找：" + " · ".join(words))
         _print_human(result)
         print(f"\n（{len(catalog)} 项事项；建索引 {1000 * (t1 - t0):.0f} ms，"
               f"查询 {1000 * (t2 - t1):.1f} ms）")
@@ -74,14 +80,19 @@ def _print_human(result: SearchResult) -> None:
         sug = result.suggestions
         if sug is not None:
             print(sug.message)
+            if sug.closest:
+                print("  " + "、".join(f"{s.name} [{s.code}]" for s in sug.closest))
             print("常办事项：" + "、".join(s.name for s in sug.popular))
             print("分类：" + "、".join(f"{c.name}（{c.count}项）" for c in sug.categories))
         return
     print(f"找到 {result.total} 项，列出最相关的 {len(result.hits)} 项：")
     for n, hit in enumerate(result.hits, 1):
-        name_spans = [s for m in hit.matches if m.text == hit.name
-                      and m.field in ("name", "pinyin", "initials", "synonym") for s in m.spans]
+        lit = ("name", "pinyin", "initials", "synonym", "colloquial")
+        name_spans = [s for m in hit.matches if m.text == hit.name and m.field in lit
+                      for s in m.spans]
         print(f"{n:>3}. {mark(hit.name, merge_spans(name_spans))}  [{hit.code}] {hit.score:g}")
+        if hit.because is not None:
+            print(f"       {hit.because.line()}")
         for m in hit.matches:
             if m.text != hit.name:
                 print(f"       {FIELD_LABELS.get(m.field, m.field)}：{mark(m.text, m.spans)}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from kiosk import messages
 from kiosk.errors import KioskError
 
 POINTS_PER_INCH = 72.0
@@ -23,7 +24,7 @@ POINTS_PER_INCH = 72.0
 class PreviewError(KioskError):
     """A PDF cannot be previewed (names the file and page)."""
 
-    citizen_message = "这份表格暂时无法预览，请联系大厅工作人员。"
+    citizen_message = messages.FORM_NO_PREVIEW
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from devices.document_printer.cups import CupsPrinter
 from devices.outcome import JobOutcome
+from kiosk import messages
 from kiosk.catalog.model import Form, Item
 from kiosk.config import Config
 from kiosk.copies.service import check_copies
@@ -19,7 +20,7 @@ from kiosk.errors import CatalogError
 class FormNotFound(CatalogError):
     """The item has no such form, or its PDF is missing (names item, form and file)."""
 
-    citizen_message = "这份表格暂时无法打印，请到窗口领取。"
+    citizen_message = messages.FORM_NOT_PRINTABLE
 
 
 def lookup_item(cfg: Config, code: str) -> Item:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.status import DeviceState, PaperState
+from devices.status import DeviceState, PaperState, in_trouble
 from kiosk import __version__
 from kiosk.config import Config
 
@@ -97,9 +97,7 @@ class DeviceReport:
 
     @property
     def ok(self) -> bool:
-        return not self.enabled or (
-            self.state == DeviceState.ONLINE.value
-            and self.paper not in (PaperState.OUT.value, PaperState.JAMMED.value))
+        return not self.enabled or not in_trouble(self.state, self.paper)
 
     @classmethod
     def disabled(cls, device: str) -> DeviceReport:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from devices.id_reader.record import IdCardRecord
 from kiosk.errors import QueueError
+from kiosk.queue import messages
 
 SECRET_BYTES = 32
 
@@ -106,5 +107,5 @@ def _read_secret(path: Path) -> bytes:
     if len(data) < SECRET_BYTES:
         raise QueueError(f"{path}: expected a {SECRET_BYTES}-byte secret, got {len(data)} "
                          f"bytes (delete it only if no tickets of today depend on it)",
-                         "取号系统暂时无法使用，请联系大厅工作人员。")
+                         messages.STORE_UNAVAILABLE)
     return data

@@ -6,6 +6,8 @@ from kiosk.config import ServiceConfig
 from kiosk.queue.model import Priority, Refusal, Ticket
 
 GENERIC = "抱歉，暂时无法取号，请联系大厅工作人员。"
+STORE_UNAVAILABLE = "取号系统暂时无法使用，请联系大厅工作人员。"
+TICKET_NOT_FOUND = "没有找到这张号票，请联系大厅工作人员。"
 BUSY = "正在为您出票，请稍候。"
 TAKE_SLIP = "请取走您的号票。"
 FULL_NOTE = "今日号已取完"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.db import Migration, SqliteFile
+from kiosk.queue import messages
 from kiosk.queue.model import (
     MAX_SEQ,
     AllocationRequest,
@@ -194,7 +195,7 @@ class SqliteQueueStore:
                             (ticket_id,)).fetchone()
             if row is None:
                 raise QueueStoreError(f"no ticket with id {ticket_id!r}",
-                                      "没有找到这张号票，请联系大厅工作人员。")
+                                      messages.TICKET_NOT_FOUND)
             if row[1] not in allowed:
                 raise QueueStoreError(f"ticket {row[0]} is {row[1]}; expected "
                                       f"{' or '.join(allowed)}")

@@ -18,9 +18,10 @@ from datetime import date, datetime
 from typing import Protocol
 
 from kiosk.errors import QueueError
+from kiosk.queue import messages
 from kiosk.queue.model import AllocationRequest, Refusal, ServiceDay, Ticket
 
-STORE_CITIZEN_MESSAGE = "取号系统暂时无法使用，请联系大厅工作人员。"
+STORE_CITIZEN_MESSAGE = messages.STORE_UNAVAILABLE
 
 
 class QueueStoreError(QueueError):

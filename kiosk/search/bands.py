@@ -42,7 +42,7 @@ KEYWORD_PINYIN = 38
 # the whole catalog.
 MIN_LOW_FIELD = 2
 
-Bands = dict[int, set[int]]
+Bands = dict[float, set[int]]
 
 
 @dataclass
@@ -56,9 +56,10 @@ class Piece:
     terms_found: Found | None = None      # … over aliases, short names, synonym terms
     py_synonym_whole: list[str] = field(default_factory=list)   # means of terms spelled out
     py_synonym_part: list[str] = field(default_factory=list)    # … of terms only begun
+    via: str = ""       # the colloquial word this piece is the official meaning of
 
 
-def add(bands: Bands, band: int, ids: Iterable[int]) -> None:
+def add(bands: Bands, band: float, ids: Iterable[int]) -> None:
     cur = bands.get(band)
     if cur is None:
         # A fresh set from items_of() is taken as is: no copy of a 100,000-item band.
@@ -67,14 +68,17 @@ def add(bands: Bands, band: int, ids: Iterable[int]) -> None:
         cur.update(ids)
 
 
-def piece_bands(data: IndexData, text: str) -> tuple[Piece, Bands]:
+def piece_bands(data: IndexData, text: str, word: bool = False) -> tuple[Piece, Bands]:
+    """Every way one piece of text (a whole query or one of its words) finds items.
+    `word`: materials, departments and steps are searched only when no name, alias or
+    keyword holds it (a word's weakest fields; at 100,000 items the costliest to gather)."""
     piece = Piece(text, is_latin(text))
     bands: Bands = {}
     _name_bands(data, text, bands)
     for table, band in ((data.short, ALIAS), (data.alias, ALIAS), (data.keyword, KEYWORD),
                         (data.material, MATERIAL), (data.department, DEPARTMENT),
                         (data.step, STEP)):
-        if band <= MATERIAL and len(text) < MIN_LOW_FIELD:
+        if band <= MATERIAL and (len(text) < MIN_LOW_FIELD or (word and bands)):
             continue
         tids = table.find(text)
         if tids:
@@ -157,8 +161,11 @@ def all_of(per_piece: list[Bands]) -> Bands:
 
 
 def merge(into: Bands, other: Bands) -> None:
+    """Add `other`'s bands to `into` without changing any set either holds (the index
+    caches the bands of words it looked up)."""
     for band, ids in other.items():
-        add(into, band, ids)
+        cur = into.get(band)
+        into[band] = ids if cur is None else cur | ids
 
 
 def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:
@@ -168,11 +175,12 @@ def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:
     return sorted(ids)[:k]
 
 
-def top(bands: Bands, limit: int, n_items: int) -> tuple[list[tuple[int, int]], int]:
-    """The best `limit` (item, band) pairs and how many items were found in all. While the
-    list is not full every item of the higher bands is in it, so only the chosen few need
-    skipping in the next band."""
-    best: list[tuple[int, int]] = []
+def top(bands: Bands, limit: int, n_items: int, also: set[int] | None = None
+        ) -> tuple[list[tuple[int, float]], int]:
+    """The best `limit` (item, band) pairs and how many items were found in all (`also`:
+    more items found that are not in `bands`). While the list is not full every item of the
+    higher bands is in it, so only the chosen few need skipping in the next band."""
+    best: list[tuple[int, float]] = []
     chosen: set[int] = set()
     for band in sorted(bands, reverse=True):
         need = limit - len(best)
@@ -185,4 +193,6 @@ def top(bands: Bands, limit: int, n_items: int) -> tuple[list[tuple[int, int]], 
                 chosen.add(i)
     if any(len(ids) == n_items for ids in bands.values()):
         return best, n_items          # 申请 (in every 申请表): no union of the whole catalog
-    return best, len(set().union(*bands.values()))
+    if also and len(also) == n_items:
+        return best, n_items
+    return best, len(set().union(*bands.values(), also or ()))

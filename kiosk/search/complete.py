@@ -68,6 +68,10 @@ class Completer:
     def __len__(self) -> int:
         return len(self._words)
 
+    def words(self) -> list[str]:
+        """Every word it can offer (sorted)."""
+        return self._words
+
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         text = normalize_query(prefix)
         if not text or limit <= 0:

@@ -14,7 +14,14 @@ from kiosk.search.data import IndexData
 from kiosk.search.normalize import fold
 from kiosk.search.pinyin import Kind
 from kiosk.search.pyindex import Found
-from kiosk.search.results import FIELD_ORDER, Field, Match, merge_spans, occurrences
+from kiosk.search.results import (
+    FIELD_ORDER,
+    Because,
+    Field,
+    Match,
+    merge_spans,
+    occurrences,
+)
 
 Spans = dict[tuple[Field, str], list[tuple[int, int]]]
 Texts = tuple[tuple[Field, str, str], ...]
@@ -46,12 +53,12 @@ def _literal(texts: Texts, joined: str, piece: Piece, found: Spans) -> None:
     q = piece.text
     if q not in joined:
         return
-    short = len(q) < MIN_LOW_FIELD
+    short = len(q) < MIN_LOW_FIELD or bool(piece.via)   # meanings: not in materials …
     for fld, text, norm in texts:
         if short and fld in LOW_FIELDS:
             continue
         if q in norm:
-            _note(found, fld, text, occurrences(norm, q))
+            _note(found, "colloquial" if piece.via else fld, text, occurrences(norm, q))
 
 
 def _synonyms(s: ItemSummary, means: Iterable[str], found: Spans) -> None:
@@ -105,11 +112,14 @@ def _item_texts(data: IndexData, item: int) -> tuple[Texts, str]:
     return got
 
 
-def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]) -> list[Match]:
-    """What matched in item `item` (an id of data.items), fields in FIELD_ORDER."""
+def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]
+                ) -> tuple[list[Match], Because | None]:
+    """What matched in item `item` (an id of data.items), fields in FIELD_ORDER; and, when
+    it matched only through colloquial words, why it came up."""
     s = data.items[item]
     found: Spans = {}
     texts, joined = _item_texts(data, item)
+    pieces = list(pieces)
     for piece in pieces:
         _literal(texts, joined, piece, found)
         _synonyms(s, (m for _, means in piece.synonyms for m in means), found)
@@ -117,4 +127,28 @@ def matches_for(data: IndexData, item: int, pieces: Iterable[Piece]) -> list[Mat
             _pinyin(data, s, texts, piece, found)
     order = {f: i for i, f in enumerate(FIELD_ORDER)}
     keys = sorted(found, key=lambda k: order[k[0]])
-    return [Match(fld, text, merge_spans(found[fld, text])) for fld, text in keys]
+    matches = [Match(fld, text, merge_spans(found[fld, text])) for fld, text in keys]
+    if any(m.field not in ("colloquial", "synonym") for m in matches):
+        # What was typed matched: light that, not what a colloquial word also means.
+        return [m for m in matches if m.field != "colloquial"], None
+    return matches, _because(s, texts, pieces, matches)
+
+
+def _because(s: ItemSummary, texts: Texts, pieces: list[Piece], matches: list[Match]
+             ) -> Because | None:
+    """过世 → 注销户口: the colloquial word and the item's shortest own title (short name,
+    alias or name; else a keyword) holding its meaning — only when nothing the citizen
+    typed matched."""
+    if not matches or any(m.field not in ("colloquial", "synonym") for m in matches):
+        return None
+    titles = sorted(((t, n) for f, t, n in texts if f in ("name", "short_name", "alias")),
+                    key=lambda tn: len(tn[0]))
+    titles += [(t, n) for f, t, n in texts if f == "keyword"]   # 独生子女死亡
+    for piece in pieces:
+        pairs = [(piece.via, piece.text)] if piece.via else \
+            [(term, m) for term, means in piece.synonyms for m in means]
+        for word, meaning in pairs:
+            for title, norm in titles:
+                if meaning in norm:
+                    return Because(word, title)
+    return None

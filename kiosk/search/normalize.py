@@ -1,5 +1,8 @@
 """Text normalisation shared by the index and the query.
 
+Traditional characters (殘疾證, typed on a phone-style keyboard or pasted) are folded onto
+simplified ones with OpenCC's character table, one character at a time.
+
 Why one character in, one character out: spans found in the normalised text must be valid
 offsets into the original text the screen highlights. So full-width forms, case and the like
 are folded per character (NFKC only where it yields exactly one character), and separators
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 # Typed variants folded onto what catalogs write; 〇 onto 零 so 二〇二六 and 二零二六 meet.
@@ -23,6 +27,13 @@ _LATIN = re.compile(r"[a-z]+")
 _RUNS = re.compile(r"[a-z]+|[0-9]+|[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc  # reads its dictionaries: on first use, never at import
+
+    return opencc.OpenCC("t2s").convert
+
+
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """One character → its search form (always exactly one character)."""
@@ -31,6 +42,9 @@ def fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:
         folded = ch
+    if "\u3400" <= folded <= "\u9fff" or "\uf900" <= folded <= "\ufaff":
+        simple = _t2s()(folded)
+        return simple if len(simple) == 1 else folded
     low = folded.lower()
     return low if len(low) == 1 else folded
 

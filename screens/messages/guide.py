@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kiosk import plain
 from kiosk.catalog.model import Item, Material, Step
+from screens.messages.common import SORRY
 
 TITLE = "办事指南"
 WHERE_WHEN = "在哪里办、什么时候办"
@@ -88,7 +89,41 @@ def step_lines(mark: str, s: Step) -> list[str]:
     return lines
 
 
+def fee_line(name: str, standard: str, reducible: bool) -> str:
+    return f"{name}：{standard}" + ("（可以减免）" if reducible else "")
+
+
+def levels(accept: str, review: str, approve: str) -> list[str]:
+    """Who takes the application in, who checks it, who decides."""
+    out = [f"在{accept}受理"]
+    if review:
+        out.append(f"由{review}审核")
+    if approve:
+        out.append(f"由{approve}审批")
+    return out
+
+
+def question(text: str) -> str:
+    return f"问：{text}"
+
+
+def answer(text: str) -> str:
+    return f"答：{text}"
+
+
 def limits(item: Item) -> list[str]:
     promised = plain.limit(item.promised_limit) + (
         f"（{item.promised_limit.note}）" if item.promised_limit.note else "")
     return [f"承诺：{promised}", f"法律规定最长：{plain.limit(item.legal_limit)}"]
+
+
+# From the first move of the words out of the screens (house, issue 12).
+PRINTING_TITLE = "正在打印办事指南"
+PRINTING = "请稍候，打印好后请从出纸口取走。"
+PRINTED_TITLE = "打印好了"
+PRINTED = "请从出纸口取走您的办事指南，材料清单在上面，可逐项打勾。"
+NOT_PRINTED_TITLE = "没有打印出来"
+CANNOT_PRINT_TITLE = "暂时不能打印"
+NO_RECEIPT_PRINTER = "凭条打印机暂时无法使用，" + SORRY
+PRINTER_UNAVAILABLE = "打印机暂时无法使用，" + SORRY
+PRINTER_TROUBLE = "打印机出了点问题，" + SORRY

@@ -8,6 +8,7 @@ import datetime as dt
 from kiosk.queue.service import ServiceStatus
 
 TITLE = "排队取号"
+NOT_CONNECTED = "未连接"
 CHOOSE = "请选择要办理的业务"
 LOADING = "正在查询排队人数…"
 NONE_OPEN = "暂时没有可以取号的业务，请到服务台咨询。"
@@ -79,6 +80,10 @@ def confirm_text(s: ServiceStatus, holder: str, declared: str) -> str:
     who = f"\n持证人：{holder}" if holder else ""
     pri = f"\n优先：{declared}（待工作人员核验）" if declared else ""
     return f"业务：{s.prefix} {s.name}\n前面等候：{s.waiting} 人，{s.wait_text}{who}{pri}"
+
+
+def card_purpose(name: str) -> str:
+    return f"{name} 取号"
 
 
 def needs_card(name: str) -> str:

@@ -1,5 +1,9 @@
 """The visit's own words: home, the idle warning, 结束办理."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 HOME_CHOICES = (("办事指南查询", "查找要带的材料和办理流程"),
                 ("排队取号", "取一张排队小票"),
                 ("表格打印", "打印空白申请表"),
@@ -18,6 +22,14 @@ IDLE_ASK = "您还在使用吗？"
 IDLE_MESSAGE = "后回到首页，并清除本次信息。"
 IDLE_CONTINUE = "继续使用"
 IDLE_HIDDEN = "为保护您的信息，屏幕内容已暂时遮住。"
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def date_text(now: dt.datetime) -> str:
+    """'2026年11月23日 星期一'"""
+    return f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}"
 
 
 def idle_seconds(n: int) -> str:

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from devices.id_reader.events import ReaderEvent, ReaderStatusChanged
+from devices.id_reader.events import ReaderEvent
 from devices.id_reader.reader import IdReader, Timeouts
 from devices.sim.idcards import SimCard, sample_cards
 from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import PtyLine, SimLine, TcpLine
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 
 E = TypeVar("E")
 # Short enough to keep the suite fast, long enough for a loaded CI machine.
@@ -39,11 +39,12 @@ class Rig:
                 return event
         raise AssertionError(f"no {kind.__name__} within {timeout_s} s")
 
-    def status(self, state: DeviceState, timeout_s: float = 3.0) -> ReaderStatusChanged:
+    def status(self, state: DeviceState, timeout_s: float = 3.0) -> StatusUpdate:
+        """The reader's next StatusUpdate to `state` (it emits them as every device does)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            event = self.next(ReaderStatusChanged, deadline - time.monotonic())
-            if event.state is state:
+            event = self.next(StatusUpdate, deadline - time.monotonic())
+            if event.device == "id_reader" and event.state is state:
                 return event
         raise AssertionError(f"reader never became {state}")
 

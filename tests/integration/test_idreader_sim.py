@@ -14,7 +14,7 @@ from devices.id_reader.events import CardRead, CardReadFailed, CardRemoved
 from devices.id_reader.reader import IdReader
 from devices.id_reader.record import CardType
 from devices.sim.idcards import encode_card
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 from tests.integration.idreader_harness import Rig, rig
 
 
@@ -290,8 +290,13 @@ def test_simulator_answers_a_bad_host_frame_with_sw3_10(tmp_path: Path) -> None:
         line.stop()
 
 
-def test_status_change_as_a_device_status_update(tmp_path: Path) -> None:
+def test_status_change_is_a_device_status_update(tmp_path: Path) -> None:
+    """The reader speaks the StatusUpdate every device speaks (no event type of its own)."""
     with rig(tmp_path) as r:
+        online = [e for e in r.quiet(0.0) if isinstance(e, StatusUpdate)]
+        assert [(e.device, e.state) for e in online] == [("id_reader", DeviceState.ONLINE)]
+        assert online[0].detail.endswith("; SAM 05.01-20101010-000012345-123456789")
         r.sim.inject("sam-fail")
-        update = r.status(DeviceState.HW_ERROR).as_status_update()
+        update = r.status(DeviceState.HW_ERROR)
         assert (update.device, update.state) == ("id_reader", DeviceState.HW_ERROR)
+        assert update.in_trouble and not online[0].in_trouble

@@ -14,9 +14,10 @@ import pytest
 from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.queue.model import TicketState
 from screens.busy import Busy
-from screens.card_prompt import CANCELLED, TIMED_OUT, UNAVAILABLE, CardPrompt
+from screens.card_prompt import CANCELLED, TIMED_OUT, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.fonts import fontset
+from screens.messages.card import UNAVAILABLE
 from screens.queue_flow import SHOW_TICKET_S, ServicesScreen, TicketTaken
 from screens.text import wrap
 from screens.widgets.button import Button
