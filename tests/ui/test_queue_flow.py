@@ -81,12 +81,12 @@ def test_services_show_waiting_counts_and_closed_hours(rig: Rig) -> None:
     q = rig.terminal.queue
     assert q is not None
     q.repeat_guard_s = 0          # two citizens in a row at the counter's kiosk
-    assert q.take("C").ok and q.take("C").ok
-    rig.receipts(2)
+    assert q.take("C").ok and q.take("C").ok and q.take("C").ok
+    rig.receipts(3)
     open_services(rig)
     shot(rig, "01-services")
     c = svc(rig, "C  综合咨询")
-    assert c.sublabel.startswith("等候 2 人，约 ")          # a range, never one number
+    assert c.sublabel.startswith("等候 3 人，约 ")          # a range, never one number
     assert "–" in c.sublabel and c.sublabel.endswith("分钟")
     a = svc(rig, "A  社保医保")
     assert a.sublabel == "等候 0 人，无需等待，需带身份证" and a.enabled
