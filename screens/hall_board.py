@@ -124,8 +124,11 @@ class HallBoardScreen(BoardScreen):
                   pygame.Rect(inner.left, rect.top + t.gap, inner.width, head_h), c.primary)
         top = rect.top + t.gap + head_h
         pygame.draw.line(surface, c.line, (inner.left, top), (inner.right, top), 2)
-        rows = max(1, self.app.cfg.call_display.recent // cols)
-        row_h = (rect.bottom - top - t.gap) // rows
+        # Rows of at least 6.5 % of the panel's short side: read from across the hall.
+        free = rect.bottom - top - t.gap
+        wanted = max(1, -(-self.app.cfg.call_display.recent // cols))
+        rows = max(1, min(wanted, free // round(min(self.app.size) * 0.065)))
+        row_h = free // rows
         gutter = 2 * t.margin
         col_w = (inner.width - (cols - 1) * gutter) // cols
         for col in range(1, cols):
@@ -140,10 +143,10 @@ class HallBoardScreen(BoardScreen):
     def _recent_row(self, surface: pygame.Surface, call: CallView, cell: pygame.Rect,
                     color: Color) -> None:
         c = self.theme.colors
-        px = round(cell.height * 0.72)
+        px = min(round(cell.height * 0.72), round(min(self.app.size) * 0.05))
         half = round(cell.width * 0.45)
-        draw_line(surface, call.number, px, pygame.Rect(cell.left, cell.top, half, cell.height),
-                  color)
+        draw_line(surface, call.number, px,
+                  pygame.Rect(cell.left, cell.top, half - self.theme.gap, cell.height), color)
         draw_line(surface, call.window_name, px,
                   pygame.Rect(cell.left + half, cell.top, cell.width - half, cell.height),
                   c.text, bold=False, align="right")
