@@ -42,6 +42,10 @@ class Actions:
         """Home screen 排队取号."""
         self._not_yet("排队取号")
 
+    def print_bundle(self, bundle_id: str) -> None:
+        """Print a 一件事 bundle's combined checklist on the receipt printer."""
+        self._not_yet("打印合并清单")
+
     def queue_for(self, code: str) -> tuple[str, str, str] | None:
         """(service letter, service name, window) of the queue service that serves item
         `code` — the guide's 去取号 — or None."""

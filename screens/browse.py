@@ -6,8 +6,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.catalog.bundles import Bundle
 from kiosk.catalog.catalog import CategoryKind, ItemSummary
 from screens.chrome import Header
+from screens.messages import bundle as bmsg
 from screens.screen import Screen
 from screens.widgets.button import Button
 from screens.widgets.listview import Row, RowList
@@ -94,19 +96,32 @@ class BrowseScreen(Screen[None]):
 
 
 class CategoryScreen(Screen[None]):
-    """The items of one category, most asked-for first."""
+    """The items of one category, most asked-for first; under a life event, its 一件事
+    bundles first (身后事 → 身后一件事: the errands in order, one checklist)."""
 
     def __init__(self, app: App, kind: CategoryKind, name: str) -> None:
         super().__init__(app)
         self.kind, self.name = kind, name
         self.items = app.catalog.in_category(kind, name)
+        self.bundles = [b for b in app.catalog.meta.bundles
+                        if kind == "life_event" and b.life_event == name]
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
         header = Header(self.app, f"{self.name}（{len(self.items)}项）")
         y = header.rect.bottom + t.margin
         bottom = h - t.margin - t.button_h
-        content = RowList(item_rows(self.items), t, lambda r: open_guide(self.app, r.data))
+        rows = [Row(bmsg.row_title(b.name), b.summary, bmsg.row_right(len(b.steps)), b)
+                for b in self.bundles] + item_rows(self.items)
+        content = RowList(rows, t, self._open)
         self.view = ScrollView((t.margin, y, w - 2 * t.margin, bottom - t.gap - y), content, t)
         self.widgets = [*header.parts(), self.view, *pager(self, self.view, bottom)]
+
+    def _open(self, row: Row) -> None:
+        if isinstance(row.data, Bundle):
+            from screens.bundle import BundleScreen
+
+            self.app.push(BundleScreen(self.app, row.data.id))
+        else:
+            open_guide(self.app, row.data)
 

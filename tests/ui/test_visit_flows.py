@@ -32,8 +32,9 @@ def shot(rig: Rig, name: str) -> None:
     folder = os.environ.get("QUEUE_SHOTS")
     if not folder:
         return
-    rig.app.invalidate()
-    rig.app.step(0)
+    for _ in range(12):               # a list renders one new tile per frame
+        rig.app.invalidate()
+        rig.app.step(0)
     Path(folder).mkdir(parents=True, exist_ok=True)
     pygame.image.save(rig.app.surface, str(Path(folder) / f"{name}.png"))
 
