@@ -53,6 +53,9 @@ class PrintJob:
     done_title: str = "打印好了"
     done_text: str = "请到A4打印机出纸口取走表格。"
     cache: bool = True                           # False for scans: nothing kept after
+    # One-page previews may offer other ways forward beside 打印 (an ID copy: 重扫正面 /
+    # 重扫背面 — one crooked side is scanned again, not both).
+    extra: tuple[tuple[str, Callable[[], None]], ...] = ()
 
 
 def status_line(status: PrinterStatus | None, printer: CupsPrinter | None) -> tuple[str, bool]:
@@ -129,8 +132,8 @@ class PrintPreview(Screen[None]):
             self.view.show(old.surface, old.text)
         elif old is not None:
             self.load()
-        self.widgets = [*header.parts(), self.view, self.prev, self.next, self.stepper,
-                        self.print_button]
+        self.widgets = [*header.parts(), self.view, self.prev, self.next, *self.extra,
+                        self.stepper, self.print_button]
         self._sync()
 
     def _controls_height(self, width: int) -> int:
@@ -156,6 +159,10 @@ class PrintPreview(Screen[None]):
         self.next = Button((box.right - bw, y, bw, t.button_h), "下一页", lambda: self.turn(1),
                            style="secondary")
         self.page_text = pygame.Rect(box.left + bw, y, box.width - 2 * bw, t.button_h)
+        n = len(self.job.extra)
+        ew = (box.width - t.gap * (n - 1)) // n if n else 0
+        self.extra = [Button((box.left + i * (ew + t.gap), y, ew, t.button_h), label, fn,
+                             style="secondary") for i, (label, fn) in enumerate(self.job.extra)]
         y += t.button_h + t.gap
         self.status_rect = pygame.Rect(box.left, y, box.width, self._status_h(box.width))
         y = self.status_rect.bottom + t.gap
@@ -174,6 +181,9 @@ class PrintPreview(Screen[None]):
     def _sync(self) -> None:
         many = (self.pages or 1) > 1
         self.prev.visible = self.next.visible = many
+        for b in self.extra:                 # the page row's other use: one page only
+            b.visible = not many
+            b.enabled = not self.printing
         self.prev.enabled = self.index > 0
         self.next.enabled = self.pages is not None and self.index < self.pages - 1
         ready = self.printer is not None and self.status is not None and self.status.ready
@@ -270,7 +280,7 @@ class PrintPreview(Screen[None]):
         surface.fill(c.bg)
         draw_wrapped(surface, fontset(True), self.job.heading, t.body, self.heading_rect,
                      c.text, max_lines=2)
-        if self.pages is not None:
+        if self.pages is not None and not any(b.visible for b in self.extra):
             lh = fontset().line_height(t.body)
             where = (f"第 {self.index + 1} 页，共 {self.pages} 页" if self.pages > 1
                      else "共 1 页")
