@@ -1,6 +1,6 @@
 """Catalog benchmark: import time and peak memory, summary load (startup) time, item reads.
 
-    /work/venv/bin/python bench/bench_catalog.py [--sizes 10847,100000] [--starts 5] [--out FILE]
+    .venv/bin/python bench/bench_catalog.py [--sizes 10847,100000] [--starts 5] [--out FILE]
 
 Prints one JSON document (figures, never pass/fail), with the machine it ran on. Each import
 and each cold start runs in a fresh Python process, so memory and start-up figures are those

@@ -1,7 +1,7 @@
 """Queue benchmarks: ticket allocation latency, two kiosk processes issuing at once, and (when
 the virtual printer is in this build) confirm tap → last byte at the printer.
 
-    /work/venv/bin/python bench/bench_queue.py [--n 500] [--out FILE]
+    .venv/bin/python bench/bench_queue.py [--n 500] [--out FILE]
 
 Prints JSON with the machine noted. Targets (issue 6): allocation p95 ≤ 10 ms on SQLite;
 confirm → last byte ≤ 300 ms. Figures, not pass/fail.

@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import print_json
+from kiosk.commands.common import Subparsers, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("county", help="the county: publish signed catalogs, keys, the "
                                       "county service")
     csub = p.add_subparsers(dest="county_command", metavar="ACTION", required=True)
@@ -33,7 +32,7 @@ def _repo_args(p: argparse.ArgumentParser) -> None:
                    help="the publisher's key folder (online keys in DIR/online/)")
 
 
-def _register_publish(csub: Any) -> None:
+def _register_publish(csub: Subparsers) -> None:
     pub = csub.add_parser("publish", help="validate a catalog, cut one bundle per township, "
                                           "sign it into the update repository")
     pub.add_argument("catalog", metavar="CATALOG.json")
@@ -49,7 +48,7 @@ def _register_publish(csub: Any) -> None:
     pub.set_defaults(handler=_publish)
 
 
-def _register_keys(csub: Any) -> None:
+def _register_keys(csub: Subparsers) -> None:
     keys = csub.add_parser("keys", help="the repository's keys: init, rotate, status")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     init = ksub.add_parser("init", help="make root and online keys and sign the first root")

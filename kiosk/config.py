@@ -404,16 +404,11 @@ def load_config(path: str | Path) -> Config:
 
 
 def default_config_path() -> Path:
-    """kiosk.toml from $KIOSK_CONFIG, else the current folder, else the repository's top."""
+    """kiosk.toml from $KIOSK_CONFIG, else the current folder's. Never a file beside the
+    sources: an installed kiosk has none there, and a checkout's is the demo's."""
     import os
 
-    env = os.environ.get("KIOSK_CONFIG")
-    if env:
-        return Path(env)
-    here = Path("kiosk.toml")
-    if here.exists():
-        return here
-    return Path(__file__).resolve().parent.parent / "kiosk.toml"
+    return Path(os.environ.get("KIOSK_CONFIG") or "kiosk.toml")
 
 
 def hours_open(hours: list[str], hhmm: str) -> bool:

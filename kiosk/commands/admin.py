@@ -7,15 +7,15 @@ import getpass
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
+from kiosk.commands.common import Subparsers
 from kiosk.config import default_config_path, load_config
 from kiosk.maintenance.pin import PIN_PATTERN, hash_pin, write_pin_hash
 
 log = logging.getLogger(__name__)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("admin", help="staff administration (maintenance PIN)")
     asub = p.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     sp = asub.add_parser("set-pin", help="set the maintenance-mode PIN (6-12 digits)")

@@ -10,12 +10,11 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("catalog", help="validate, import, inspect or generate a procedure catalog")
     csub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.errors import citizen_message_of
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("copy", help="copy an ID card or a document (scanner + A4 printer)")
     csub = p.add_subparsers(dest="copy_command", metavar="WHAT", required=True)
     i = csub.add_parser("idcard", help="ID card copy: front and back at true size on one A4")

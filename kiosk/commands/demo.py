@@ -10,14 +10,13 @@ import contextlib
 import subprocess
 import sys
 import time
-from typing import Any
 from urllib.parse import urlparse
 
-from kiosk.commands.common import config_from_args
+from kiosk.commands.common import Subparsers, config_from_args
 from kiosk.config import Config
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("demo", help="start the demo: simulated devices, then the kiosk")
     p.add_argument("--no-sims", action="store_true", help="do not start simulated devices")
     p.add_argument("--no-ui", action="store_true",

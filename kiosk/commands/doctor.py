@@ -9,13 +9,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import default_config_path
 from kiosk.maintenance.doctor import CheckFn
 from kiosk.maintenance.status import error_note, usage_line
 
 
-def register(sub: Any, extra_checks: Sequence[CheckFn] = ()) -> None:
+def register(sub: Subparsers, extra_checks: Sequence[CheckFn] = ()) -> None:
     """`extra_checks`: checks from layers above kiosk/ (the UI's font coverage), handed in by
     township/cli.py so this module never imports them."""
     p = sub.add_parser("doctor", help="check this installation and say what to fix")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 if TYPE_CHECKING:
     from kiosk.search import SearchResult
@@ -25,7 +25,7 @@ FIELD_LABELS = {"name": "名称", "short_name": "简称", "alias": "别名", "ke
                 "pinyin": "拼音", "initials": "首字母"}
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("search", help="search the catalog as the kiosk does (pinyin too)")
     p.add_argument("query", help="what a citizen would type: 低保, dibao, db, gl补贴 …")
     p.add_argument("--limit", type=int, default=None, metavar="N",

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.errors import QueueError
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("ticket", help="queue tickets: take, list, reprint, void")
     tsub = p.add_subparsers(dest="ticket_command", metavar="ACTION", required=True)
     take = tsub.add_parser("take", help="issue a ticket and print it on the receipt printer")

@@ -20,6 +20,12 @@ from tests.conftest import REPO
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path) -> None:
+    """A kiosk.toml of the tests' own in the folder the commands run in (never the live one)."""
+    (tmp_path / "kiosk.toml").write_text("[id_reader]\nenabled = true\n", encoding="utf-8")
+
+
 @pytest.fixture
 def sim_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A `kiosk sim idreader --pty` child: (link path, control URL)."""
@@ -125,7 +131,7 @@ def test_card_read_says_why_a_card_on_the_reader_was_not_read(tmp_path: Path,
 def test_a_photo_decoder_whose_factory_raises_does_not_crash_card_read(
         sim_process: tuple[str, str], run_kiosk: Run, tmp_path: Path) -> None:
     port, _ = sim_process
-    toml = tmp_path / "kiosk.toml"
+    toml = tmp_path / "decoder.toml"
     toml.write_text('[id_reader]\nphoto_decoder = "tests.support.fake_photo_decoder:broken"\n',
                     encoding="utf-8")
     read = run_kiosk("--config", str(toml), "card", "read", "--port", port, "--timeout", "5",

@@ -27,10 +27,11 @@ from devices.sim.printer import SimReceipt, VirtualPrinter
 from devices.status import DeviceState
 from kiosk import bootstrap
 from kiosk.config import Config, parse_config
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
+from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import REPO, FakeClock
 
 #: Monday 23 November 2026, 15:00: 社保医保 (A), 民政救助 (B), 综合咨询 (C) are open,

@@ -12,12 +12,12 @@ from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 from kiosk.errors import CatalogError
 from kiosk.lookup import (
-    MINI_CATALOG,
     BackgroundSearcher,
     catalog_from_file,
     load_catalog,
 )
 from kiosk.search import SearchIndex
+from tests.support.catalogs import MINI_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,14 +51,17 @@ def test_background_searcher_reports_a_failed_build_plainly() -> None:
         bg.complete("d", 5)
 
 
-def test_load_catalog_uses_the_store_and_falls_back_only_without_a_seed(tmp_path: Path) -> None:
+def test_load_catalog_uses_the_store_and_never_falls_back_to_the_test_catalog(
+        tmp_path: Path) -> None:
     cfg = load_config(REPO / "kiosk.toml")
     seeded = dataclasses.replace(cfg, base_dir=str(REPO), catalog=dataclasses.replace(
         cfg.catalog, db=str(tmp_path / "a.sqlite"), seed=str(MINI_CATALOG)))
     assert len(load_catalog(seeded)) == 4
     unseeded = dataclasses.replace(seeded, catalog=dataclasses.replace(
         seeded.catalog, db=str(tmp_path / "b.sqlite"), seed=str(tmp_path / "missing.json")))
-    assert len(load_catalog(unseeded)) == 4   # the test catalog, with a warning
+    with pytest.raises(CatalogError) as err:   # no fallback into a source checkout's tests/
+        load_catalog(unseeded)
+    assert "missing.json" in str(err.value)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     broken = dataclasses.replace(seeded, catalog=dataclasses.replace(
