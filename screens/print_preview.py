@@ -22,7 +22,7 @@ from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.fonts import fontset
 from screens.messages.common import SORRY
-from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE
+from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE, ZOOM_HINT, ZOOM_OUT_HINT
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
@@ -38,6 +38,9 @@ from screens.widgets.stepper import Stepper
 
 if TYPE_CHECKING:
     from screens.app import App
+
+ZOOM = 2.0            # a tap on the page shows it this much larger
+ZOOM_ELDER = 2.5      # larger in elder mode, where the page on screen is smaller
 
 
 
@@ -98,6 +101,7 @@ class PrintPreview(Screen[None]):
 
     def on_exit(self) -> None:
         super().on_exit()
+        self.view.unzoom()
         if not self.job.cache:
             self.view.show(None, "")   # the scan's pixels go with the screen
 
@@ -127,7 +131,7 @@ class PrintPreview(Screen[None]):
             self._controls(pygame.Rect(t.margin, view.bottom + t.gap, w - 2 * t.margin,
                                        ctl_h - t.gap))
         old = getattr(self, "view", None)
-        self.view = PageView(view)
+        self.view = PageView(view, on_zoom=self.zoom)
         if old is not None and old.box == self.view.box:
             self.view.show(old.surface, old.text)
         elif old is not None:
@@ -198,6 +202,7 @@ class PrintPreview(Screen[None]):
     def turn(self, delta: int) -> None:
         if self.pages is None:
             return
+        self.view.unzoom()
         index = min(max(0, self.index + delta), self.pages - 1)
         if index != self.index:
             self.index = index
@@ -229,6 +234,20 @@ class PrintPreview(Screen[None]):
             self.app.invalidate()
 
         self.run_worker(lambda: render_page(pdf, index, box), shown, failed)
+
+    def zoom(self, x: int, y: int) -> None:
+        """A tap on the page: render it larger (2×, 2.5× in elder mode) and show the part
+        tapped; drag to move, tap again to see the whole page."""
+        factor = ZOOM_ELDER if self.theme.elder else ZOOM
+        w, h = self.view.box
+        box, index, pdf = (round(w * factor), round(h * factor)), self.index, self.job.pdf
+
+        def shown(r: Rendered) -> None:
+            if self.index == index:
+                self.view.zoom_to(to_surface(r.page), (x, y))
+                self.app.invalidate()
+
+        self.run_worker(lambda: render_page(pdf, index, box), shown, lambda exc: None)
 
     # ---- the printer -----------------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -284,6 +303,7 @@ class PrintPreview(Screen[None]):
             lh = fontset().line_height(t.body)
             where = (f"第 {self.index + 1} 页，共 {self.pages} 页" if self.pages > 1
                      else "共 1 页")
+            where += ZOOM_OUT_HINT if self.view.is_zoomed else ZOOM_HINT
             draw_wrapped(surface, fontset(), where,
                          t.body, pygame.Rect(self.page_text.left, self.page_text.centery - lh // 2,
                                              self.page_text.width, lh), c.text, center=True)
