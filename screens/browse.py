@@ -19,8 +19,9 @@ from screens.widgets.scroll import ScrollView
 if TYPE_CHECKING:
     from screens.app import App
 
-# The catalog's 自然人 / 法人 are the government's words; a citizen reads "for whom".
-AUDIENCE_PLAIN = {"natural_person": "个人办理", "legal_person": "企业和单位办理"}
+# The catalog's 自然人 / 法人 are the government's words. Under every personal topic "个人办理"
+# said nothing (issue 17): only the topics for companies say whom they are for.
+AUDIENCE_PLAIN = bmsg.AUDIENCE
 TABS: list[tuple[CategoryKind, str]] = [("theme", "按主题"), ("life_event", "按人生大事"),
                                         ("department", "按部门")]
 
@@ -31,8 +32,8 @@ def pager(screen: Screen[Any], view: ScrollView, top: int) -> list[Button]:
 
 
 def visits_label(s: ItemSummary) -> str:
-    return "零跑动" if s.visits == 0 else f"最多跑{'一两三四五'[s.visits - 1]}次" \
-        if s.visits <= 5 else f"跑{s.visits}次"
+    """零跑动 / 最多跑一次 said plainly: how many times you come to the hall."""
+    return bmsg.visits(s.visits)
 
 
 def item_rows(items: list[ItemSummary]) -> list[Row]:

@@ -39,3 +39,14 @@ def material(name: str, conditional: bool) -> str:
 
 def given(name: str, detail: str) -> str:
     return f"· {name}：{detail}"
+
+
+# ---- browsing (the lists that lead to guides and bundles) ------------------------------------
+AUDIENCE = {"natural_person": "", "legal_person": "企业和单位办理"}
+
+
+def visits(n: int) -> str:
+    """A list row's right column: how many times one comes to the hall."""
+    if n == 0:
+        return "不用来大厅"
+    return "来一次办完" if n == 1 else f"最多来{n}次"
