@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import socket
 import subprocess
 import sys
 import time
@@ -77,6 +78,7 @@ def _demo(args: argparse.Namespace) -> int:
             for cmd in cmds:
                 children.append(subprocess.Popen(base + cmd))
             time.sleep(0.5)  # let the simulators bind their ports before the kiosk connects
+            _wait_for_controls(cmds)
             print("\n".join(describe(cmds)), flush=True)
         if args.no_ui:
             return _wait(children)
@@ -100,3 +102,19 @@ def _wait(children: list[subprocess.Popen[bytes]]) -> int:
     except KeyboardInterrupt:
         return 0
     return next((c.returncode for c in children if c.returncode), 0)
+
+
+def _wait_for_controls(cmds: list[list[str]], timeout_s: float = 15.0) -> None:
+    """Until every simulator's control port answers (a loaded machine starts them slowly):
+    the ports printed are ones that work."""
+    deadline = time.monotonic() + timeout_s
+    for cmd in cmds:
+        if "--control" not in cmd:
+            continue
+        u = urlparse(cmd[cmd.index("--control") + 1])
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((u.hostname or "127.0.0.1", u.port or 0), 0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
