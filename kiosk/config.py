@@ -252,6 +252,17 @@ class MaintenanceConfig:
 
 
 @dataclass(frozen=True)
+class FleetConfig:
+    url: str = setting("", "Where heartbeats go: the hall service (which relays them to the "
+                           "county) or the county service, http://HOST:PORT ('' for none: "
+                           "nothing is sent).", pattern=r"(https?://.+)?")
+    interval_s: int = setting(60, "Seconds between heartbeats (urgent events go at once).",
+                              min=10, max=3600)
+    dir: str = setting("var/fleet", "Folder of this kiosk's fleet key, identity and outbox "
+                                    "(messages kept until delivered).")
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     dir: str = setting("var/log", "Folder of the rotating log file.")
     level: str = setting("INFO", "Log level.", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
@@ -317,6 +328,7 @@ class Config:
     queue: QueueConfig = setting(factory=QueueConfig, doc="Queue tickets.")
     services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
     maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
+    fleet: FleetConfig = setting(factory=FleetConfig, doc="Fleet health (heartbeats).")
     logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
     speech: SpeechConfig = setting(factory=SpeechConfig, doc="Speech (announcements, prompts).")
     call_display: CallDisplayConfig = setting(factory=CallDisplayConfig,

@@ -7,7 +7,8 @@
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
-    └── QueueError             a ticket cannot be issued (limit, closed, …)
+    ├── QueueError             a ticket cannot be issued (limit, closed, …)
+    └── SyncError              the link with the county failed (enrolment, fleet messages)
 
 Each error carries an engineer-facing message (naming the key, port, item or byte) and,
 where a citizen can meet it, a plain Chinese `citizen_message`. The one way from an exception
@@ -29,6 +30,7 @@ __all__ = [
     "ItemNotFound",
     "KioskError",
     "QueueError",
+    "SyncError",
     "citizen_message_of",
 ]
 
@@ -82,6 +84,11 @@ class QueueError(KioskError):
     def __init__(self, message: str, citizen_message: str) -> None:
         super().__init__(message)
         self.citizen_message = citizen_message
+
+
+class SyncError(KioskError):
+    """The kiosk's link with the county (kiosk.sync) failed: enrolment refused, the county
+    unreachable. Says which URL and why; a citizen never meets it."""
 
 
 KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)

@@ -119,8 +119,11 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
         store.close()
     if not cur:
         return {"version": "", "items": 0, "note": "尚未导入目录"}
+    from kiosk.sync.state import status_fields
+
     return {"version": cur["catalog_version"], "published": cur["published"],
-            "items": cur["items"], "imported_at": cur["imported_at"]}
+            "items": cur["items"], "imported_at": cur["imported_at"],
+            **status_fields(cfg.path(cfg.catalog.sync_dir))}
 
 
 def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -211,11 +211,23 @@ class App:
         self.invalidate()
 
     def cached(self, key: str, factory: Callable[[], Any]) -> Any:
-        """A value derived from the catalog, computed once (the catalog does not change while
-        the App runs): popular items, category counts — each a pass over 10,000 items."""
+        """A value derived from the catalog, computed once per catalog (replace_catalog clears
+        them): popular items, category counts — each a pass over 10,000 items."""
         if key not in self._memo:
             self._memo[key] = factory()
         return self._memo[key]
+
+    def replace_catalog(self, catalog: Catalog, searcher: Searcher) -> bool:
+        """Show a new catalog (a signed update was imported): only between visits, on the
+        attract screen with nobody's data in the session. False when it is not the moment;
+        the caller tries again later."""
+        if len(self.stack) != 1 or not self.top.is_home or not self.session.is_blank():
+            return False
+        self.catalog, self.searcher = catalog, searcher
+        self._memo.clear()
+        self.top.layout()
+        self.invalidate()
+        return True
 
     def notice(self, title: str, message: str) -> None:
         from screens.dialog import Notice

@@ -128,7 +128,8 @@ class GuideScreen(Screen[None]):
         self.view.offset = self.view._clamp(offset)
 
     def _content(self, width: int) -> GuideContent:
-        return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis)
+        return GuideContent(self.item, self.theme, width, self.basis_open, self._toggle_basis,
+                            updated=self.app.catalog.meta.published)
 
     def _toggle_basis(self) -> None:
         self.basis_open = not self.basis_open

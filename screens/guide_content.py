@@ -39,8 +39,9 @@ class Para:
 
 class GuideContent:
     def __init__(self, item: Item, theme: Theme, width: int, basis_open: bool = False,
-                 on_toggle_basis: Callable[[], None] | None = None) -> None:
+                 on_toggle_basis: Callable[[], None] | None = None, updated: str = "") -> None:
         self.item = item
+        self.updated = updated     # the catalog's publication date, YYYY-MM-DD
         self.theme = theme
         self.width = width
         self.basis_open = basis_open
@@ -64,6 +65,8 @@ class GuideContent:
         c = t.colors
         out: list[Para] = [Para(it.name, t.title, c.text, bold=True, bottom_pad=t.gap)]
         out.append(Para(msg.badges(it), t.body, c.accent, bold=True, bottom_pad=t.gap))
+        if self.updated:
+            out.append(Para(msg.updated(self.updated), t.small, c.muted, bottom_pad=t.gap))
         out += self._section(msg.WHERE_WHEN, msg.where_when(it))
         if it.conditions:
             out += self._section(msg.CONDITIONS, [f"· {x}" for x in it.conditions])

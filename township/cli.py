@@ -20,6 +20,7 @@ from kiosk.commands import (
     copy,
     demo,
     doctor,
+    fleet,
     forms,
     print_cmd,
     search,
@@ -30,6 +31,7 @@ from kiosk.commands import (
 )
 from screens import commands as ui
 from screens import display_commands as faces
+from township import county_demo
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
@@ -50,7 +52,8 @@ COMMANDS: tuple[Registrar, ...] = (
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
-    county.register,
+    partial(county.register, extra=(county_demo.register,)),
+    fleet.register,
 )
 
 

@@ -66,7 +66,11 @@ def render_status(d: dict[str, Any]) -> str:
                      f"{'/' + dev['paper'] if dev['paper'] != 'UNKNOWN' else ''}]")
     cat = d["catalog"]
     if cat:
-        lines.append(f"目录：版本 {cat.get('version')}，{cat.get('items')} 项")
+        from kiosk.sync.state import signature_lines
+
+        lines.append(f"目录：版本 {cat.get('version')}，{cat.get('items')} 项，"
+                     f"发布于 {cat.get('published')}")
+        lines += signature_lines(cat)
     for t in d["tickets_today"]:
         lines.append(f"今日 {t['prefix']} {t['name']}：已发 {t['issued']}，等候 {t['waiting']}")
         if t.get("void_numbers"):

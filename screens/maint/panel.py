@@ -18,6 +18,7 @@ from kiosk.maintenance.backend import ActionResult, MaintenanceBackend, ServiceT
 from kiosk.maintenance.power import RESTART_EXIT_CODE
 from kiosk.maintenance.status import StatusReport, usage_line
 from kiosk.maintenance.usb import CatalogCandidate
+from kiosk.sync.state import signature_lines
 from screens.chrome import Header
 from screens.dialog import Confirm
 from screens.fonts import fontset
@@ -58,6 +59,8 @@ def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     if cat:
         lines.append((f"办事指南目录：版本 {cat.get('version', '?')}，共 {cat.get('items', 0)} 项",
                       True))
+        lines += [(line, not cat.get("expired") and cat.get("update_outcome") != "refused")
+                  for line in signature_lines(cat)]
     if report.disk is not None:
         free_mb = report.disk.free_bytes // 2**20
         lines.append((f"磁盘剩余：{free_mb} MB" + ("" if report.disk.writable else "，无法写入"),

@@ -30,6 +30,10 @@ BASIS_OPEN = "设定依据（点此收起 ▲）"
 BASIS_CLOSED = "设定依据（点此展开 ▼）"
 
 
+def updated(when: str) -> str:
+    return f"办事指南更新于 {when}"
+
+
 def materials_heading(n: int) -> str:
     return f"需要带的材料（共{n}项）"
 

@@ -49,7 +49,12 @@ def leaks(text: str) -> list[str]:
 
 
 def file_leaks(path: Path) -> list[str]:
-    data = path.read_bytes()
+    return data_leaks(path.read_bytes())
+
+
+def data_leaks(data: bytes) -> list[str]:
+    """Every secret found in these bytes, as UTF-8, UTF-16LE or GB18030 (a fleet payload, a
+    database dump)."""
     found = []
     for s in secrets():
         for enc in ("utf-8", "utf-16-le", "gb18030"):
