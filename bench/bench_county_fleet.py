@@ -58,9 +58,9 @@ def enrol(db_url: str, n: int) -> list[Any]:
     db = Database(db_url, max_size=4).open()
     out = []
     try:
-        halls = [new_hall(db, f"第{h + 1}镇便民服务中心").name for h in range(max(1, n // 3))]
+        halls = [new_hall(db, f"第{h + 1}镇便民服务中心").name for h in range((n + 2) // 3)]
         for i in range(n):
-            e = new_kiosk(db, f"{i % 3 + 1}号机", halls[i // 3 % len(halls)])
+            e = new_kiosk(db, f"{i % 3 + 1}号机", halls[i // 3])
             key = Ed25519PrivateKey.generate()
             redeem(db, e.code, public_b64(key), "kiosk")
             out.append(Identity(e.id, key))

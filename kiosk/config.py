@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk import configcheck as cc
 from kiosk.configschema import build, setting
 from kiosk.errors import ConfigError
 
 _HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
+MAX_PIN_GUESSES_A_DAY = 1500
+"""max_attempts x (86,400 / lockout_s): the default 5 per 300 s allows 1,440 a day, so a
+6-digit PIN takes about a year of guessing on average; 20 per 10 s allowed 172,800."""
 
 
 @dataclass(frozen=True)
 class HallConfig:
     name: str = setting("青禾县清河镇便民服务中心",
-                        "The hall's name, shown on every screen and slip.")
+                        "The hall's name, shown on every screen and slip.", check=cc.nonempty)
     address: str = setting("青禾县清河镇人民路1号", "Street address, printed on guides.")
     phone: str = setting("0000-5550100", "The hall's enquiry phone (fictional in the demo).")
     region_code: str = setting(
@@ -132,8 +137,10 @@ class ReceiptPrinterConfig:
                        "Where the receipt printer is: tcp://host:port (or socket://host:port),"
                        " serial:///dev/ttyUSB0?baudrate=115200, usb://0x0416:0x5011, "
                        "file:///path, cups://QUEUE, memory:// (nowhere: tests).",
-                       pattern=r"(tcp|socket|serial|usb|file|cups)://.+|memory://.*")
-    profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.")
+                       pattern=r"(tcp|socket|serial|usb|file|cups)://.+|memory://.*",
+                       check=cc.receipt_url)
+    profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.",
+                           check=cc.nonempty)
     timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
                                min=0.1, max=120.0)
     sim_control: str = setting("", "Control channel of the virtual printer `kiosk demo` starts "
@@ -146,7 +153,7 @@ class IdReaderConfig:
     enabled: bool = setting(True, "Whether this terminal has an ID card reader.")
     port: str = setting("socket://127.0.0.1:9201",
                         "pyserial URL of the reader: /dev/ttyUSB0, socket://host:port, "
-                        "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.")
+                        "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.", check=cc.serial_url)
     baudrate: int = setting(115200, "Line speed.", choices=(9600, 19200, 38400, 57600, 115200))
     poll_interval_s: float = setting(0.5, "Seconds between card polls.", min=0.05, max=10.0)
     read_fingerprint: bool = setting(False, "Use the 30 10 read (text, photo and fingerprint "
@@ -156,17 +163,19 @@ class IdReaderConfig:
                                  pattern=r"([\w.]+:\w+)?")
     sim_control: str = setting("", "Control channel of the simulated reader, for the demo's "
                                "\"place a card\" button in development mode: tcp://HOST:PORT; "
-                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?")
+                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?",
+                               check=cc.sim_control)
 
 
 @dataclass(frozen=True)
 class DocumentPrinterConfig:
     enabled: bool = setting(True, "Whether this terminal has an A4 printer.")
-    queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.")
+    queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.", check=cc.nonempty)
     max_copies: int = setting(5, "Most copies a citizen may print of one form or copy.",
                               min=1, max=50)
     server: str = setting("", "CUPS server: '' for the system's (CUPS_SERVER, then "
-                              "/run/cups/cups.sock), a socket path, or host:port.")
+                              "/run/cups/cups.sock), a socket path, or host:port.",
+                         check=cc.cups_server)
     job_timeout_s: float = setting(120.0, "Seconds a job may take before it is cancelled and "
                                           "the citizen told.", min=5.0, max=3600.0)
 
@@ -175,7 +184,7 @@ class DocumentPrinterConfig:
 class ScannerConfig:
     enabled: bool = setting(True, "Whether this terminal has a scanner.")
     device: str = setting("test", "SANE device name (scanimage -L), e.g. 'test' for SANE's "
-                                  "test backend.")
+                                  "test backend.", check=cc.nonempty)
     resolution_dpi: int = setting(300, "Scan resolution.", min=75, max=1200)
     mode: str = setting("Color", "Colour mode.", choices=("Color", "Gray", "Lineart"))
     card_area_mm: list[float] = setting(
@@ -195,7 +204,7 @@ class ScannerConfig:
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.")
+    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.", check=cc.nonempty)
     prefix: str = setting(doc="Ticket letter, e.g. A.", pattern=r"[A-Z]")
     counters: list[str] = setting(doc="Counters that serve it, e.g. ['1号窗口', '2号窗口'].",
                                   factory=list)
@@ -242,9 +251,10 @@ class QueueConfig:
 class MaintenanceConfig:
     pin_hash: str = setting("", "Salted scrypt hash of the staff PIN (set with `kiosk admin "
                                 "set-pin`); empty: maintenance mode cannot be entered.")
-    max_attempts: int = setting(5, "Wrong PINs before entry is locked.", min=1, max=20)
-    lockout_s: int = setting(300, "Seconds entry stays locked after too many wrong PINs.",
-                             min=10, max=86400)
+    max_attempts: int = setting(5, "Wrong PINs before entry is locked.", min=1, max=10)
+    lockout_s: int = setting(300, "Seconds entry stays locked after too many wrong PINs "
+                                  f"(with max_attempts: at most {MAX_PIN_GUESSES_A_DAY} guesses "
+                                  "a day).", min=60, max=86400)
     idle_timeout_s: int = setting(120, "Maintenance mode leaves by itself after this idle time.",
                                   min=15, max=3600)
     nightly_restart: str = setting("03:30", "Local time of the nightly restart ('' for none).",
@@ -370,11 +380,63 @@ def _cross_checks(cfg: Config) -> list[str]:
         if len(area) != 4 or area[2] <= 0 or area[3] <= 0:
             problems.append(f"scanner.{key}: expected [left, top, width, height] with a "
                             f"positive width and height, got {area}")
+    problems += _service_names(cfg) + _path_problems(cfg) + _pin_problems(cfg)
     problems += _display_sizes(cfg.call_display)
     if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
         problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
                         f"service prefix; choose a letter no service uses")
     return problems
+
+
+def _service_names(cfg: Config) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, svc in enumerate(cfg.services):
+        if svc.name in seen:
+            out.append(f'services[{i}].name: "{svc.name}" is already the name of '
+                       f"services[{seen[svc.name]}]; citizens could not tell them apart")
+        seen.setdefault(svc.name, i)
+    return out
+
+
+_FILES = (("catalog.db", "catalog", "db"), ("queue.db", "queue", "db"),
+          ("queue.secret_file", "queue", "secret_file"))
+_FOLDERS = (("catalog.forms_dir", "catalog", "forms_dir"), ("logging.dir", "logging", "dir"))
+
+
+def _path_problems(cfg: Config) -> list[str]:
+    """Store, key and log paths: none empty, '/', or in /proc, /sys, /dev; files not folders."""
+    out = []
+    for key, section, name in _FILES:
+        value = getattr(getattr(cfg, section), name)
+        problem = cc.file_path(value, cfg.path(value)) if value.strip() else \
+            cc.writable_path(value)
+        if problem:
+            out.append(f'{key}: {problem}, got "{value}"')
+    for key, section, name in _FOLDERS:
+        value = getattr(getattr(cfg, section), name)
+        problem = cc.writable_path(value)
+        if problem:
+            out.append(f'{key}: {problem}, got "{value}"')
+    seed = cfg.catalog.seed
+    if seed and cfg.path(seed).is_dir():
+        out.append(f'catalog.seed: expected a catalog file, but this is a folder, got "{seed}"')
+    return out
+
+
+def _pin_problems(cfg: Config) -> list[str]:
+    m = cfg.maintenance
+    out = []
+    problem = cc.pin_hash(m.pin_hash) if m.pin_hash else ""
+    if problem:
+        out.append(f"maintenance.pin_hash: {problem} (set it with `kiosk admin set-pin`), "
+                   f'got "{m.pin_hash[:20]}…"')
+    guesses = m.max_attempts * 86400 // m.lockout_s
+    if guesses > MAX_PIN_GUESSES_A_DAY:
+        out.append(f"maintenance.max_attempts: {m.max_attempts} tries per {m.lockout_s} s "
+                   f"(maintenance.lockout_s) allow {guesses} guesses of the PIN a day; at most "
+                   f"{MAX_PIN_GUESSES_A_DAY}: fewer tries or a longer lockout")
+    return out
 
 
 def _display_sizes(display: CallDisplayConfig) -> list[str]:
@@ -393,25 +455,77 @@ def parse_config(data: dict[str, Any], base_dir: str = ".", source: str = "kiosk
     if "base_dir" in data:
         problems.append("base_dir: unknown key (it is set from the file's location)")
     if cfg is not None and not problems:
+        cfg = dataclasses.replace(cfg, base_dir=base_dir)   # paths are checked from there
         problems = _cross_checks(cfg)
     if problems or cfg is None:
         raise ConfigError(problems, source)
-    return dataclasses.replace(cfg, base_dir=base_dir)
+    return cfg
+
+
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def _read_config_text(p: Path) -> str:
+    """kiosk.toml's text, or ConfigError saying why not in one line: missing, a folder, not a
+    regular file (a FIFO would block the start for ever, /dev/null would read as empty),
+    unreadable, too large, not UTF-8. A UTF-8 byte order mark (Windows Notepad) is dropped."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise ConfigError([f"file not found: {p}"], str(p)) from None
+    except OSError as exc:      # a symlink loop, a path through a file, no permission
+        raise ConfigError([f"cannot read: {exc.strerror}"], str(p)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError([f"{p} is a folder; expected the kiosk.toml file"], str(p))
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError([f"{p} is not a regular file (a pipe, device or socket); expected "
+                           "the kiosk.toml file"], str(p))
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError([f"the file is {st.st_size} bytes; a kiosk.toml is far smaller "
+                           f"(at most {MAX_CONFIG_BYTES})"], str(p))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError([f"cannot read: {exc.strerror}"], str(p)) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([f"line {line}, byte {exc.start}: not UTF-8 text; save the file as "
+                           "UTF-8"], str(p)) from None
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """tomllib's message, with the line it points at (so a key given twice is named)."""
+    msg = str(exc)
+    found = re.search(r"line (\d+)", msg)
+    if not found:
+        return f"not valid TOML: {msg}"
+    n = int(found.group(1))
+    lines = text.splitlines()
+    shown = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+    hint = ""
+    if "overwrite" in msg or "Cannot declare" in msg or "redefine" in msg.lower():
+        key = re.match(r"\[*\s*([^=\]]+?)\s*(\]|=)", shown)
+        name = key.group(1).strip() if key else shown
+        hint = f"; '{name}' is set twice, keep one"
+    return f"not valid TOML: {msg}: {shown[:80]}{hint}" if shown else f"not valid TOML: {msg}"
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate kiosk.toml."""
+    """Read and validate kiosk.toml. An empty file (or /dev/null) is refused: a config
+    truncated to 0 bytes must not run the kiosk as the demo."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"file not found: {p}"], str(p)) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"not UTF-8 text (byte {exc.start})"], str(p)) from None
+    text = _read_config_text(p)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"not valid TOML: {exc}"], str(p)) from None
+        raise ConfigError([_toml_problem(exc, text)], str(p)) from None
+    except RecursionError:
+        raise ConfigError(["not valid TOML: tables nested too deeply"], str(p)) from None
+    if not data:
+        raise ConfigError(["the file sets nothing (empty, or only comments); a kiosk.toml "
+                           "configures at least [hall]"], str(p))
     return parse_config(data, base_dir=str(p.resolve().parent), source=str(p))
 
 

@@ -4,6 +4,7 @@
     ├── ConfigError            kiosk.toml is missing, malformed or invalid (names the key)
     ├── CatalogError           a catalog file or store problem
     │   ├── CatalogValidationError   the file breaks the schema (lists every problem)
+    │   ├── EmptyCatalogRefused      a catalog with no items would replace one with items
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
@@ -27,6 +28,7 @@ __all__ = [
     "CatalogValidationError",
     "ConfigError",
     "DeviceError",
+    "EmptyCatalogRefused",
     "ItemNotFound",
     "KioskError",
     "QueueError",
@@ -66,6 +68,18 @@ class CatalogValidationError(CatalogError):
         shown = "\n".join(f"  {p}" for p in self.problems[:200])
         more = "" if len(self.problems) <= 200 else f"\n  … and {len(self.problems) - 200} more"
         super().__init__(f"{source}: {len(self.problems)} problem(s):\n{shown}{more}")
+
+
+class EmptyCatalogRefused(CatalogError):
+    """An import of a catalog with `items: []` over one that has items: a kiosk would show no
+    procedure at all, so it needs a confirmation (maintenance) or a flag (--allow-empty)."""
+
+    def __init__(self, source: object, current_version: str, current_items: int) -> None:
+        self.current_version = current_version
+        self.current_items = current_items
+        super().__init__(f"{source}: the catalog has no items; importing it would replace "
+                         f"catalog {current_version} ({current_items} items) and leave the "
+                         "kiosk with no procedures. Import it anyway with --allow-empty")
 
 
 class ItemNotFound(CatalogError):

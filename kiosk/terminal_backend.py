@@ -148,12 +148,19 @@ class TerminalBackend:
     def usb_catalogs(self) -> list[CatalogCandidate]:
         return find_catalogs(self.usb_roots)
 
-    def import_catalog(self, path: Path) -> ActionResult:
-        """Validate, copy its forms, import atomically: a bad file changes nothing."""
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult:
+        """Validate, copy its forms, import atomically: a bad file changes nothing. A file
+        with no items over a catalog with items needs staff to confirm (allow_empty)."""
         from kiosk.catalog import import_catalog
+        from kiosk.errors import EmptyCatalogRefused
 
         try:
-            report, forms = import_catalog(self.cfg, path)
+            report, forms = import_catalog(self.cfg, path, allow_empty=allow_empty)
+        except EmptyCatalogRefused as exc:
+            return ActionResult(False, "没有导入，仍在使用原来的目录。",
+                                confirm=f"{path.name} 里一项业务也没有。导入后自助终端将查不到任何"
+                                        f"业务（现在的目录 {exc.current_version} 有 "
+                                        f"{exc.current_items} 项）。确定要导入吗？")
         except CatalogValidationError as exc:
             first = exc.problems[0] if exc.problems else str(exc)
             return ActionResult(False, f"这个目录文件有 {len(exc.problems)} 处错误，没有导入，"

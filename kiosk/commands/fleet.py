@@ -1,6 +1,7 @@
 """`kiosk fleet …`: this kiosk's link to the county's fleet health service.
 
-    kiosk fleet join URL --code CODE    enrol with the county (its own key, made here)
+    kiosk fleet join URL --code CODE    enrol with the county (its own key, made here);
+                                         --hall FOLDER enrols a hall service's relay instead
     kiosk fleet status [--json]          identity, what waits in the outbox
     kiosk fleet send [--json]            one heartbeat now, and send what waits
     kiosk fleet run                      the agent alone, over this kiosk's devices (no UI): a
@@ -30,7 +31,10 @@ def register(sub: Any) -> None:
     join = fsub.add_parser("join", help="enrol this kiosk with the county")
     join.add_argument("url", metavar="URL", help="the county service (http://HOST:PORT)")
     join.add_argument("--code", required=True, metavar="CODE",
-                      help="the one-time code from kiosk county enrol-kiosk")
+                      help="the one-time code from kiosk county enrol-kiosk (or enrol-hall)")
+    join.add_argument("--hall", metavar="FOLDER",
+                      help="enrol a hall service instead: its key and identity go in FOLDER "
+                           "(the relay's, hall/fleet_relay.py)")
     join.set_defaults(handler=_join)
     st = fsub.add_parser("status", help="identity and outbox")
     st.add_argument("--json", action="store_true")
@@ -45,11 +49,18 @@ def register(sub: Any) -> None:
 
 
 def _join(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from kiosk.errors import SyncError
     from kiosk.sync.identity import join
 
-    cfg = config_from_args(args)
     try:
+        if args.hall:
+            me = join(Path(args.hall), args.url, args.code, role="hall")
+            print(f"hall {me.kiosk} ({me.name}) enrolled; its relay signs with the key in "
+                  f"{args.hall}")
+            return 0
+        cfg = config_from_args(args)
         me = join(cfg.path(cfg.fleet.dir), args.url, args.code)
     except SyncError as exc:
         print(f"kiosk fleet join: {exc}", file=sys.stderr)

@@ -146,7 +146,8 @@ class MaintenancePanel(StaffScreen[None]):
         return super().update(dt)
 
     # ---- actions ------------------------------------------------------------------------------
-    def run(self, working: str, fn: Callable[[], ActionResult]) -> None:
+    def run(self, working: str, fn: Callable[[], ActionResult],
+            then: Callable[[ActionResult], None] | None = None) -> None:
         if self.working:
             return   # one action at a time: a second tap must not print twice
         self.working = working
@@ -154,7 +155,8 @@ class MaintenancePanel(StaffScreen[None]):
         for b in self.buttons:
             b.enabled = False
         self.app.invalidate()
-        self.run_worker(fn, self.done, lambda e: self.done(
+        done = then or self.done
+        self.run_worker(fn, done, lambda e: done(
             ActionResult(False, f"操作失败：{type(e).__name__}: {e}")))
 
     def done(self, result: ActionResult) -> None:
@@ -194,11 +196,22 @@ class MaintenancePanel(StaffScreen[None]):
 
         def chosen(c: CatalogCandidate | None) -> None:
             if c is not None:
-                self.run(f"正在导入 {c.path.name}…", partial(self.backend.import_catalog, c.path))
+                self.import_catalog(c)
 
         self.app.push(ChoiceScreen(self.app, "从U盘导入目录", options,
                                    "没有在U盘上找到目录文件。请插入U盘后再试。"),
                       on_result=chosen)
+
+    def import_catalog(self, c: CatalogCandidate, allow_empty: bool = False) -> None:
+        """Import; a catalog with no items asks staff first (the backend says so)."""
+        def answered(result: ActionResult) -> None:
+            self.done(result)
+            if result.confirm and not allow_empty:
+                self.app.push(Confirm(self.app, "导入空目录", result.confirm, yes="仍然导入"),
+                              on_result=lambda yes: self.import_catalog(c, True) if yes else None)
+
+        self.run(f"正在导入 {c.path.name}…",
+                 partial(self.backend.import_catalog, c.path, allow_empty), answered)
 
     def pick_service(self) -> None:
         self.run_worker(self.backend.services, self._services_found)

@@ -4,51 +4,41 @@ service's route, which calls the same `Relay.accept`)."""
 
 from __future__ import annotations
 
-import json
-import threading
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
 
 from county.service.enrol import new_hall, new_kiosk
+from county.service.serve import InThread
+from hall.fleet_relay import open_relay, relay_routes
+from kiosk.errors import SyncError
 from kiosk.sync.agent import FleetAgent, Sources
-from kiosk.sync.identity import Identity, join
+from kiosk.sync.identity import Identity, join, load_identity
 from kiosk.sync.outbox import Outbox
 from kiosk.sync.relay import Relay
+from tests.conftest import REPO
 from tests.county.test_fleet_service import Devices, kiosk_cfg
 from tests.support.county_service import Service, county_service, free_port
 
 
 class HallRelay:
-    """A relay behind an HTTP server on a free port."""
+    """The relay's route (hall/fleet_relay.py) in a Starlette app on uvicorn, on a free port —
+    what the hall service mounts through its extra_routes."""
 
     def __init__(self, relay: Relay) -> None:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status, reply = outer.relay.accept(body)
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
         self.relay = relay
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        port = free_port()
+        self.running = InThread(Starlette(routes=relay_routes(relay)), "127.0.0.1",
+                                port).start()
+        self.url = f"http://127.0.0.1:{port}"
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.running.stop()
 
 
 @pytest.fixture
@@ -59,8 +49,13 @@ def service(pg_url: str) -> Iterator[Service]:
 
 def _hall(tmp: Path, service: Service, name: str, county_url: str) -> tuple[Relay, Identity]:
     code = new_hall(service.db, name).code
-    hall = join(tmp / name, service.url, code, role="hall")
-    return Relay(Outbox(tmp / name / "relay.sqlite").open(), hall, county_url), hall
+    r = subprocess.run([sys.executable, "-m", "kiosk", "fleet", "join", service.url, "--code",
+                        code, "--hall", str(tmp / name)], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    assert r.returncode == 0 and "enrolled" in r.stdout, r.stderr
+    hall = load_identity(tmp / name)
+    assert hall is not None and hall.kiosk.startswith("H-")
+    return open_relay(tmp / name, county_url), hall
 
 
 def test_hall_keeps_and_forwards_and_brings_commands_back(tmp_path: Path,
@@ -107,6 +102,8 @@ def test_county_refuses_a_kiosk_relayed_by_another_hall(tmp_path: Path,
                                                         service: Service) -> None:
     relay_a, _ = _hall(tmp_path, service, "甲镇", service.url)
     _hall(tmp_path, service, "乙镇", service.url)
+    with pytest.raises(SyncError, match="not enrolled"):
+        open_relay(tmp_path / "丙镇", service.url)
     code = new_kiosk(service.db, "1号机", "乙镇").code
     me = join(tmp_path / "k", service.url, code)
     agent = FleetAgent(kiosk_cfg(tmp_path / "k", service.url), me,

@@ -85,11 +85,31 @@ def test_status_of_a_missing_reader(tmp_path: Path, run_kiosk: Run) -> None:
     assert "NO_DEVICE" in result.stdout and "nothing" in result.stdout
 
 
-def test_demo_starts_the_simulated_reader_with_its_control_channel(repo: Path) -> None:
-    cmds = sim_commands(load_config(repo / "kiosk.toml"))
+def test_demo_starts_the_simulated_reader_with_its_control_channel(tmp_path: Path) -> None:
+    """A config of its own (it read the live kiosk.toml and broke when the demo's ports
+    moved); the ports are free ones, though nothing listens in this test."""
+    import socket
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    reader_port, control_port, printer_port = free_port(), free_port(), free_port()
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f"""
+[receipt_printer]
+url = "tcp://127.0.0.1:{printer_port}"
+[id_reader]
+port = "socket://127.0.0.1:{reader_port}"
+sim_control = "tcp://127.0.0.1:{control_port}"
+""", "utf-8")
+    cmds = sim_commands(load_config(toml))
     reader = [c for c in cmds if c[:2] == ["sim", "idreader"]]
-    assert reader == [["sim", "idreader", "--listen", "tcp://127.0.0.1:9201",
-                       "--control", "tcp://127.0.0.1:9202"]]
+    assert reader == [["sim", "idreader", "--listen", f"tcp://127.0.0.1:{reader_port}",
+                       "--control", f"tcp://127.0.0.1:{control_port}"]]
+    printer = [c for c in cmds if c[:2] == ["sim", "printer"]]
+    assert printer and printer[0][3] == f"tcp://127.0.0.1:{printer_port}"
 
 
 def _sim_with(tmp_path: Path, cards: list[dict[str, str]], place: str
