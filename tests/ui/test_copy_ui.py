@@ -147,8 +147,8 @@ def test_document_copy_pages_then_preview(open_ui: Opener, cups: CupsServer,  # 
     assert not button(app, "扫下一页").enabled and "最多复印2页" in screen.instruction()
     shot(app, "copy-document-two-pages")
     tap_button(app, "扫描完成，看预览")
-    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.pages == 2,
-         "the document preview")
+    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.pages == 2
+         and app.top.print_button.enabled, "the document preview and the printer's state")
     shot(app, "copy-document-preview")
     tap_button(app, "打印")
     pump(app, lambda: isinstance(app.top, Notice), "the printed notice", timeout=30)
