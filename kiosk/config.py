@@ -104,6 +104,8 @@ class CatalogConfig:
 class SearchConfig:
     limit: int = setting(30, "Most results shown for one query.", min=1, max=500)
     popular: int = setting(8, "Popular items offered when a search finds nothing.", min=0, max=50)
+    lexicon: str = setting("", "A county's colloquial lexicon (docs/search-lexicon.md), loaded "
+                               "over the one shipped with the kiosk ('' for none).")
 
 
 @dataclass(frozen=True)

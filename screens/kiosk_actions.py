@@ -159,10 +159,10 @@ class KioskActions(Actions):
         app = self._app
 
         def load() -> tuple[Catalog, Searcher]:
-            from kiosk.lookup import load_catalog, make_searcher
+            from kiosk.lookup import load_catalog, searcher_for
 
             catalog = load_catalog(app.cfg)
-            return catalog, make_searcher(catalog, app.cfg.search.popular)
+            return catalog, searcher_for(app.cfg, catalog)
 
         def swap(pair: tuple[Catalog, Searcher]) -> None:
             app.catalog, app.searcher = pair
