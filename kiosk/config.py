@@ -144,6 +144,9 @@ class ReceiptPrinterConfig:
                            check=cc.nonempty)
     timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
                                min=0.1, max=120.0)
+    sim_control: str = setting("", "Control channel of the virtual printer `kiosk demo` starts "
+                                   "(faults: paper out, cover open …): tcp://HOST:PORT; empty: "
+                                   "none.", pattern=r"(tcp://[^:/]+:\d+)?")
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,6 @@ def make_store(cfg: Config, clock: Clock) -> SqliteQueueStore:
 def make_service(cfg: Config, clock: Clock, printer: FakePrinter | None = None,
                  repeat_guard_s: float = 0.0) -> QueueService:
     svc = QueueService(cfg, make_store(cfg, clock), printer or FakePrinter(),
-                       repeat_guard_s=repeat_guard_s, today=lambda: clock.now.date())
+                       repeat_guard_s=repeat_guard_s, clock=clock)
     svc.open()
     return svc

@@ -91,10 +91,10 @@ def _default_priorities() -> list[PriorityRule]:
         PriorityRule(name="老年人", source="age", min_age=70, lane=1),
         PriorityRule(name="老年人", source="declared", lane=1, check="核验身份证上的年龄"),
         PriorityRule(name="残疾人", lane=1, check="核验残疾人证"),
-        PriorityRule(name="军人", lane=1, check="核验军人证或退役军人优待证"),
-        PriorityRule(name="孕妇", lane=1, check="确认是孕妇"),
         PriorityRule(name="行动不便", lane=1, check="确认行动不便"),
+        PriorityRule(name="孕妇", lane=1, check="确认是孕妇"),
         PriorityRule(name="带婴幼儿", lane=1, check="确认带着婴幼儿"),
+        PriorityRule(name="军人", lane=1, check="核验军人证或退役军人优待证"),
     ]
 
 

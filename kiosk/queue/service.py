@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config
@@ -41,8 +41,10 @@ from kiosk.receipts.ticket import TicketSlip
 
 log = logging.getLogger(__name__)
 
-DECLARED_PRIORITIES = ("残疾人", "军人", "孕妇", "老年人", "行动不便", "带婴幼儿")
-"""The classes of the default hall.toml; the hall's own list is `declared_classes()`."""
+DECLARED_PRIORITIES = ("老年人", "残疾人", "行动不便", "孕妇", "带婴幼儿", "军人")
+"""Self-declared classes of the default hall.toml (staff verify at the window; an elderly
+citizen at a service that does not read the card can ask too). The hall's own list, from its
+rule table, is `declared_classes()`."""
 REPEAT_GUARD_S = 2.0
 """After a ticket is issued, another take() for the same service within this time is a
 double tap (a town-office queue system learnt this the hard way), not a second citizen."""
@@ -98,14 +100,15 @@ class QueueService:
     def __init__(self, cfg: Config, store: QueueStore, printer: Printer,
                  hasher: PersonHasher | None = None, kiosk: str = "",
                  repeat_guard_s: float = REPEAT_GUARD_S,
-                 today: Callable[[], date] = date.today) -> None:
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         self.cfg = cfg
         self.store = store
         self.printer = printer
         self.hasher = hasher or PersonHasher(cfg.path(cfg.queue.secret_file))
         self.kiosk = kiosk
         self.repeat_guard_s = repeat_guard_s
-        self.today = today             # for the age from a birth date (the kiosk's calendar)
+        self.clock = clock             # this kiosk's time: a card holder's age, what the
+                                       # screens say about hours (the hall has its own clock)
         self._busy = threading.Lock()
         self._last_issue: tuple[str, float] = ("", 0.0)
         self._owner = ""
@@ -139,6 +142,10 @@ class QueueService:
         self._views = {v.prefix: v for v in views}
         self._declared = tuple(self.store.declared_classes())
         return views
+
+    def known_services(self) -> list[ServiceView]:
+        """The hall's services as of the last overview (no I/O: for the UI thread)."""
+        return list(self._views.values())
 
     def number_prefixes(self) -> list[str]:
         """Every number prefix of the hall (as of the last overview; no I/O)."""
@@ -220,7 +227,7 @@ class QueueService:
     def _request(self, svc: ServiceView, card: CardInfo | None, declared: str) -> IssueRequest:
         person = age = None
         if card is not None:
-            age = age_on(card.birth_date, self.today())
+            age = age_on(card.birth_date, self.clock().date())
             if svc.requires_id:
                 person = self.hasher.hash(card.id_number, self.day())
         return IssueRequest(service=svc.prefix, request_id=uuid.uuid4().hex, person_hash=person,

@@ -57,7 +57,7 @@ def test_nothing_personal_in_the_hall(rig: Rig, tmp_path: Path,
     store._client.event_hooks["response"] = [keep]          # every reply the kiosk gets
     cfg = parse_config({"queue": {"secret_file": "secret.key"}}, base_dir=str(tmp_path))
     q = QueueService(cfg, store, ok_printer, hasher=PersonHasher(tmp_path / "secret.key"),
-                     today=lambda: rig.clock.now.date())
+                     clock=rig.clock)
     q.open()
     for number, birth, name in CARDS:
         card = CardInfo(number, birth, name[0] + "*" + name[-1])

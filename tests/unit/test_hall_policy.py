@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.queue import policy
@@ -23,7 +23,7 @@ def problems_of(data: dict[str, object]) -> list[str]:
 
 def test_the_demo_hall_loads(repo: Path) -> None:
     h = load_hall(repo / "hall.toml")
-    assert [s.prefix for s in h.services] == ["A", "B", "D", "C"]
+    assert [s.prefix for s in h.services] == ["A", "B", "D", "C", "E", "F"]
     five = h.window(5)
     assert five is not None and five.services == ["C", "A"] and five.label == "5号窗口"
     assert "残疾人" in policy.declared_classes(h)
@@ -130,6 +130,7 @@ queued = st.lists(st.tuples(st.sampled_from([1, NORMAL_LANE]), st.integers(1, 50
                   max_size=40, unique_by=lambda t: t[1])
 
 
+@settings(deadline=None)        # a loaded CI machine is slow, not wrong
 @given(queued, st.integers(0, 5))
 def test_service_order_keeps_arrival_within_a_lane_and_never_starves(
         items: list[tuple[int, int]], run: int) -> None:
