@@ -1,6 +1,6 @@
 """ID card reader benchmark: prints JSON figures with the machine they were taken on.
 
-    /work/venv/bin/python bench/bench_idcard.py [--trials N] [--idle-s S]
+    .venv/bin/python bench/bench_idcard.py [--trials N] [--idle-s S]
 
 - transaction: find → select → read → appended address, card already on the reader, no poll
   wait (read_once right after placing): unpaced pty, and paced at 115200 baud.

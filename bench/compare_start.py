@@ -3,7 +3,7 @@ change), fresh processes alternating so both see the same machine load. Not run 
 bench/run.py (it needs the other tree); prints JSON, passes or fails on nothing.
 
     git archive <commit> | tar -x -C /tmp/base
-    /work/venv/bin/python bench/compare_start.py --base /tmp/base [--items 10847] [--runs 10]
+    .venv/bin/python bench/compare_start.py --base /tmp/base [--items 10847] [--runs 10]
 
 Each tree imports the same generated catalog (seed 1) into its own store with its own code,
 then `open_catalog` is timed in `--runs` fresh processes per tree; `store.current()` warm and

@@ -4,7 +4,10 @@
     kiosk county keys rotate ROLE --repo DIR --keys DIR --root-key FILE --root-key FILE …
     kiosk county keys status --repo DIR --keys DIR [--json]
     kiosk county publish CATALOG.json [--forms DIR] --repo DIR --keys DIR [--region CODE …]
-    kiosk county serve / enrol-hall / enrol-kiosk …   (kiosk/commands/county_service.py)
+    kiosk county serve [--listen HOST:PORT] --database postgresql://… [--repo DIR]
+                       [--notify webhook:URL | email:smtp://… | module:factory …]
+    kiosk county enrol-hall NAME [--region CODE] / enrol-kiosk NAME --hall HALL
+    kiosk county new-code ID / operator NAME     (--database, or $KIOSK_COUNTY_DATABASE)
 
 Exit codes: 0 ok, 1 the catalog or a key ceremony was refused (nothing changed), 2 usage.
 """
@@ -16,15 +19,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import print_json
+from kiosk.commands.common import Subparsers, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers, extra: tuple[Any, ...] = ()) -> None:
+    """`kiosk county …`; `extra` registrars add more actions (township/cli.py adds `demo`,
+    which needs the device simulators county/ may not import)."""
     p = sub.add_parser("county", help="the county: publish signed catalogs, keys, the "
                                       "county service")
     csub = p.add_subparsers(dest="county_command", metavar="ACTION", required=True)
     _register_publish(csub)
     _register_keys(csub)
+    _register_service(csub)
+    for more in extra:
+        more(csub)
 
 
 def _repo_args(p: argparse.ArgumentParser) -> None:
@@ -33,7 +41,7 @@ def _repo_args(p: argparse.ArgumentParser) -> None:
                    help="the publisher's key folder (online keys in DIR/online/)")
 
 
-def _register_publish(csub: Any) -> None:
+def _register_publish(csub: Subparsers) -> None:
     pub = csub.add_parser("publish", help="validate a catalog, cut one bundle per township, "
                                           "sign it into the update repository")
     pub.add_argument("catalog", metavar="CATALOG.json")
@@ -49,7 +57,7 @@ def _register_publish(csub: Any) -> None:
     pub.set_defaults(handler=_publish)
 
 
-def _register_keys(csub: Any) -> None:
+def _register_keys(csub: Subparsers) -> None:
     keys = csub.add_parser("keys", help="the repository's keys: init, rotate, status")
     ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     init = ksub.add_parser("init", help="make root and online keys and sign the first root")
@@ -175,3 +183,140 @@ def _keys_status(args: argparse.Namespace) -> int:
     for w in st["warnings"]:
         print(f"warning: {w}")
     return 1 if st["warnings"] else 0
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    import os
+
+    p.add_argument("--database", default=os.environ.get("KIOSK_COUNTY_DATABASE", ""),
+                   metavar="URL", help="postgresql://USER@HOST:PORT/DB (default: "
+                                       "$KIOSK_COUNTY_DATABASE)")
+
+
+def _register_service(csub: Any) -> None:
+    serve = csub.add_parser("serve", help="the county service: fleet API, update repository, "
+                                          "dashboard")
+    serve.add_argument("--listen", default="127.0.0.1:8470", metavar="HOST:PORT")
+    _db_arg(serve)
+    serve.add_argument("--repo", metavar="DIR", help="serve this update repository at /repo/")
+    serve.add_argument("--notify", action="append", default=[], metavar="SPEC",
+                       help="webhook:URL, email:smtp://HOST:PORT?from=A&to=B, or "
+                            "package.module:factory (repeatable)")
+    serve.set_defaults(handler=_serve)
+    hall = csub.add_parser("enrol-hall", help="register a hall; prints its one-time code")
+    hall.add_argument("name", metavar="NAME")
+    hall.add_argument("--region", default="", metavar="CODE")
+    _db_arg(hall)
+    hall.set_defaults(handler=_enrol_hall)
+    kiosk = csub.add_parser("enrol-kiosk", help="register a kiosk of a hall; prints its "
+                                                "one-time code")
+    kiosk.add_argument("name", metavar="NAME")
+    kiosk.add_argument("--hall", required=True, metavar="HALL")
+    _db_arg(kiosk)
+    kiosk.set_defaults(handler=_enrol_kiosk)
+    code = csub.add_parser("new-code", help="a fresh one-time code for an enrolled hall or "
+                                            "kiosk (a replaced PC)")
+    code.add_argument("id", metavar="ID")
+    _db_arg(code)
+    code.set_defaults(handler=_new_code)
+    op = csub.add_parser("operator", help="add a dashboard account, or set its password")
+    op.add_argument("name", metavar="NAME")
+    op.add_argument("--password-file", metavar="FILE", help="first line is the password "
+                                                            "(default: asked)")
+    _db_arg(op)
+    op.set_defaults(handler=_operator)
+
+
+def _database(args: argparse.Namespace) -> Any:
+    from county.service.db import Database
+
+    if not args.database:
+        raise SystemExit("kiosk county: give --database postgresql://… (or set "
+                         "KIOSK_COUNTY_DATABASE)")
+    return Database(args.database, max_size=2).open()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from county.service.db import DatabaseError
+    from county.service.serve import serve
+
+    if not args.database:
+        print("kiosk county serve: give --database postgresql://… (or set "
+              "KIOSK_COUNTY_DATABASE)", file=sys.stderr)
+        return 2
+    try:
+        return serve(args.listen, args.database, Path(args.repo) if args.repo else None,
+                     args.notify)
+    except (DatabaseError, ValueError) as exc:
+        print(f"kiosk county serve: {exc}", file=sys.stderr)
+        return 2
+
+
+def _enrolled(what: str, e: Any) -> None:
+    print(f"{what} {e.id} ({e.name}, hall {e.hall}): one-time code {e.code} — valid 7 days")
+
+
+def _enrol_hall(args: argparse.Namespace) -> int:
+    from county.service.enrol import EnrolError, new_hall
+
+    db = _database(args)
+    try:
+        _enrolled("hall", new_hall(db, args.name, args.region))
+    except EnrolError as exc:
+        print(f"kiosk county enrol-hall: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 0
+
+
+def _enrol_kiosk(args: argparse.Namespace) -> int:
+    from county.service.enrol import EnrolError, new_kiosk
+
+    db = _database(args)
+    try:
+        e = new_kiosk(db, args.name, args.hall)
+    except EnrolError as exc:
+        print(f"kiosk county enrol-kiosk: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    _enrolled("kiosk", e)
+    print(f"on the kiosk: kiosk fleet join URL --code {e.code}")
+    return 0
+
+
+def _new_code(args: argparse.Namespace) -> int:
+    from county.service.enrol import EnrolError, new_code
+
+    db = _database(args)
+    try:
+        print(f"{args.id}: one-time code {new_code(db, args.id)} — valid 7 days")
+    except EnrolError as exc:
+        print(f"kiosk county new-code: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 0
+
+
+def _operator(args: argparse.Namespace) -> int:
+    import getpass
+
+    from county.service.auth import add_operator
+
+    if args.password_file:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        password = lines[0] if lines else ""
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+    db = _database(args)
+    try:
+        add_operator(db, args.name, password)
+    except ValueError as exc:
+        print(f"kiosk county operator: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(f"operator {args.name} can log in to the dashboard")
+    return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class DeviceState(StrEnum):
@@ -47,8 +48,9 @@ class CutterState(StrEnum):
 def in_trouble(state: DeviceState | str, paper: PaperState | str = PaperState.UNKNOWN) -> bool:
     """The one answer to "is this device in trouble?" (status screens, the terminal's last
     error, the maintenance report): not ONLINE, or its paper is out or jammed. Paper running
-    low is not trouble yet: it still prints."""
-    return (DeviceState(state) is not DeviceState.ONLINE
+    low is not trouble yet: it still prints; nor is BUSY (正在工作: it is printing or
+    scanning) — staff were shown "正常（上次错误：正在工作）"."""
+    return (DeviceState(state) not in (DeviceState.ONLINE, DeviceState.BUSY)
             or PaperState(paper) in (PaperState.OUT, PaperState.JAMMED))
 
 
@@ -91,3 +93,12 @@ class JobProgress:
 
 DeviceEvent = StatusUpdate | JobProgress
 """What a device driver puts on the events queue it is given."""
+
+E_contra = TypeVar("E_contra", contravariant=True)
+
+
+class EventSink(Protocol[E_contra]):
+    """Where a driver puts its events: a queue.Queue of these events or of more kinds (the
+    terminal has one queue for every device). Drivers only ever `put`."""
+
+    def put(self, item: E_contra, /) -> None: ...

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import queue
 from functools import partial
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
 from devices.id_reader.photo import load_decoder
@@ -22,21 +21,22 @@ from devices.id_reader.reader import IdReader
 from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import SaneScanner
-from devices.status import DeviceEvent, StatusUpdate
+from devices.status import DeviceEvent, EventSink, StatusUpdate
 from kiosk import messages
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
+from kiosk.queue.hallconfig import HallConfigError, HallSettings, load_hall
 from kiosk.queue.printer import TicketPrinter
 from kiosk.queue.service import Printer, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.queue.store import QueueStore
 from kiosk.receipts.service import print_ticket
-from kiosk.terminal import Terminal, TerminalParts
+from kiosk.terminal import Terminal, TerminalEvent, TerminalParts
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
 
-Events = queue.Queue[Any]
+Events = queue.Queue[TerminalEvent | None]
 
 
 class DeviceDisabled(KioskError):
@@ -57,14 +57,14 @@ def profile_spec(profile: PrinterProfile) -> ProfileSpec:
 
 
 def receipt_printer(cfg: Config, url: str | None = None,
-                    events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
+                    events: EventSink[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The configured receipt printer (or the one at `url`), not yet opened."""
     return ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
                           cfg.receipt_printer.timeout_s, events)
 
 
 def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
+                         events: EventSink[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The receipt printer, opened. An absent printer is OFFLINE, not an error; a malformed
     URL raises ConfigError naming the key it came from."""
     printer = receipt_printer(cfg, url, events)
@@ -88,7 +88,7 @@ def id_reader(cfg: Config, events: Events | None = None, *, port: str | None = N
 
 
 def document_printer(cfg: Config, queue_name: str | None = None,
-                     events: queue.Queue[StatusUpdate] | None = None) -> CupsPrinter:
+                     events: EventSink[StatusUpdate] | None = None) -> CupsPrinter:
     """The A4 printer (not yet opened). `queue_name` overrides [document_printer] queue."""
     dp = cfg.document_printer
     if not dp.enabled:
@@ -98,7 +98,7 @@ def document_printer(cfg: Config, queue_name: str | None = None,
                        job_timeout_s=dp.job_timeout_s)
 
 
-def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> SaneScanner:
+def scanner(cfg: Config, events: EventSink[StatusUpdate] | None = None) -> SaneScanner:
     """The scanner (not yet opened)."""
     sc = cfg.scanner
     if not sc.enabled:
@@ -110,14 +110,41 @@ def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> San
 
 # ---- the queue -------------------------------------------------------------------------------
 
+def hall_settings(cfg: Config) -> HallSettings:
+    """The hall's rules for a kiosk that holds the queue itself: [queue].hall_config (a
+    missing file is the demo hall). A bad hall.toml is a ConfigError naming its keys."""
+    try:
+        return load_hall(cfg.path(cfg.queue.hall_config), missing_ok=True)
+    except HallConfigError as exc:
+        raise ConfigError(exc.problems, exc.source) from None
+
+
 def queue_store(cfg: Config) -> QueueStore:
-    """Where this kiosk's tickets live (not yet opened)."""
-    return SqliteQueueStore(cfg.path(cfg.queue.db))
+    """Where this kiosk's tickets live (not yet opened): the hall service at [queue].server,
+    or the queue file this kiosk holds itself."""
+    if cfg.queue.server:
+        from kiosk.queue.remote_store import HallServerStore
+
+        return HallServerStore(cfg.queue.server, token_file=cfg.path(cfg.queue.token_file),
+                               timeout_s=cfg.queue.timeout_s)
+    return SqliteQueueStore(cfg.path(cfg.queue.db), hall_settings(cfg))
 
 
 def queue_service(cfg: Config, printer: Printer, store: QueueStore | None = None) -> QueueService:
     """Issuing and printing tickets on this kiosk, over the configured store."""
-    return QueueService(cfg, store if store is not None else queue_store(cfg), printer)
+    return QueueService(cfg, store if store is not None else queue_store(cfg), printer,
+                        kiosk=kiosk_name(cfg))
+
+
+def kiosk_name(cfg: Config) -> str:
+    """The name this kiosk was enrolled under (`kiosk hall join`), '' when it holds the queue
+    itself."""
+    if not cfg.queue.server:
+        return ""
+    from kiosk.queue.remote_store import read_token
+
+    enrolled = read_token(cfg.path(cfg.queue.token_file))
+    return enrolled.name if enrolled else ""
 
 
 def ticket_printer(cfg: Config, url: str | None = None) -> TicketPrinter:

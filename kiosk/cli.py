@@ -13,12 +13,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from kiosk import __version__
+from kiosk.commands.common import Subparsers
 from kiosk.errors import KIOSK_ERRORS, ConfigError
 
-Registrar = Callable[[Any], None]
+Registrar = Callable[[Subparsers], None]
 """Adds one sub-command to the `kiosk` parser (township/cli.py lists them all)."""
 
 
@@ -29,8 +29,7 @@ def build_parser(commands: Sequence[Registrar]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument("--config", "-c", metavar="FILE",
-                        help="kiosk.toml to use (default: $KIOSK_CONFIG, ./kiosk.toml, "
-                             "or the repository's)")
+                        help="kiosk.toml to use (default: $KIOSK_CONFIG, else ./kiosk.toml)")
     parser.add_argument("--log-level", default=None,
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="log level for this command (default: from kiosk.toml)")

@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk import configcheck as cc
 from kiosk.configschema import build, setting
 from kiosk.errors import ConfigError
 
-_HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
+MAX_PIN_GUESSES_A_DAY = 1500
+"""max_attempts x (86,400 / lockout_s): the default 5 per 300 s allows 1,440 a day, so a
+6-digit PIN takes about a year of guessing on average; 20 per 10 s allowed 172,800."""
 
 
 @dataclass(frozen=True)
 class HallConfig:
     name: str = setting("青禾县清河镇便民服务中心",
-                        "The hall's name, shown on every screen and slip.")
+                        "The hall's name, shown on every screen and slip.", check=cc.nonempty)
     address: str = setting("青禾县清河镇人民路1号", "Street address, printed on guides.")
     phone: str = setting("0000-5550100", "The hall's enquiry phone (fictional in the demo).")
     region_code: str = setting(
@@ -99,6 +103,8 @@ class CatalogConfig:
 class SearchConfig:
     limit: int = setting(30, "Most results shown for one query.", min=1, max=500)
     popular: int = setting(8, "Popular items offered when a search finds nothing.", min=0, max=50)
+    lexicon: str = setting("", "A county's colloquial lexicon (docs/search-lexicon.md), loaded "
+                               "over the one shipped with the kiosk ('' for none).")
 
 
 @dataclass(frozen=True)
@@ -132,10 +138,15 @@ class ReceiptPrinterConfig:
                        "Where the receipt printer is: tcp://host:port (or socket://host:port),"
                        " serial:///dev/ttyUSB0?baudrate=115200, usb://0x0416:0x5011, "
                        "file:///path, cups://QUEUE, memory:// (nowhere: tests).",
-                       pattern=r"(tcp|socket|serial|usb|file|cups)://.+|memory://.*")
-    profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.")
+                       pattern=r"(tcp|socket|serial|usb|file|cups)://.+|memory://.*",
+                       check=cc.receipt_url)
+    profile: str = setting("demo-80", "Name of the entry in [printer_profiles] this printer uses.",
+                           check=cc.nonempty)
     timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
                                min=0.1, max=120.0)
+    sim_control: str = setting("", "Control channel of the virtual printer `kiosk demo` starts "
+                                   "(faults: paper out, cover open …): tcp://HOST:PORT; empty: "
+                                   "none.", pattern=r"(tcp://[^:/]+:\d+)?")
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ class IdReaderConfig:
     enabled: bool = setting(True, "Whether this terminal has an ID card reader.")
     port: str = setting("socket://127.0.0.1:9201",
                         "pyserial URL of the reader: /dev/ttyUSB0, socket://host:port, "
-                        "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.")
+                        "hwgrep://CH340, spy:///dev/ttyUSB0, loop://.", check=cc.serial_url)
     baudrate: int = setting(115200, "Line speed.", choices=(9600, 19200, 38400, 57600, 115200))
     poll_interval_s: float = setting(0.5, "Seconds between card polls.", min=0.05, max=10.0)
     read_fingerprint: bool = setting(False, "Use the 30 10 read (text, photo and fingerprint "
@@ -153,17 +164,19 @@ class IdReaderConfig:
                                  pattern=r"([\w.]+:\w+)?")
     sim_control: str = setting("", "Control channel of the simulated reader, for the demo's "
                                "\"place a card\" button in development mode: tcp://HOST:PORT; "
-                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?")
+                               "empty: none.", pattern=r"(tcp://[^:/]+:\d+)?",
+                               check=cc.sim_control)
 
 
 @dataclass(frozen=True)
 class DocumentPrinterConfig:
     enabled: bool = setting(True, "Whether this terminal has an A4 printer.")
-    queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.")
+    queue: str = setting("kiosk-a4", "CUPS queue name of the A4 printer.", check=cc.nonempty)
     max_copies: int = setting(5, "Most copies a citizen may print of one form or copy.",
                               min=1, max=50)
     server: str = setting("", "CUPS server: '' for the system's (CUPS_SERVER, then "
-                              "/run/cups/cups.sock), a socket path, or host:port.")
+                              "/run/cups/cups.sock), a socket path, or host:port.",
+                         check=cc.cups_server)
     job_timeout_s: float = setting(120.0, "Seconds a job may take before it is cancelled and "
                                           "the citizen told.", min=5.0, max=3600.0)
 
@@ -172,7 +185,7 @@ class DocumentPrinterConfig:
 class ScannerConfig:
     enabled: bool = setting(True, "Whether this terminal has a scanner.")
     device: str = setting("test", "SANE device name (scanimage -L), e.g. 'test' for SANE's "
-                                  "test backend.")
+                                  "test backend.", check=cc.nonempty)
     resolution_dpi: int = setting(300, "Scan resolution.", min=75, max=1200)
     mode: str = setting("Color", "Colour mode.", choices=("Color", "Gray", "Lineart"))
     card_area_mm: list[float] = setting(
@@ -191,61 +204,48 @@ class ScannerConfig:
 
 
 @dataclass(frozen=True)
-class ServiceConfig:
-    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.")
-    prefix: str = setting(doc="Ticket letter, e.g. A.", pattern=r"[A-Z]")
-    counters: list[str] = setting(doc="Counters that serve it, e.g. ['1号窗口', '2号窗口'].",
-                                  factory=list)
-    requires_id: bool = setting(False, "Whether a ticket needs the citizen's ID card.")
-    daily_limit: int = setting(200, "Most tickets per day.", min=1, max=999)
-    per_person_daily_limit: int = setting(1, "Most tickets one person (by ID card) may hold per "
-                                             "day.", min=1, max=99)
-    hours: list[str] = setting(doc="Opening periods, e.g. ['08:30-12:00', '14:00-17:30'].",
-                               factory=lambda: ["08:30-12:00", "14:00-17:30"], pattern=_HOURS)
-    handling_minutes: float = setting(8.0, "Typical minutes per citizen at one counter.",
-                                      min=0.5, max=240.0)
-    where: str = setting("", "Where to wait, e.g. 一楼东侧等候区.")
-
-
-def _default_services() -> list[ServiceConfig]:
-    return [
-        ServiceConfig(name="社保医保", prefix="A", counters=["1号窗口", "2号窗口"],
-                      requires_id=True, handling_minutes=6.0, where="一楼东侧等候区"),
-        ServiceConfig(name="民政救助", prefix="B", counters=["3号窗口"], requires_id=True,
-                      handling_minutes=10.0, where="一楼东侧等候区"),
-        ServiceConfig(name="综合咨询", prefix="C", counters=["5号窗口"], requires_id=False,
-                      handling_minutes=5.0, where="一楼大厅中央"),
-    ]
-
-
-@dataclass(frozen=True)
 class QueueConfig:
-    db: str = setting("var/queue.sqlite", "SQLite file of the ticket queue.")
-    reset_hour: int = setting(4, "Hour of the day (0-23) when numbering restarts at 001.",
-                              min=0, max=23)
-    priority_age: int = setting(70, "Citizens this old or older (from the ID card) get priority.",
-                                min=50, max=120)
-    priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
-                                         "own prefix.", choices=("flag", "prefix"))
-    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix' "
-                                        "(put before the service letter: YA001).",
-                                   pattern=r"[A-Z]")
+    db: str = setting("var/queue.sqlite", "SQLite file of the hall's queue when this kiosk holds "
+                                          "it (no queue.server): the embedded shape.")
+    hall_config: str = setting("hall.toml", "The hall's own settings (services, windows, hours, "
+                                            "limits, priority rules): read when queue.server is "
+                                            "empty. A missing file means the demo hall.")
+    server: str = setting("", "The hall service, e.g. http://192.168.1.10:8700: issue through "
+                              "it (several kiosks). Empty: this kiosk holds the queue itself.",
+                          pattern=r"(https?://[^\s/]+(/.*)?)?")
+    token_file: str = setting("var/hall-token", "This kiosk's token for queue.server, written "
+                                                "by `kiosk hall join` (mode 0600).")
+    timeout_s: float = setting(3.0, "Seconds one request to queue.server may take before the "
+                                    "kiosk says the queue is unavailable.", min=0.2, max=30.0)
     secret_file: str = setting("var/queue-secret.key",
-                               "Per-installation secret keying the hash of ID numbers (for "
-                               "per-person limits); created with mode 0600 on first use.")
+                               "The hall's per-person secret keying the hash of ID numbers (for "
+                               "per-person limits); from `kiosk hall join`, or created with "
+                               "mode 0600 on first use by a kiosk that holds the queue itself.")
 
 
 @dataclass(frozen=True)
 class MaintenanceConfig:
     pin_hash: str = setting("", "Salted scrypt hash of the staff PIN (set with `kiosk admin "
                                 "set-pin`); empty: maintenance mode cannot be entered.")
-    max_attempts: int = setting(5, "Wrong PINs before entry is locked.", min=1, max=20)
-    lockout_s: int = setting(300, "Seconds entry stays locked after too many wrong PINs.",
-                             min=10, max=86400)
+    max_attempts: int = setting(5, "Wrong PINs before entry is locked.", min=1, max=10)
+    lockout_s: int = setting(300, "Seconds entry stays locked after too many wrong PINs "
+                                  f"(with max_attempts: at most {MAX_PIN_GUESSES_A_DAY} guesses "
+                                  "a day).", min=60, max=86400)
     idle_timeout_s: int = setting(120, "Maintenance mode leaves by itself after this idle time.",
                                   min=15, max=3600)
     nightly_restart: str = setting("03:30", "Local time of the nightly restart ('' for none).",
                                    pattern=r"(([01]\d|2[0-3]):[0-5]\d)?")
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    url: str = setting("", "Where heartbeats go: the hall service (which relays them to the "
+                           "county) or the county service, http://HOST:PORT ('' for none: "
+                           "nothing is sent).", pattern=r"(https?://.+)?")
+    interval_s: int = setting(60, "Seconds between heartbeats (urgent events go at once).",
+                              min=10, max=3600)
+    dir: str = setting("var/fleet", "Folder of this kiosk's fleet key, identity and outbox "
+                                    "(messages kept until delivered).")
 
 
 @dataclass(frozen=True)
@@ -312,8 +312,8 @@ class Config:
     document_printer: DocumentPrinterConfig = setting(factory=DocumentPrinterConfig, doc="A4.")
     scanner: ScannerConfig = setting(factory=ScannerConfig, doc="Scanner.")
     queue: QueueConfig = setting(factory=QueueConfig, doc="Queue tickets.")
-    services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
     maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
+    fleet: FleetConfig = setting(factory=FleetConfig, doc="Fleet health (heartbeats).")
     logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
     speech: SpeechConfig = setting(factory=SpeechConfig, doc="Speech (announcements, prompts).")
     call_display: CallDisplayConfig = setting(factory=CallDisplayConfig,
@@ -337,29 +337,55 @@ def _cross_checks(cfg: Config) -> list[str]:
         known = ", ".join(sorted(cfg.printer_profiles)) or "(none)"
         problems.append(f'receipt_printer.profile: expected one of the [printer_profiles] '
                         f'({known}), got "{cfg.receipt_printer.profile}"')
-    seen: dict[str, int] = {}
-    for i, svc in enumerate(cfg.services):
-        if svc.prefix in seen:
-            problems.append(f'services[{i}].prefix: "{svc.prefix}" is already used by '
-                            f"services[{seen[svc.prefix]}]; each service needs its own letter")
-        seen.setdefault(svc.prefix, i)
-        if not svc.counters:
-            problems.append(f"services[{i}].counters: expected at least one counter, got none")
-        for j, span in enumerate(svc.hours):
-            start, end = span.split("-")
-            if start >= end:
-                problems.append(f'services[{i}].hours[{j}]: expected start before end, '
-                                f'got "{span}"')
     for key in ("card_area_mm", "page_area_mm"):
         area = getattr(cfg.scanner, key)
         if len(area) != 4 or area[2] <= 0 or area[3] <= 0:
             problems.append(f"scanner.{key}: expected [left, top, width, height] with a "
                             f"positive width and height, got {area}")
+    problems += _path_problems(cfg) + _pin_problems(cfg)
     problems += _display_sizes(cfg.call_display)
-    if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
-        problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
-                        f"service prefix; choose a letter no service uses")
     return problems
+
+
+_FILES = (("catalog.db", "catalog", "db"), ("queue.db", "queue", "db"),
+          ("queue.secret_file", "queue", "secret_file"),
+          ("queue.token_file", "queue", "token_file"))
+_FOLDERS = (("catalog.forms_dir", "catalog", "forms_dir"), ("logging.dir", "logging", "dir"))
+
+
+def _path_problems(cfg: Config) -> list[str]:
+    """Store, key and log paths: none empty, '/', or in /proc, /sys, /dev; files not folders."""
+    out = []
+    for key, section, name in _FILES:
+        value = getattr(getattr(cfg, section), name)
+        problem = cc.file_path(value, cfg.path(value)) if value.strip() else \
+            cc.writable_path(value)
+        if problem:
+            out.append(f'{key}: {problem}, got "{value}"')
+    for key, section, name in _FOLDERS:
+        value = getattr(getattr(cfg, section), name)
+        problem = cc.writable_path(value)
+        if problem:
+            out.append(f'{key}: {problem}, got "{value}"')
+    seed = cfg.catalog.seed
+    if seed and cfg.path(seed).is_dir():
+        out.append(f'catalog.seed: expected a catalog file, but this is a folder, got "{seed}"')
+    return out
+
+
+def _pin_problems(cfg: Config) -> list[str]:
+    m = cfg.maintenance
+    out = []
+    problem = cc.pin_hash(m.pin_hash) if m.pin_hash else ""
+    if problem:
+        out.append(f"maintenance.pin_hash: {problem} (set it with `kiosk admin set-pin`), "
+                   f'got "{m.pin_hash[:20]}…"')
+    guesses = m.max_attempts * 86400 // m.lockout_s
+    if guesses > MAX_PIN_GUESSES_A_DAY:
+        out.append(f"maintenance.max_attempts: {m.max_attempts} tries per {m.lockout_s} s "
+                   f"(maintenance.lockout_s) allow {guesses} guesses of the PIN a day; at most "
+                   f"{MAX_PIN_GUESSES_A_DAY}: fewer tries or a longer lockout")
+    return out
 
 
 def _display_sizes(display: CallDisplayConfig) -> list[str]:
@@ -372,49 +398,114 @@ def _display_sizes(display: CallDisplayConfig) -> list[str]:
     return problems
 
 
+MOVED_TO_HALL = {"services": "[[services]]", "queue.reset_hour": "[queue] reset_hour",
+                 "queue.priority_age": "[[priority]] min_age",
+                 "queue.priority_mode": "[queue] priority_mode",
+                 "queue.priority_prefix": "[queue] priority_prefix"}
+"""Keys a kiosk.toml once had that the hall now decides for every kiosk (hall.toml)."""
+
+
+def _moved(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    problems = []
+    out = dict(data)
+    queue = dict(out.get("queue", {})) if isinstance(out.get("queue"), dict) else None
+    for key, where in MOVED_TO_HALL.items():
+        section, _, name = key.partition(".")
+        table = queue if name else out
+        if table is not None and (name or section) in table:
+            del table[name or section]
+            problems.append(f"{key}: moved to hall.toml ({where}): the hall decides it for "
+                            f"every kiosk (see docs/hall.md)")
+    if queue is not None:
+        out["queue"] = queue
+    return out, problems
+
+
 def parse_config(data: dict[str, Any], base_dir: str = ".", source: str = "kiosk.toml") -> Config:
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
+    data, moved = _moved(data)
     cfg, problems = build(Config, {k: v for k, v in data.items()})
+    problems = moved + problems
     if "base_dir" in data:
         problems.append("base_dir: unknown key (it is set from the file's location)")
     if cfg is not None and not problems:
+        cfg = dataclasses.replace(cfg, base_dir=base_dir)   # paths are checked from there
         problems = _cross_checks(cfg)
     if problems or cfg is None:
         raise ConfigError(problems, source)
-    return dataclasses.replace(cfg, base_dir=base_dir)
+    return cfg
+
+
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def _read_config_text(p: Path) -> str:
+    """kiosk.toml's text, or ConfigError saying why not in one line: missing, a folder, not a
+    regular file (a FIFO would block the start for ever, /dev/null would read as empty),
+    unreadable, too large, not UTF-8. A UTF-8 byte order mark (Windows Notepad) is dropped."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise ConfigError([f"file not found: {p}"], str(p)) from None
+    except OSError as exc:      # a symlink loop, a path through a file, no permission
+        raise ConfigError([f"cannot read: {exc.strerror}"], str(p)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError([f"{p} is a folder; expected the kiosk.toml file"], str(p))
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError([f"{p} is not a regular file (a pipe, device or socket); expected "
+                           "the kiosk.toml file"], str(p))
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError([f"the file is {st.st_size} bytes; a kiosk.toml is far smaller "
+                           f"(at most {MAX_CONFIG_BYTES})"], str(p))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError([f"cannot read: {exc.strerror}"], str(p)) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([f"line {line}, byte {exc.start}: not UTF-8 text; save the file as "
+                           "UTF-8"], str(p)) from None
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """tomllib's message, with the line it points at (so a key given twice is named)."""
+    msg = str(exc)
+    found = re.search(r"line (\d+)", msg)
+    if not found:
+        return f"not valid TOML: {msg}"
+    n = int(found.group(1))
+    lines = text.splitlines()
+    shown = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+    hint = ""
+    if "overwrite" in msg or "Cannot declare" in msg or "redefine" in msg.lower():
+        key = re.match(r"\[*\s*([^=\]]+?)\s*(\]|=)", shown)
+        name = key.group(1).strip() if key else shown
+        hint = f"; '{name}' is set twice, keep one"
+    return f"not valid TOML: {msg}: {shown[:80]}{hint}" if shown else f"not valid TOML: {msg}"
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate kiosk.toml."""
+    """Read and validate kiosk.toml. An empty file (or /dev/null) is refused: a config
+    truncated to 0 bytes must not run the kiosk as the demo."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([f"file not found: {p}"], str(p)) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"not UTF-8 text (byte {exc.start})"], str(p)) from None
+    text = _read_config_text(p)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"not valid TOML: {exc}"], str(p)) from None
+        raise ConfigError([_toml_problem(exc, text)], str(p)) from None
+    except RecursionError:
+        raise ConfigError(["not valid TOML: tables nested too deeply"], str(p)) from None
+    if not data:
+        raise ConfigError(["the file sets nothing (empty, or only comments); a kiosk.toml "
+                           "configures at least [hall]"], str(p))
     return parse_config(data, base_dir=str(p.resolve().parent), source=str(p))
 
 
 def default_config_path() -> Path:
-    """kiosk.toml from $KIOSK_CONFIG, else the current folder, else the repository's top."""
+    """kiosk.toml from $KIOSK_CONFIG, else the current folder's. Never a file beside the
+    sources: an installed kiosk has none there, and a checkout's is the demo's."""
     import os
 
-    env = os.environ.get("KIOSK_CONFIG")
-    if env:
-        return Path(env)
-    here = Path("kiosk.toml")
-    if here.exists():
-        return here
-    return Path(__file__).resolve().parent.parent / "kiosk.toml"
-
-
-def hours_open(hours: list[str], hhmm: str) -> bool:
-    """Whether 'HH:MM' falls in any 'HH:MM-HH:MM' period (start inclusive, end exclusive)."""
-    if not re.fullmatch(r"\d\d:\d\d", hhmm):
-        raise ValueError(f"expected HH:MM, got {hhmm!r}")
-    return any(start <= hhmm < end for start, end in (h.split("-") for h in hours))
+    return Path(os.environ.get("KIOSK_CONFIG") or "kiosk.toml")

@@ -9,6 +9,7 @@ keys is generated from the same metadata, so documentation and validation cannot
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import types
 import typing
@@ -30,9 +31,12 @@ def setting(
     choices: Sequence[Any] | None = None,
     pattern: str | None = None,
     example: str | None = None,
+    check: Callable[[Any], str] | None = None,
 ) -> Any:
-    """Declare one config key: its default, its documentation and its constraints."""
+    """Declare one config key: its default, its documentation and its constraints. `check`
+    (kiosk.configcheck) returns '' or what was expected, for what a pattern cannot say."""
     meta = {
+        "check": check,
         "doc": doc,
         "min": min,
         "max": max,
@@ -173,11 +177,19 @@ class _Builder:
             ok = isinstance(raw, int) and not isinstance(raw, bool)
         else:
             ok = isinstance(raw, tp)
+        if ok and tp is float and not math.isfinite(value):
+            self.problem(path, f"expected {_constraint_text(meta, 'a finite number')}, "
+                               f"got {describe(raw)}")
+            return None
         if ok:
             ok = _within(value, meta)
         if not ok:
             self.problem(path, f"expected {_constraint_text(meta, _type_name(tp))}, "
                                f"got {describe(raw)}")
+            return None
+        expected = meta["check"](value) if meta.get("check") else ""
+        if expected:
+            self.problem(path, f"{expected}, got {describe(raw)}")
             return None
         return value
 

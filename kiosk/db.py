@@ -142,16 +142,16 @@ class SqliteFile:
 
     def open(self, *, readonly: bool = False, fallback_readonly: bool = False) -> None:
         """Open, creating and upgrading the file unless `readonly` (which never writes and
-        refuses a file that is missing or needs an upgrade). `fallback_readonly`: when the file
-        cannot be opened for writing because the disk is full or read-only, open it read-only
-        (see the module docstring) and say why in `degraded`."""
+        refuses a file that is missing or needs an upgrade). `fallback_readonly` (implied by
+        `readonly`): when the file cannot be opened because the disk is full or read-only,
+        open it immutable (see the module docstring) and say why in `degraded`."""
         if self._conn is not None:
             return
         try:
             conn = self._connect(readonly)
         except sqlite3.Error as exc:
             reason = disk_state(self.path)
-            if not (fallback_readonly and reason and self.path.is_file()):
+            if not ((fallback_readonly or readonly) and reason and self.path.is_file()):
                 raise self._open_error(exc, reason) from exc
             conn = self._connect_immutable(exc, reason)
             self.degraded = reason

@@ -4,10 +4,12 @@
     ├── ConfigError            kiosk.toml is missing, malformed or invalid (names the key)
     ├── CatalogError           a catalog file or store problem
     │   ├── CatalogValidationError   the file breaks the schema (lists every problem)
+    │   ├── EmptyCatalogRefused      a catalog with no items would replace one with items
     │   └── ItemNotFound             no item with that code
     ├── (DeviceError)          defined in devices/errors.py, because devices/ must not import
     │                          kiosk/; re-exported here. Catch `KIOSK_ERRORS` for both trees.
-    └── QueueError             a ticket cannot be issued (limit, closed, …)
+    ├── QueueError             a ticket cannot be issued (limit, closed, …)
+    └── SyncError              the link with the county failed (enrolment, fleet messages)
 
 Each error carries an engineer-facing message (naming the key, port, item or byte) and,
 where a citizen can meet it, a plain Chinese `citizen_message`. The one way from an exception
@@ -26,9 +28,11 @@ __all__ = [
     "CatalogValidationError",
     "ConfigError",
     "DeviceError",
+    "EmptyCatalogRefused",
     "ItemNotFound",
     "KioskError",
     "QueueError",
+    "SyncError",
     "citizen_message_of",
 ]
 
@@ -66,6 +70,18 @@ class CatalogValidationError(CatalogError):
         super().__init__(f"{source}: {len(self.problems)} problem(s):\n{shown}{more}")
 
 
+class EmptyCatalogRefused(CatalogError):
+    """An import of a catalog with `items: []` over one that has items: a kiosk would show no
+    procedure at all, so it needs a confirmation (maintenance) or a flag (--allow-empty)."""
+
+    def __init__(self, source: object, current_version: str, current_items: int) -> None:
+        self.current_version = current_version
+        self.current_items = current_items
+        super().__init__(f"{source}: the catalog has no items; importing it would replace "
+                         f"catalog {current_version} ({current_items} items) and leave the "
+                         "kiosk with no procedures. Import it anyway with --allow-empty")
+
+
 class ItemNotFound(CatalogError):
     """No item with the given code is in the catalog."""
 
@@ -82,6 +98,11 @@ class QueueError(KioskError):
     def __init__(self, message: str, citizen_message: str) -> None:
         super().__init__(message)
         self.citizen_message = citizen_message
+
+
+class SyncError(KioskError):
+    """The kiosk's link with the county (kiosk.sync) failed: enrolment refused, the county
+    unreachable. Says which URL and why; a citizen never meets it."""
 
 
 KIOSK_ERRORS: tuple[type[Exception], ...] = (KioskError, DeviceError)

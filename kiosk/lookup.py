@@ -4,7 +4,6 @@ catalog, searched the same way."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import threading
@@ -18,31 +17,19 @@ from kiosk.errors import CatalogError
 from kiosk.search.results import SearchResult
 
 log = logging.getLogger(__name__)
-MINI_CATALOG = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini-catalog.json"
 
 
 def load_catalog(cfg: Config) -> Catalog:
     """The catalog this terminal shows: the SQLite store (seeded from [catalog].seed on first
-    start). Only when the store is empty AND the seed file is missing — a development checkout
-    before the sample catalog exists — does it fall back to the test catalog, with a warning."""
-    store = importlib.import_module("kiosk.catalog")
-    opener = getattr(store, "open_catalog", None)
-    if opener is None:
-        return catalog_from_file(cfg.path(cfg.catalog.seed) if cfg.catalog.seed else MINI_CATALOG)
-    try:
-        catalog: Catalog = opener(cfg)
-    except CatalogError:
-        if cfg.catalog.seed and cfg.path(cfg.catalog.seed).is_file():
-            raise
-        log.warning("catalog store empty and no seed catalog at %s: showing the test catalog",
-                    cfg.catalog.seed)
-        return catalog_from_file(MINI_CATALOG)
-    return catalog
+    start). An empty store without a seed file is a CatalogError naming the seed: there is no
+    fallback into a source checkout (an installed kiosk has none)."""
+    from kiosk.catalog import open_catalog
+
+    return open_catalog(cfg)
 
 
 def catalog_from_file(path: Path) -> Catalog:
-    if not path.exists() and path != MINI_CATALOG:
-        path = MINI_CATALOG  # the sample catalog is not there yet: the test one still shows
+    """A catalog read straight from an interchange file (tests, tools): no store."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -112,8 +99,24 @@ class BackgroundSearcher:
         return self.index().complete(prefix, limit)
 
 
-def make_searcher(catalog: Catalog, popular: int = 8) -> Searcher:
-    """The search index over `catalog`; `popular` items are offered when nothing matches."""
+def make_searcher(catalog: Catalog, popular: int = 8, lexicon: Path | None = None
+                  ) -> Searcher:
+    """The search index over `catalog`; `popular` items are offered when nothing matches;
+    `lexicon`: a county's colloquial lexicon over the shipped one. A lexicon that cannot be
+    used is logged and left out: search keeps the shipped words."""
     from kiosk.search import SearchIndex
+    from kiosk.search.lexicon import LexiconError, load_lexicon
 
-    return SearchIndex.build(catalog, popular=popular)
+    lex = None
+    if lexicon is not None:
+        try:
+            lex = load_lexicon([lexicon])
+        except LexiconError as exc:
+            log.warning("search lexicon not used, the shipped one is: %s", exc)
+    return SearchIndex.build(catalog, popular=popular, lexicon=lex)
+
+
+def searcher_for(cfg: Config, catalog: Catalog) -> Searcher:
+    """make_searcher with this terminal's [search] settings."""
+    lexicon = cfg.path(cfg.search.lexicon) if cfg.search.lexicon else None
+    return make_searcher(catalog, cfg.search.popular, lexicon)

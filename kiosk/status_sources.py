@@ -10,17 +10,33 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from devices.status import CoverState, DeviceState, in_trouble
-from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
+from kiosk.bootstrap import (
+    document_printer,
+    hall_settings,
+    id_reader,
+    open_receipt_printer,
+    queue_store,
+)
 from kiosk.config import Config
-from kiosk.errors import QueueError
+from kiosk.errors import KioskError, QueueError
+from kiosk.guide_queue import Served, served_by, unserved_windows
 from kiosk.maintenance.doctor import Check, CheckFn
-from kiosk.maintenance.status import DeviceReport, Probe, StatusReport, collect, plain_words
-from kiosk.queue.model import TicketState, queue_day
+from kiosk.maintenance.status import (
+    DeviceReport,
+    Probe,
+    StatusReport,
+    collect,
+    plain_words,
+    running_kiosk,
+    void_reason_zh,
+)
+from kiosk.queue.model import TicketState
+from kiosk.usage import USAGE_FILE, UsageCounters
 
 
 def probe_receipt_printer(cfg: Config) -> DeviceReport:
@@ -109,41 +125,56 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
         store.close()
     if not cur:
         return {"version": "", "items": 0, "note": "尚未导入目录"}
+    from kiosk.sync.state import status_fields
+
     return {"version": cur["catalog_version"], "published": cur["published"],
-            "items": cur["items"], "imported_at": cur["imported_at"]}
+            "items": cur["items"], "imported_at": cur["imported_at"],
+            **status_fields(cfg.path(cfg.catalog.sync_dir))}
 
 
-def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per configured service: prefix, name, issued (not void), waiting, void, last."""
-    path = cfg.path(cfg.queue.db)
-    if not path.exists():
+def tickets_today(cfg: Config) -> list[dict[str, Any]]:
+    """One row per service of the hall: prefix, name, issued (not void), waiting, void, last.
+    Read-only: no store is created, no recovery runs."""
+    if not cfg.queue.server and not cfg.path(cfg.queue.db).exists():
         return []
-    day = queue_day(now or datetime.now(), cfg.queue.reset_hour)
     store = queue_store(cfg)
     store.open(readonly=True)
     try:
-        tickets = store.tickets(day)
+        services = store.services()
+        tickets = store.tickets()
     finally:
         store.close()
     rows = []
-    for svc in cfg.services:
+    for svc in services:
         mine = [t for t in tickets if t.service_prefix == svc.prefix]
         rows.append({
             "prefix": svc.prefix, "name": svc.name,
             "issued": sum(t.state is not TicketState.VOID for t in mine),
             "waiting": sum(t.waiting for t in mine),
             "void": sum(t.state is TicketState.VOID for t in mine),
+            "verify": sum(t.state is TicketState.VERIFY for t in mine),
+            "void_numbers": [f"{t.number}（{void_reason_zh(t.void_reason)}）"
+                             for t in mine if t.state is TicketState.VOID],
             "last_number": mine[-1].number if mine else "",
         })
     return rows
 
 
+def usage_today(cfg: Config) -> dict[str, int]:
+    """Today's counts (kiosk/usage.py), from the file the running kiosk writes."""
+    return UsageCounters(cfg.path(USAGE_FILE)).today()
+
+
 def collect_status(cfg: Config, use_snapshot: bool = True) -> StatusReport:
-    return collect(cfg, device_probes(cfg), catalog_info, tickets_today, use_snapshot)
+    return collect(cfg, device_probes(cfg), catalog_info, tickets_today, use_snapshot,
+                   usage=usage_today)
 
 
-def _as_check(name: str, probe: Probe) -> CheckFn:
+def _as_check(name: str, probe: Probe, device: str) -> CheckFn:
     def check(cfg: Config) -> Check:
+        running = running_kiosk(cfg)
+        if running is not None:
+            return _in_use(name, device, *running)
         rep = probe(cfg)
         if not rep.enabled:
             return Check(name, True, rep.words, skipped=True)
@@ -153,6 +184,15 @@ def _as_check(name: str, probe: Probe) -> CheckFn:
 
     check.__doc__ = name
     return check
+
+
+def _in_use(name: str, device: str, pid: int, reports: list[DeviceReport]) -> Check:
+    """The running kiosk holds the port: say so, with what the kiosk itself last saw."""
+    rep = next((r for r in reports if r.device == device), None)
+    said = f"，它报告：{rep.words}{rep.error_note()}" if rep is not None else ""
+    ok = rep is None or rep.ok
+    return Check(name, ok, f"正由运行中的自助终端程序使用（进程 {pid}）{said}",
+                 "" if ok else _FIXES.get(device, ""))
 
 
 _FIXES = {
@@ -174,9 +214,47 @@ def check_catalog(cfg: Config) -> Check:
                  "用 kiosk catalog import FILE 导入县里发布的目录")
 
 
+def hall_services(cfg: Config) -> Sequence[Served]:
+    """The hall's services and their windows: from hall.toml when this kiosk holds the queue,
+    else as the hall service says."""
+    if not cfg.queue.server:
+        return served_by(hall_settings(cfg))
+    store = queue_store(cfg)
+    store.open(readonly=True)
+    try:
+        return store.services()
+    finally:
+        store.close()
+
+
+def check_windows_served(cfg: Config) -> Check:
+    """排队业务覆盖指南里的窗口: every window a guide names ("9号窗口") is in some
+    hall.toml window's services, so 去取号 leads somewhere and no guide sends people to a window
+    that calls no ticket."""
+    name = "指南里的窗口都能取号"
+    try:
+        from kiosk.lookup import load_catalog
+
+        catalog = load_catalog(cfg)
+        items = [(s.code, s.name, catalog.get(s.code).location) for s in catalog.summaries()]
+    except Exception as exc:  # the catalog check reports the catalog itself
+        return Check(name, True, f"目录读不出来，跳过（{type(exc).__name__}）", skipped=True)
+    try:
+        services = hall_services(cfg)
+    except (KioskError, OSError) as exc:  # the queue check reports the hall itself
+        return Check(name, True, f"排队业务读不出来，跳过（{type(exc).__name__}）", skipped=True)
+    missing = unserved_windows(services, items)
+    if not missing:
+        return Check(name, True, f"{len(items)} 个事项里提到的窗口都有排队业务")
+    said = "；".join(f"{w}（{len(names)} 项，如 {names[0]}）" for w, names in missing.items())
+    return Check(name, False, f"没有排队业务的窗口：{said}",
+                 "在 hall.toml 里让某个 [[windows]] 叫这些窗口的号（number 和 services）")
+
+
 def doctor_checks() -> list[CheckFn]:
-    return [check_catalog, check_queue, _as_check("凭条打印机", probe_receipt_printer),
-            _as_check("身份证阅读器", probe_id_reader)]
+    return [check_catalog, check_queue, check_windows_served,
+            _as_check("凭条打印机", probe_receipt_printer, "receipt_printer"),
+            _as_check("身份证阅读器", probe_id_reader, "id_reader")]
 
 
 def check_queue(cfg: Config) -> Check:
@@ -197,7 +275,7 @@ def check_queue(cfg: Config) -> Check:
     store = queue_store(cfg)
     try:
         store.open(readonly=True)
-        count = len(store.tickets(queue_day(datetime.now(), cfg.queue.reset_hour)))
+        count = len(store.tickets())
     except QueueError as exc:
         return Check(name, False, str(exc), f"检查 {path}（queue.db）的权限和磁盘空间")
     finally:

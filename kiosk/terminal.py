@@ -16,19 +16,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
+from devices.id_reader.events import ReaderEvent
 from devices.id_reader.reader import IdReader
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import sweep_stale_scans
-from devices.status import DeviceState, StatusUpdate
+from devices.status import DeviceEvent, DeviceState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
+
+TerminalEvent = DeviceEvent | ReaderEvent
+"""What the terminal's one queue carries from every device (None wakes its pump to stop)."""
 
 SNAPSHOT_EVERY_S = 30.0
 A4_POLL_S = 15.0
@@ -40,7 +43,7 @@ class TerminalParts:
     disabled in kiosk.toml is None; one that could not even be built is None with its reason
     in `problems` (shown in maintenance mode as a hardware error)."""
 
-    events: queue.Queue[Any] = field(default_factory=queue.Queue)
+    events: queue.Queue[TerminalEvent | None] = field(default_factory=queue.Queue)
     receipt: ReceiptPrinter | None = None
     reader: IdReader | None = None
     a4: CupsPrinter | None = None
@@ -64,7 +67,7 @@ class Terminal:
         self._problems = dict(parts.problems)
         self.started_at = time.time()
         self._reports: dict[str, DeviceReport] = {}
-        self._errors: dict[str, str] = {}
+        self._errors: dict[str, tuple[str, float]] = {}   # device → (last error, when)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._pump: threading.Thread | None = None
@@ -142,14 +145,24 @@ class Terminal:
             self._reports[report.device] = report
 
     def note(self, event: object) -> None:
-        """Fold one device event into the last known state."""
+        """Fold one device event into the last known state. A device's trouble is kept as its
+        last error with its time, so staff see it as past once it is over (正在工作 — BUSY —
+        is not trouble)."""
         if isinstance(event, StatusUpdate):
             if event.in_trouble:
-                self._errors[event.device] = DeviceReport.of(
-                    event.device, event.state, event.paper, event=event.event).words
-            self._set(DeviceReport.of(event.device, event.state, event.paper,
-                                      self._errors.get(event.device, ""),
-                                      event.event or event.detail, event=event.event))
+                self._remember(event.device, DeviceReport.of(
+                    event.device, event.state, event.paper, event=event.event).words)
+            err, at = self._errors.get(event.device, ("", 0.0))
+            self._set(DeviceReport.of(event.device, event.state, event.paper, err,
+                                      event.event or event.detail, event=event.event,
+                                      last_error_at=at))
+
+    def _remember(self, device: str, words: str) -> None:
+        """The time is the trouble's start: repeated reports of the same trouble keep it."""
+        with self._lock:
+            prev = self._reports.get(device)
+        if prev is None or prev.ok or self._errors.get(device, ("", 0.0))[0] != words:
+            self._errors[device] = (words, time.time())
 
     def _run_pump(self) -> None:
         next_snapshot = 0.0

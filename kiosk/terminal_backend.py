@@ -60,7 +60,8 @@ class TerminalBackend:
         known = {r.device: r for r in self.t.reports()}
         known["scanner"] = self._scanner_report()
         probes = {name: (lambda _c, r=rep: r) for name, rep in known.items()}
-        report = collect(self.cfg, probes, catalog_info, tickets_today, use_snapshot=False)
+        report = collect(self.cfg, probes, catalog_info, tickets_today, use_snapshot=False,
+                         usage=lambda _c: self.t.usage.today())
         return dataclasses.replace(report, uptime_s=time.time() - self.t.started_at)
 
     # ---- printers -----------------------------------------------------------------------------
@@ -135,6 +136,9 @@ class TerminalBackend:
         staff = self._staff()
         return staff.reset_queue() if staff else NO_QUEUE
 
+    def number_prefixes(self) -> list[str]:
+        return self.t.queue.number_prefixes() if self.t.queue is not None else []
+
     def services(self) -> list[ServiceToggle]:
         staff = self._staff()
         return staff.services() if staff else []
@@ -147,12 +151,19 @@ class TerminalBackend:
     def usb_catalogs(self) -> list[CatalogCandidate]:
         return find_catalogs(self.usb_roots)
 
-    def import_catalog(self, path: Path) -> ActionResult:
-        """Validate, copy its forms, import atomically: a bad file changes nothing."""
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult:
+        """Validate, copy its forms, import atomically: a bad file changes nothing. A file
+        with no items over a catalog with items needs staff to confirm (allow_empty)."""
         from kiosk.catalog import import_catalog
+        from kiosk.errors import EmptyCatalogRefused
 
         try:
-            report, forms = import_catalog(self.cfg, path)
+            report, forms = import_catalog(self.cfg, path, allow_empty=allow_empty)
+        except EmptyCatalogRefused as exc:
+            return ActionResult(False, "没有导入，仍在使用原来的目录。",
+                                confirm=f"{path.name} 里一项业务也没有。导入后自助终端将查不到任何"
+                                        f"业务（现在的目录 {exc.current_version} 有 "
+                                        f"{exc.current_items} 项）。确定要导入吗？")
         except CatalogValidationError as exc:
             first = exc.problems[0] if exc.problems else str(exc)
             return ActionResult(False, f"这个目录文件有 {len(exc.problems)} 处错误，没有导入，"

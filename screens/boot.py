@@ -16,6 +16,7 @@ from kiosk.config import Config
 from kiosk.logsetup import setup_logging
 from kiosk.maintenance.power import RESTART_EXIT_CODE, NightlyRestart, disable_blanking
 from screens.app import App
+from screens.county_link import CountyLink
 from screens.kiosk_actions import KioskActions
 from screens.main import build_app
 
@@ -53,11 +54,14 @@ def run_kiosk(cfg: Config, windowed: bool = False) -> int:
 
     threading.Thread(target=tick, name="nightly-restart", daemon=True).start()
     app.open()
+    county = CountyLink(app, cfg, terminal)   # signed catalog updates, heartbeats
+    county.start()
     log.info("kiosk started: %d catalog items, %dx%d", len(app.catalog), *app.size)
     try:
         app.run()
     finally:
         stop.set()
+        county.stop()
         app.close()
         terminal.close()
     log.info("kiosk stopped with exit code %d", app.exit_code)

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import config_from_args
+from kiosk.commands.common import Subparsers, config_from_args
 from kiosk.config import Config
 from kiosk.maintenance.doctor import Check
 
 
-def register_run(sub: Any) -> None:
+def register_run(sub: Subparsers) -> None:
     p = sub.add_parser("run", help="start the kiosk")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.set_defaults(handler=_run)
@@ -33,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
     return run_kiosk(cfg, windowed=bool(getattr(args, "windowed", False)))
 
 
-def register_screenshots(sub: Any) -> None:
+def register_screenshots(sub: Subparsers) -> None:
     """`kiosk screenshots OUTDIR`: drive the real UI headless through a scripted visit (home →
     browse → search with typing → guide scrolled → idle warning), in normal and elder mode,
     portrait and landscape, and write one PNG per step."""

@@ -13,12 +13,11 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import config_from_args
+from kiosk.commands.common import Subparsers, config_from_args
 
 
-def register_display(sub: Any) -> None:
+def register_display(sub: Subparsers) -> None:
     p = sub.add_parser("display", help="the hall display (综合屏), a window screen (窗口屏) or "
                                        "an evaluator (评价器), following the hall service")
     who = p.add_mutually_exclusive_group()
@@ -52,7 +51,7 @@ def _display(args: argparse.Namespace) -> int:
                                            args.audio_out, args.silent))
 
 
-def register_speak(sub: Any) -> None:
+def register_speak(sub: Subparsers) -> None:
     p = sub.add_parser("speak", help="say an announcement or a prompt through the display's "
                                      "speech path (or write it to a WAV file)")
     p.add_argument("text", metavar="TEXT", help='e.g. "请A012号到3号窗口办理" or any prompt')

@@ -2,7 +2,7 @@
 size), because a 60 px button is 15 mm on a 27" portrait panel but 9 mm on a 15.6" one.
 
 Normal mode: body ≈ 24 pt, targets ≥ 15 mm. Elder mode (长者模式/大字): body ≥ 30 pt and
-targets ≥ 20 mm (accessibility.md). Every text/background pair is listed in `text_pairs()` and
+targets ≥ 20 mm. Every text/background pair is listed in `text_pairs()` and
 a test checks each has a WCAG contrast ratio ≥ 4.5:1.
 """
 
@@ -60,10 +60,6 @@ class Theme:
 
     def mm(self, millimetres: float) -> int:
         return max(1, round(millimetres * self.dpi / 25.4))
-
-    def pt(self, points: float) -> int:
-        """A font size in points on this panel, in pixels."""
-        return self.mm(points * PT_MM)
 
     def px_to_pt(self, px: int) -> float:
         return px * 25.4 / self.dpi / PT_MM

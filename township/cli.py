@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from county import cli as county
+from hall import commands as hall
 from kiosk.cli import Registrar, run
 from kiosk.commands import (
     admin,
@@ -18,8 +19,10 @@ from kiosk.commands import (
     catalog,
     config,
     copy,
+    counter,
     demo,
     doctor,
+    fleet,
     forms,
     print_cmd,
     search,
@@ -30,6 +33,7 @@ from kiosk.commands import (
 )
 from screens import commands as ui
 from screens import display_commands as faces
+from township import county_demo
 
 COMMANDS: tuple[Registrar, ...] = (
     ui.register_run,
@@ -47,10 +51,13 @@ COMMANDS: tuple[Registrar, ...] = (
     print_cmd.register,
     card.register,
     ticket.register,
+    counter.register,
+    hall.register,
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),
-    county.register,
+    partial(county.register, extra=(county_demo.register,)),
+    fleet.register,
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from devices.errors import ReaderError
 
-# (key, offset, bytes) per layout, from docs/idcard-protocol.md.
+# (key, offset, bytes) per layout, from the protocol's text layouts (docs/id-reader.md).
 _RESIDENT = [("name", 0, 30), ("sex", 30, 2), ("nation", 32, 4), ("birth", 36, 16),
              ("address", 52, 70), ("id_number", 122, 36), ("issuer", 158, 30),
              ("valid_from", 188, 16), ("valid_to", 204, 16)]

@@ -34,7 +34,7 @@ def _format_path(parts: list[str | int]) -> str:
     return out or "(top level)"
 
 
-def _paths_of(doc: Any, wanted: set[int]) -> dict[int, str]:
+def paths_of(doc: Any, wanted: set[int]) -> dict[int, str]:
     """JSON paths of the objects whose id() is wanted (walked only when duplicates exist)."""
     found: dict[int, str] = {}
     stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
@@ -69,6 +69,6 @@ def parse_text(text: str) -> tuple[Any, list[str]]:
         return None, ["(top level): nested too deeply to be a catalog"]
     if not repeats:
         return doc, []
-    paths = _paths_of(doc, {id(obj) for obj, _ in repeats})
+    paths = paths_of(doc, {id(obj) for obj, _ in repeats})
     return doc, [f"{paths.get(id(obj), '?')}: key '{k}' appears more than once; keep one"
                  for obj, keys in repeats for k in keys]

@@ -51,21 +51,6 @@ def _duplicate_categories(doc: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def _unique_codes(items: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
-    out: list[Problem] = []
-    seen: dict[str, int] = {}
-    for i, item in items:
-        code = item.get("code")
-        if not isinstance(code, str):
-            continue
-        if code in seen:
-            out.append((("items", i, "code"),
-                        f"duplicate code \"{code}\", already used by items[{seen[code]}]"))
-        else:
-            seen[code] = i
-    return out
-
-
 def _step_orders(i: int, item: dict[str, Any]) -> list[Problem]:
     steps = _dicts(item.get("steps"))
     orders = [s.get("order") for _, s in steps]
@@ -156,13 +141,15 @@ def _fees(i: int, item: dict[str, Any]) -> list[Problem]:
     return []
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")   # keeps tab, CR, LF
 
 
 def _control_chars(i: int, item: dict[str, Any]) -> list[Problem]:
     """Names and list entries are shown on screen and joined with U+001F in the store, so
-    control characters (a stray paste from a spreadsheet) are refused there."""
-    paths: list[tuple[tuple[str | int, ...], Any]] = [(("name",), item.get("name"))]
+    control characters (a stray paste from a spreadsheet, an ANSI escape) are refused there."""
+    paths: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), item.get(key)) for key in ("name", "short_name", "department")]
     for key in ("themes", "life_events", "aliases", "keywords"):
         values = item.get(key)
         if isinstance(values, list):
@@ -173,26 +160,113 @@ def _control_chars(i: int, item: dict[str, Any]) -> list[Problem]:
     for path, text in paths:
         found = _CONTROL.search(text) if isinstance(text, str) else None
         if found:
-            out.append((("items", i, *path), f"contains the control character "
-                                             f"U+{ord(found.group()):04X}; remove it"))
+            out.append((("items", i, *path), _control_message(found.group())))
     return out
+
+
+def _control_message(char: str) -> str:
+    return f"contains the control character U+{ord(char):04X}; remove it"
+
+
+def text_problems(value: Any, path: tuple[str | int, ...]) -> list[Problem]:
+    """Every string anywhere in `value`: a lone surrogate (`"\ud800"` is legal JSON but no
+    character, and cannot be stored or printed as UTF-8) or a control character other than
+    tab and line breaks (an ANSI escape would reach the terminal of `catalog stats`)."""
+    out: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            out += _string_problems(node, where)
+        elif isinstance(node, dict):
+            stack.extend((v, (*where, k)) for k, v in node.items())
+            out += [p for k in node for p in _string_problems(k, where)]
+        elif isinstance(node, list):
+            stack.extend((v, (*where, j)) for j, v in enumerate(node))
+    out.sort(key=lambda p: [str(x) for x in p[0]])
+    return out
+
+
+def _string_problems(text: str, where: tuple[str | int, ...]) -> list[Problem]:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return [(where, f"contains the lone surrogate \\u{ord(text[e.start]):04x} (a broken "
+                        "\\u escape, not a character); fix the text")]
+    found = _CONTROL_TEXT.search(text)
+    return [(where, _control_message(found.group()))] if found else []
+
+
+class ItemRules:
+    """The rules, fed one item at a time (a streamed file) or from a whole document.
+
+    Codes must be unique, also ignoring case (a county system matching codes without case
+    would confuse "ab-1" with "AB-1"). Theme and life-event references are checked as they come
+    when the categories were read first (the usual order), else kept and checked in finish()."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[int, str]] = {}
+        self._themes: set[str] | None = None
+        self._events: set[str] | None = None
+        self._later: list[tuple[int, dict[str, Any]]] = []
+
+    def categories(self, doc: dict[str, Any]) -> list[Problem]:
+        """Take the catalog's categories (the head of the document); their own problems."""
+        self._themes = _category_names(doc, "themes")
+        self._events = _category_names(doc, "life_events")
+        return _duplicate_categories(doc)
+
+    def item(self, i: int, item: Any) -> list[Problem]:
+        if not isinstance(item, dict):
+            return []
+        out = _step_orders(i, item)
+        if self._themes is None and self._events is None:
+            refs = {k: item[k] for k in ("themes", "life_events") if k in item}
+            if refs:
+                self._later.append((i, refs))
+        else:
+            out += _category_refs(i, item, self._themes, self._events)
+        out += _form_refs(i, item)
+        out += _limits(i, item)
+        out += _fees(i, item)
+        out += _control_chars(i, item)
+        out += self._unique_code(i, item)
+        return out
+
+    def _unique_code(self, i: int, item: dict[str, Any]) -> list[Problem]:
+        code = item.get("code")
+        if not isinstance(code, str):
+            return []
+        seen = self._codes.get(code.casefold())
+        if seen is None:
+            self._codes[code.casefold()] = (i, code)
+            return []
+        j, other = seen
+        if other == code:
+            return [(("items", i, "code"),
+                     f"duplicate code \"{code}\", already used by items[{j}]")]
+        return [(("items", i, "code"), f"code \"{code}\" differs only in case from "
+                                       f"\"{other}\" of items[{j}]; codes must differ")]
+
+    def finish(self) -> list[Problem]:
+        """Problems only known at the end (references read before the categories)."""
+        out: list[Problem] = []
+        for i, refs in self._later:
+            out += _category_refs(i, refs, self._themes, self._events)
+        self._later.clear()
+        return out
 
 
 def semantic_problems(doc: Any) -> list[Problem]:
     """Problems across fields and items, in document order."""
     if not isinstance(doc, dict):
         return []
-    items = _dicts(doc.get("items"))
-    themes, events = _category_names(doc, "themes"), _category_names(doc, "life_events")
-    out = _duplicate_categories(doc)
+    rules = ItemRules()
+    out = rules.categories(doc)
+    items = doc.get("items")
     per_item: list[Problem] = []
-    for i, item in items:
-        per_item += _step_orders(i, item)
-        per_item += _category_refs(i, item, themes, events)
-        per_item += _form_refs(i, item)
-        per_item += _limits(i, item)
-        per_item += _fees(i, item)
-        per_item += _control_chars(i, item)
-    per_item += _unique_codes(items)
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        per_item += rules.item(i, item)
+    per_item += rules.finish()
     per_item.sort(key=lambda p: p[0][1])    # by item index; stable within one item
     return out + per_item + bundle_problems(doc)

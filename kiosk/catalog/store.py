@@ -35,13 +35,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.catalog.catalog import Catalog, ItemSummary
 from kiosk.catalog.model import meta_from_dict
 from kiosk.db import Migration, SqliteFile
 from kiosk.errors import CatalogError, CatalogValidationError
+
+if TYPE_CHECKING:
+    from kiosk.catalog.validate import FileCheck
 
 log = logging.getLogger(__name__)
 
@@ -219,54 +223,94 @@ class CatalogStore:
 
     def import_file(self, path: str | Path,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
-        """Read, validate and import a catalog file (CatalogValidationError lists every
-        problem; the store is not touched then)."""
-        from kiosk.catalog.validate import load_document
+        """Check and import a catalog file in bounded memory (two streamed passes: the check,
+        then the writing; kiosk.catalog.validate.check_catalog_file). CatalogValidationError
+        lists the problems and the store is not touched then."""
+        from kiosk.catalog.validate import check_catalog_file
 
-        doc = load_document(path)          # validates: no second pass below
-        return self.import_valid(doc, str(path), progress)
+        check = check_catalog_file(path)
+        if check.problems:
+            raise CatalogValidationError(check.problems, source=str(path))
+        return self.import_checked(check, progress)
+
+    def import_checked(self, check: FileCheck,
+                       progress: Callable[[int], None] | None = None) -> ImportReport:
+        """Import a file that check_catalog_file found without problems, reading its items
+        again one at a time. Should the file have changed since it was checked (its sha256),
+        nothing is kept."""
+        from kiosk.catalog.jsonstream import CatalogStream, StreamStop
+
+        stream = CatalogStream(check.path, check_repeats=False)
+        items = (e[1].value for e in stream.events() if e[0] == "item")
+        source = str(check.path)
+
+        def unchanged() -> None:
+            if stream.sha256 != check.sha256:
+                raise CatalogError(f"{source}: the file changed while it was being imported; "
+                                   "the current catalog is unchanged")
+        try:
+            return self._import(check.head, items, check.items, source, progress, unchanged)
+        except StreamStop as e:
+            raise CatalogError(f"{source}: the file changed while it was being imported "
+                               f"({e.problem}); the current catalog is unchanged") from e
 
     def import_valid(self, doc: dict[str, Any], source: str = "",
                      progress: Callable[[int], None] | None = None) -> ImportReport:
         """Import a document that already passed validate_document (load_document does)."""
+        return self._import(doc, iter(doc["items"]), len(doc["items"]), source, progress)
+
+    def _import(self, meta: dict[str, Any], items: Iterator[dict[str, Any]], count: int,
+                source: str, progress: Callable[[int], None] | None,
+                last_check: Callable[[], None] | None = None) -> ImportReport:
         start = time.perf_counter()
         with self._file.write("import") as db:
-            version_id, previous, dropped = self._write(db, doc, source, progress)
-        return ImportReport(version_id, doc["catalog_version"], len(doc["items"]),
+            version_id, meta_json = self._write_version(db, meta, count, source)
+            digest = hashlib.sha256(meta_json.encode("utf-8"))
+            n = self._write_items(db, version_id, items, digest, progress)
+            if last_check is not None:
+                last_check()
+            if n != count:
+                raise CatalogError(f"{source}: {n} items read, {count} expected; the current "
+                                   "catalog is unchanged")
+            db.execute("UPDATE versions SET sha256 = ? WHERE id = ?",
+                       (digest.hexdigest(), version_id))
+            previous, dropped = self._make_current(db, version_id)
+        return ImportReport(version_id, str(meta["catalog_version"]), count,
                             time.perf_counter() - start, previous, dropped)
 
-    def _write(self, db: sqlite3.Connection, doc: dict[str, Any], source: str,
-               progress: Callable[[int], None] | None) -> tuple[int, str | None, int]:
-        meta_json = json.dumps({k: v for k, v in doc.items() if k != "items"},
+    @staticmethod
+    def _write_version(db: sqlite3.Connection, meta: dict[str, Any], count: int,
+                       source: str) -> tuple[int, str]:
+        meta_json = json.dumps({k: v for k, v in meta.items() if k != "items"},
                                ensure_ascii=False)
         cur = db.execute(
             "INSERT INTO versions (catalog_version, published, publisher, imported_at, "
             "item_count, source, sha256, meta) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
-            (doc["catalog_version"], doc["published"], doc["publisher"],
-             datetime.now(UTC).isoformat(timespec="seconds"), len(doc["items"]), source,
-             meta_json))
-        version_id = int(cur.lastrowid or 0)
-        digest = hashlib.sha256(meta_json.encode("utf-8"))
-        self._write_items(db, version_id, doc["items"], digest, progress)
-        db.execute("UPDATE versions SET sha256 = ? WHERE id = ?", (digest.hexdigest(), version_id))
+            (meta["catalog_version"], meta["published"], meta["publisher"],
+             datetime.now(UTC).isoformat(timespec="seconds"), count, source, meta_json))
+        return int(cur.lastrowid or 0), meta_json
+
+    def _make_current(self, db: sqlite3.Connection, version_id: int) -> tuple[str | None, int]:
         old = self._state(db, "current")
         previous = db.execute("SELECT catalog_version FROM versions WHERE id = ?",
                               (old,)).fetchone() if old is not None else None
         dropped = self._drop_except(db, {version_id, old})
         self._set_state(db, current=version_id, previous=old)
-        return version_id, previous[0] if previous else None, dropped
+        return (previous[0] if previous else None), dropped
 
-    def _write_items(self, db: sqlite3.Connection, version_id: int,
-                     items: list[dict[str, Any]], digest: Any,
-                     progress: Callable[[int], None] | None) -> None:
-        """Rows go in batches of BATCH (executemany); row ids are assigned here so a summary
-        and its body share one id without a round trip per item."""
+    @staticmethod
+    def _write_items(db: sqlite3.Connection, version_id: int,
+                     items: Iterator[dict[str, Any]], digest: Any,
+                     progress: Callable[[int], None] | None) -> int:
+        """Rows go in batches of BATCH (executemany), read from `items` one batch at a time;
+        row ids are assigned here so a summary and its body share one id without a round trip
+        per item. Returns how many were written."""
         insert_summary = (f"INSERT INTO summaries (id, version_id, {_SUMMARY_COLUMNS}) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM summaries").fetchone()[0]
-        for start in range(0, len(items), BATCH):
-            batch = items[start:start + BATCH]
-            ids = range(next_id + start, next_id + start + len(batch))
+        done = 0
+        while batch := list(islice(items, BATCH)):
+            ids = range(next_id + done, next_id + done + len(batch))
             bodies = [json.dumps(item, ensure_ascii=False) for item in batch]
             for body in bodies:
                 digest.update(body.encode("utf-8"))
@@ -275,8 +319,10 @@ class CatalogStore:
                 for row_id, item in zip(ids, batch, strict=True)])
             db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)",
                            zip(ids, bodies, strict=True))
+            done += len(batch)
             if progress is not None:
-                progress(start + len(batch))
+                progress(done)
+        return done
 
     @staticmethod
     def _state(db: sqlite3.Connection, key: str) -> int | None:

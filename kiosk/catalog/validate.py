@@ -14,7 +14,9 @@ by the fast one, and only the items it rejects are walked again by jsonschema fo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,8 +25,10 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from kiosk.catalog.bundles import bundle_problems
+from kiosk.catalog.jsonstream import LIMITS, CatalogStream, Item, Limits, StreamStop
 from kiosk.catalog.jsontext import parse_text, read_text
-from kiosk.catalog.rules import semantic_problems
+from kiosk.catalog.rules import ItemRules, text_problems
 from kiosk.errors import CatalogValidationError
 
 _FRIENDLY_PATTERNS = {
@@ -76,6 +80,7 @@ def show_value(value: Any) -> str:
     if isinstance(value, list):
         return f"a list of {len(value)}"
     text = json.dumps(value, ensure_ascii=False)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")   # a lone surrogate
     return text if len(text) <= 60 else text[:57] + "…\""
 
 
@@ -189,23 +194,197 @@ def _sort_key(entry: tuple[tuple[Any, ...], str]) -> tuple[Any, ...]:
     return tuple((0, p) if isinstance(p, int) else (1, p) for p in entry[0])
 
 
-def validate_document(doc: Any) -> list[str]:
+MAX_PROBLEMS = 200
+"""Checking stops after this many problems: a malformed export of 10^6 bad items is reported
+in a second, not after minutes and gigabytes (fix the first ones, then check again)."""
+
+
+@dataclass
+class FileCheck:
+    """What checking a catalog file found, without keeping its items: the top-level keys,
+    the item count, every problem (at most MAX_PROBLEMS and a line saying checking stopped),
+    the form files it names (file → the first JSON path naming it) and the file's sha256."""
+
+    path: Path
+    head: dict[str, Any] = field(default_factory=dict)
+    items: int = 0
+    problems: list[str] = field(default_factory=list)
+    forms: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+    parsed: bool = False     # the whole file was read as JSON (False: stopped on the text)
+
+    @property
+    def catalog_version(self) -> str:
+        return str(self.head.get("catalog_version", ""))
+
+
+class _Checker:
+    """Feeds head keys and items through the schema and the rules, keeping only problems."""
+
+    def __init__(self, max_problems: int) -> None:
+        self.max = max_problems
+        self.rules = ItemRules()
+        self.found: list[tuple[tuple[Any, ...], str]] = []
+        self.lines: list[str] = []        # problems that are already text (syntax, repeats)
+        self.forms: dict[str, str] = {}
+        self.fast_item = _fast("item")
+        # for the bundles' rules: code → its material names, only for the codes bundles name
+        # when they were read first, else for every item (names interned: shared widely)
+        self.materials: dict[str, tuple[str, ...]] = {}
+        self.wanted: set[str] | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) + len(self.lines) >= self.max
+
+    def head_key(self, key: str, value: Any) -> None:
+        if key == "categories":
+            self.found += self.rules.categories({"categories": value})
+        elif key == "bundles" and self.wanted is None:
+            self.wanted = {str(step.get("item")) for b in _dict_list(value)
+                           for step in _dict_list(b.get("steps"))}
+
+    def _keep_materials(self, item: Any) -> None:
+        code = item.get("code") if isinstance(item, dict) else None
+        if not isinstance(code, str) or (self.wanted is not None and code not in self.wanted):
+            return
+        self.materials[code] = tuple(sys.intern(str(m.get("name")))
+                                     for m in _dict_list(item.get("materials")))
+
+    def _bundles(self, head: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        if "bundles" not in head:
+            return []
+        items = [{"code": code, "materials": [{"name": n} for n in names]}
+                 for code, names in self.materials.items()]
+        return bundle_problems({**head, "items": items})
+
+    def item(self, i: int, item: Any, walk: bool = True) -> None:
+        found = []
+        try:
+            self.fast_item(item)
+        except fastjsonschema.JsonSchemaValueException:
+            found = _errors_to_problems(_slow("item").iter_errors(item), ("items", i))
+        found += self.rules.item(i, item)
+        self._keep_materials(item)
+        if walk:
+            found += text_problems(item, ("items", i))
+        self.found += dict.fromkeys(found)    # each once (a control character in a name is
+                                              # found twice, some schema errors too)
+        if isinstance(item, dict) and isinstance(item.get("forms"), list):
+            for j, form in enumerate(item["forms"]):
+                name = form.get("file") if isinstance(form, dict) else None
+                if isinstance(name, str) and name not in self.forms:
+                    self.forms[name] = f"items[{i}].forms[{j}].file"
+
+    def finish(self, head: dict[str, Any], stopped: bool) -> list[str]:
+        """All problems; `stopped`: after max problems (the head and the references read
+        before the categories are not checked then)."""
+        if not stopped:
+            self.found += self.rules.finish()
+            self.found += _head_problems(head)
+            self.found += self._bundles(head)
+        self.found.sort(key=_sort_key)
+        out = self.lines + [f"{format_path(path)}: {msg}" for path, msg in self.found]
+        if stopped or len(out) > self.max:
+            out = out[:self.max]
+            out.append(f"(top level): checking stopped after {self.max} problems; fix these "
+                       "and check again")
+        return out
+
+
+def _dict_list(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _head_problems(head: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """The document schema on the top-level keys (items given as [] when they were a list:
+    each item was checked on its own), and their strings."""
+    try:
+        _fast("document")(head)
+        out = []
+    except fastjsonschema.JsonSchemaValueException:
+        out = _errors_to_problems(_slow("document").iter_errors(head), ())
+    return out + text_problems({k: v for k, v in head.items() if k != "items"}, ())
+
+
+def validate_document(doc: Any, max_problems: int = MAX_PROBLEMS) -> list[str]:
     """Every problem of a parsed catalog document, as `path: message`, in document order.
     An empty list means the document can be imported."""
-    problems = _schema_problems(doc) + semantic_problems(doc)
-    problems.sort(key=_sort_key)    # stable: a shape problem before a rule at the same path
-    return [f"{format_path(path)}: {msg}" for path, msg in problems]
+    if not isinstance(doc, dict):
+        return [f"{format_path(path)}: {msg}"
+                for path, msg in _errors_to_problems(_slow("document").iter_errors(doc), ())]
+    checker = _Checker(max_problems)
+    items = doc.get("items")
+    head = {k: ([] if k == "items" and isinstance(v, list) else v) for k, v in doc.items()}
+    if "bundles" not in doc:
+        checker.wanted = set()   # the whole head is known before the items here
+    for key, value in head.items():
+        checker.head_key(key, value)
+    stopped = False
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        checker.item(i, item)
+        if checker.full:
+            stopped = True
+            break
+    return checker.finish(head, stopped)
+
+
+def check_catalog_file(path: str | Path, limits: Limits = LIMITS,
+                       max_problems: int = MAX_PROBLEMS,
+                       keep: Callable[[int, Any], None] | None = None) -> FileCheck:
+    """Check a catalog file as a stream, in bounded memory (kiosk.catalog.jsonstream): the
+    result keeps no item unless `keep(index, item)` does. Raises CatalogError only when the
+    file cannot be read at all."""
+    p = Path(path)
+    result = FileCheck(p)
+    checker = _Checker(max_problems)
+    stream = CatalogStream(p, limits)
+    stopped = False
+    try:
+        for event in stream.events():
+            stopped = _take(event, result, checker, keep)
+            if stopped:
+                break
+        else:
+            result.parsed = True
+    except StreamStop as e:        # the text itself is broken: that, and repeated keys before
+        result.problems = [*checker.lines, e.problem]
+        return result
+    result.items = stream.items
+    result.sha256 = stream.sha256
+    result.forms = checker.forms
+    result.problems = checker.finish(result.head, stopped)
+    return result
+
+
+def _take(event: tuple[Any, ...], result: FileCheck, checker: _Checker,
+          keep: Callable[[int, Any], None] | None) -> bool:
+    """One stream event into the check; True when checking should stop."""
+    kind = event[0]
+    if kind == "item":
+        item: Item = event[1]
+        checker.item(item.index, item.value, walk=item.suspicious)
+        if keep is not None:
+            keep(item.index, item.value)
+    elif kind == "key":
+        result.head[event[1]] = event[2]
+        checker.head_key(event[1], event[2])
+    else:
+        checker.lines.append(event[1])
+    return checker.full
 
 
 def check_file(path: Path) -> tuple[Any, list[str]]:
-    """(document, problems) for a file; document is None when the text is not JSON."""
-    text, problems = read_text(path)
-    if text is None:
-        return None, problems
-    doc, problems = parse_text(text)
-    if doc is None:
-        return None, problems
-    return doc, problems + validate_document(doc)
+    """(document, problems) for a file; document is None when the text is not JSON. Keeps the
+    whole document in memory: for small files and tests (import streams instead)."""
+    items: list[Any] = []
+    result = check_catalog_file(path, keep=lambda _i, item: items.append(item))
+    if not result.parsed:
+        return None, result.problems
+    doc = dict(result.head)
+    if isinstance(doc.get("items"), list):
+        doc["items"] = items
+    return doc, result.problems
 
 
 def load_document(path: str | Path) -> dict[str, Any]:
@@ -219,5 +398,5 @@ def load_document(path: str | Path) -> dict[str, Any]:
     return doc
 
 
-__all__ = ["check_file", "format_path", "load_document", "parse_text", "read_text", "schema",
-           "validate_document"]
+__all__ = ["MAX_PROBLEMS", "FileCheck", "check_catalog_file", "check_file", "format_path",
+           "load_document", "parse_text", "read_text", "schema", "validate_document"]

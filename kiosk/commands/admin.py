@@ -7,15 +7,15 @@ import getpass
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
+from kiosk.commands.common import Subparsers
 from kiosk.config import default_config_path, load_config
-from kiosk.maintenance.pin import PIN_PATTERN, hash_pin, write_pin_hash
+from kiosk.maintenance.pin import hash_pin, pin_problem, readable_by_others, write_pin_hash
 
 log = logging.getLogger(__name__)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("admin", help="staff administration (maintenance PIN)")
     asub = p.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     sp = asub.add_parser("set-pin", help="set the maintenance-mode PIN (6-12 digits)")
@@ -40,11 +40,16 @@ def _set_pin(args: argparse.Namespace) -> int:
     pin = _read_pin(args.pin_stdin)
     if pin is None:
         return 1
-    if not PIN_PATTERN.fullmatch(pin):
-        print("kiosk: a PIN is 6 to 12 digits; nothing was changed", file=sys.stderr)
+    problem = pin_problem(pin)
+    if problem:
+        print(f"kiosk: {problem}; nothing was changed", file=sys.stderr)
         return 1
-    write_pin_hash(Path(path), hash_pin(pin))
+    write_pin_hash(Path(path), hash_pin(pin))   # keeps the file's mode
     load_config(path)  # the edited file must still be valid
     log.info("maintenance PIN changed")
     print(f"PIN set in {path} (stored as a salted scrypt hash).")
+    if readable_by_others(Path(path)):
+        print(f"kiosk: warning: {path} can be read by every user of this machine, and with it "
+              "the PIN's hash (a 6-digit PIN is guessed from it offline in about a day); "
+              f"make it readable by the kiosk's user only: chmod 600 {path}", file=sys.stderr)
     return 0

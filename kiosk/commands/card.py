@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from devices.errors import ReaderError
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 if TYPE_CHECKING:
     from devices.id_reader.reader import IdReader
     from devices.id_reader.record import IdCardRecord
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("card", help="ID card reader: read a card, show the reader's status")
     csub = p.add_subparsers(dest="card_command", metavar="ACTION", required=True)
     r = csub.add_parser("read", help="wait for a card and print it (masked)")

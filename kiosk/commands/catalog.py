@@ -7,15 +7,15 @@ Exit codes (kiosk/cli.py): 0 ok, 1 the file has problems, 2 usage/config (e.g. n
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("catalog", help="validate, import, inspect or generate a procedure catalog")
     csub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 
@@ -33,6 +33,8 @@ def register(sub: Any) -> None:
     imp.add_argument("--forms", metavar="DIR",
                      help="copy the form files from here into [catalog].forms_dir "
                           "(default: forms/ next to a FILE named catalog.json)")
+    imp.add_argument("--allow-empty", action="store_true",
+                     help="import a catalog with no items even over one that has items")
     imp.set_defaults(handler=_import)
 
     st = csub.add_parser("stats", help="what the catalog store holds")
@@ -68,45 +70,60 @@ def _forms_folder(args: argparse.Namespace, path: Path) -> Path | None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from kiosk.catalog.forms import missing_forms
-    from kiosk.catalog.validate import check_file
+    from kiosk.catalog.forms import form_problems
+    from kiosk.catalog.validate import check_catalog_file
 
     path = _file_arg(args.file)
     if path is None:
         return 2
-    doc, problems = check_file(path)
+    check = check_catalog_file(path)     # streamed: bounded memory, stops after 200 problems
+    problems = check.problems
     folder = _forms_folder(args, path)
-    if folder is not None and doc is not None and not problems:
-        problems = missing_forms(doc, folder)
-    items = len(doc.get("items", [])) if isinstance(doc, dict) else 0
+    if folder is not None and not problems:
+        problems = form_problems(check.forms, folder)
     if args.json:
-        print_json({"file": str(path), "valid": not problems, "items": items,
+        print_json({"file": str(path), "valid": not problems, "items": check.items,
                     "forms_checked": str(folder) if folder else None, "problems": problems})
     elif problems:
         for p in problems:
-            print(p)
+            print(printable(p))
         print(f"{path}: {len(problems)} problem(s); nothing was imported", file=sys.stderr)
     else:
         forms = f"forms checked in {folder}" if folder else "form files not checked"
-        print(f"{path}: OK, {items} items, catalog version {doc['catalog_version']} ({forms})")
+        print(printable(f"{path}: OK, {check.items} items, catalog version "
+                        f"{check.catalog_version} ({forms})"))
     return 1 if problems else 0
+
+
+def printable(text: object) -> str:
+    """Text for a terminal: control characters (an ANSI escape in a stored department name)
+    and lone surrogates shown as \\x1b-style escapes, never sent raw."""
+    out = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), out)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _import(args: argparse.Namespace) -> int:
     from kiosk.catalog import import_catalog
-    from kiosk.errors import CatalogValidationError
+    from kiosk.errors import CatalogValidationError, EmptyCatalogRefused
 
     cfg = config_from_args(args)
     path = _file_arg(args.file)
     if path is None:
         return 2
     try:
-        r, copied = import_catalog(cfg, path, Path(args.forms) if args.forms else None)
+        r, copied = import_catalog(cfg, path, Path(args.forms) if args.forms else None,
+                                   allow_empty=args.allow_empty)
     except CatalogValidationError as e:
         for p in e.problems:
-            print(p, file=sys.stderr)
+            print(printable(p), file=sys.stderr)
         print(f"{path}: {len(e.problems)} problem(s); the current catalog is unchanged",
               file=sys.stderr)
+        return 1
+    except EmptyCatalogRefused as e:
+        print(f"kiosk: {e}; the current catalog is unchanged", file=sys.stderr)
         return 1
     db = cfg.path(cfg.catalog.db)
     if args.json:
@@ -116,8 +133,9 @@ def _import(args: argparse.Namespace) -> int:
                     "db": str(db)})
     else:
         before = f" (replacing {r.previous_version})" if r.previous_version else ""
-        print(f"imported {r.items} items, catalog version {r.catalog_version}{before}, "
-              f"in {r.seconds:.1f} s into {db}; {copied} form file(s) copied")
+        print(printable(f"imported {r.items} items, catalog version {r.catalog_version}"
+                        f"{before}, in {r.seconds:.1f} s into {db}; {copied} form file(s) "
+                        "copied"))
     return 0
 
 
@@ -133,16 +151,17 @@ def _stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats)
         return 0
-    print(f"store: {stats['db']} ({stats['file_bytes'] / 1e6:.1f} MB)")
+    print(printable(f"store: {stats['db']} ({stats['file_bytes'] / 1e6:.1f} MB)"))
     for key in ("current", "previous"):
         v = stats[key]
         if v is None:
             print(f"{key}: (none)")
             continue
-        print(f"{key}: {v['catalog_version']} published {v['published']} by {v['publisher']}, "
-              f"{v['items']} items, imported {v['imported_at']} from {v['source'] or '?'}")
+        print(printable(f"{key}: {v['catalog_version']} published {v['published']} by "
+                        f"{v['publisher']}, {v['items']} items, imported {v['imported_at']} "
+                        f"from {v['source'] or '?'}"))
         for dept, n in list(v["departments"].items())[:10]:
-            print(f"    {dept}: {n}")
+            print(printable(f"    {dept}: {n}"))
     return 0
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register_update(csub: Any) -> None:
+def register_update(csub: Subparsers) -> None:
     up = csub.add_parser("update", help="check the county's signed catalog now (TUF); import "
                                         "it if it verifies")
     up.add_argument("--from", dest="source", metavar="URL|DIR",

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config, default_config_path, load_config
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:   # generic only in typeshed: not subscriptable at run time
+    Subparsers = argparse._SubParsersAction
+"""What `add_subparsers()` returns: every command module's `register(sub)` takes one."""
 
 
 def config_from_args(args: argparse.Namespace) -> Config:

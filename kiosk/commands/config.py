@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import Config
 from kiosk.configschema import document
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("config", help="check kiosk.toml, list its keys")
     csub = p.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = csub.add_parser("check", help="validate kiosk.toml and report every problem")
@@ -23,7 +22,8 @@ def register(sub: Any) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
-    print(f"kiosk.toml OK: hall {cfg.hall.name}, {len(cfg.services)} services, "
+    queue = cfg.queue.server or cfg.path(cfg.queue.hall_config)
+    print(f"kiosk.toml OK: hall {cfg.hall.name}, queue {queue}, "
           f"panel {cfg.display.width}x{cfg.display.height} at {cfg.display.dpi:.0f} dpi")
     return 0
 

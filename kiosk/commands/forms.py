@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("forms", help="check, install or build the catalog's form PDFs")
     fsub = p.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
     c = fsub.add_parser("check", help="every form in the catalog has a usable A4 PDF")

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any
 
 from devices.outcome import JobOutcome
 from kiosk.catalog.model import Item
 from kiosk.commands import print_form
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import Config
 
 PRINT_MODULES = (print_form,)   # `kiosk print form` (A4)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("print", help="print a guide or test page (receipt printer), or a form (A4)")
     psub = p.add_subparsers(dest="print_command", metavar="WHAT", required=True)
     g = psub.add_parser("guide", help="print the procedure guide of one item (e.g. T-0001)")

@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register_print(psub: Any) -> None:
+def register_print(psub: Subparsers) -> None:
     f = psub.add_parser("form", help="print a procedure's blank form or sample on the A4 "
                                      "printer (CUPS)")
     f.add_argument("code", help="the item's code in the catalog")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 if TYPE_CHECKING:
     from kiosk.search import SearchResult
@@ -25,7 +25,7 @@ FIELD_LABELS = {"name": "名称", "short_name": "简称", "alias": "别名", "ke
                 "pinyin": "拼音", "initials": "首字母"}
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("search", help="search the catalog as the kiosk does (pinyin too)")
     p.add_argument("query", help="what a citizen would type: 低保, dibao, db, gl补贴 …")
     p.add_argument("--limit", type=int, default=None, metavar="N",
@@ -46,7 +46,7 @@ def mark(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from kiosk.lookup import load_catalog
+    from kiosk.lookup import load_catalog, searcher_for
     from kiosk.search import SearchIndex
 
     cfg = config_from_args(args)
@@ -56,7 +56,8 @@ def _search(args: argparse.Namespace) -> int:
         return 2
     catalog = load_catalog(cfg)
     t0 = time.perf_counter()
-    index = SearchIndex.build(catalog, popular=cfg.search.popular)
+    index = searcher_for(cfg, catalog)
+    assert isinstance(index, SearchIndex)
     t1 = time.perf_counter()
     result = index.search(args.query, limit)
     t2 = time.perf_counter()

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from kiosk.commands.common import config_from_args, print_json
+from kiosk.commands.common import Subparsers, config_from_args, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("show", help="show one catalog item's full guide (办事指南)")
     p.add_argument("code", metavar="CODE", help="the item's code (实施编码)")
     p.add_argument("--json", action="store_true", help="every field as JSON")

@@ -6,14 +6,13 @@ the import contracts see it).
 
 from __future__ import annotations
 
-from typing import Any
-
 from kiosk.commands import sim_idreader, sim_printer
+from kiosk.commands.common import Subparsers
 
 SIM_MODULES = (sim_printer, sim_idreader)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("sim", help="run a simulated device (virtual printer, ID reader)")
     ssub = p.add_subparsers(dest="sim_command", metavar="DEVICE", required=True)
     for module in SIM_MODULES:

@@ -9,10 +9,11 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any
+
+from kiosk.commands.common import Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("idreader", help="simulated ID card reader (SAM serial protocol)")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--pty", action="store_true", help="serve on a new pty (prints its path)")

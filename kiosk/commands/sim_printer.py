@@ -12,14 +12,15 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any
 from urllib.parse import urlparse
+
+from kiosk.commands.common import Subparsers
 
 FAULTS = {"paper-near": "paper near", "paper-out": "paper out", "cover-open": "cover open",
           "offline": "offline", "cutter-error": "cutter error"}
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("printer", help="virtual ESC/POS receipt printer (TCP or pty)")
     p.add_argument("--listen", metavar="URL", default=None,
                    help="tcp://HOST:PORT to accept print jobs on (port 0: any free port)")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from kiosk.commands.common import print_json
+from kiosk.commands.common import Subparsers, print_json
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("voice", help="voice packs for announcements: build, check")
     vsub = p.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
     b = vsub.add_parser("build", help="synthesise every clip (libespeak-ng, offline) into DIR")

@@ -19,6 +19,7 @@ class ActionResult:
     ok: bool
     message: str               # plain Chinese for hall staff
     detail: str = ""           # for the log and the technician
+    confirm: str = ""          # not done yet: ask staff this (yes → the same action, confirmed)
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,12 @@ class MaintenanceBackend(Protocol):
 
     def usb_catalogs(self) -> list[CatalogCandidate]: ...
 
-    def import_catalog(self, path: Path) -> ActionResult: ...
+    def import_catalog(self, path: Path, allow_empty: bool = False) -> ActionResult: ...
 
     def services(self) -> list[ServiceToggle]: ...
+
+    def number_prefixes(self) -> list[str]:
+        """Ticket number prefixes of the hall (A, B, YA …) as last seen; no I/O."""
+        ...
 
     def set_service_open(self, prefix: str, open_: bool | None) -> ActionResult: ...

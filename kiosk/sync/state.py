@@ -66,3 +66,38 @@ def save_state(sync_dir: Path, state: SyncState) -> None:
     tmp.write_text(json.dumps(dataclasses.asdict(state), ensure_ascii=False, indent=1),
                    encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _local(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def status_fields(sync_dir: Path, now: datetime | None = None) -> dict[str, Any]:
+    """For `kiosk status` and maintenance: when the catalog's signature was verified, when it
+    expires, and how the last update check ended ({} when signed updates never ran)."""
+    st = load_state(sync_dir)
+    if not st.last_check:
+        return {}
+    return {"signed_version": st.catalog_version, "verified_at": st.verified_at,
+            "expires": st.expires, "expired": st.expired(now), "update_outcome": st.last_outcome,
+            "update_reason": st.last_reason, "update_words": st.last_words,
+            "update_checked_at": st.last_check}
+
+
+def signature_lines(cat: dict[str, Any]) -> list[str]:
+    """The catalog's signature in plain Chinese (maintenance panel, `kiosk status`)."""
+    if not cat.get("update_checked_at"):
+        return []
+    lines = []
+    if cat.get("verified_at"):
+        line = f"目录签名：核验于 {_local(cat['verified_at'])}，有效期至 {_local(cat['expires'])}"
+        if cat.get("expired"):
+            line += "（已过期：仍在使用最后一次核验的目录，不会删除也不会退回旧版本）"
+        lines.append(line)
+    else:
+        lines.append("目录签名：本机还没有核验过县里发布的目录")
+    lines.append(f"最近一次目录更新（{_local(cat['update_checked_at'])}）：{cat.get('update_words')}")
+    return lines

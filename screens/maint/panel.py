@@ -10,14 +10,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from kiosk.maintenance.backend import ActionResult, MaintenanceBackend, ServiceToggle
 from kiosk.maintenance.power import RESTART_EXIT_CODE
-from kiosk.maintenance.status import StatusReport
+from kiosk.maintenance.status import StatusReport, usage_line
 from kiosk.maintenance.usb import CatalogCandidate
+from kiosk.sync.state import signature_lines
 from screens.chrome import Header
 from screens.dialog import Confirm
 from screens.fonts import fontset
@@ -33,22 +34,33 @@ EXIT_TO_DESKTOP_CODE = 65     # deploy/kiosk.service: RestartPreventExitStatus=6
 REFRESH_S = 5.0
 
 
+def tickets_lines(rows: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """Per service today, and the numbers that failed or were voided, with why."""
+    out = []
+    for t in rows:
+        out.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
+                     f"等候 {t['waiting']} 人", True))
+        if t.get("void_numbers"):
+            out.append((f"　作废 {t['void']} 张：{'、'.join(t['void_numbers'])}", False))
+    return out
+
+
 def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     """(line, ok) pairs for the panel; pure so tests can read what staff read."""
     if report is None:
         return [("正在读取设备状态…", True)]
     lines: list[tuple[str, bool]] = []
     for d in report.devices:
-        err = f"（上次错误：{d.last_error}）" if d.last_error and d.last_error != d.words \
-            else ""
-        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{err}", d.ok))
-    for t in report.tickets_today:
-        lines.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
-                      f"等候 {t['waiting']} 人", True))
+        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{d.error_note()}", d.ok))
+    lines += tickets_lines(report.tickets_today)
+    if report.usage_today:
+        lines.append((usage_line(report.usage_today), True))
     cat = report.catalog
     if cat:
         lines.append((f"办事指南目录：版本 {cat.get('version', '?')}，共 {cat.get('items', 0)} 项",
                       True))
+        lines += [(line, not cat.get("expired") and cat.get("update_outcome") != "refused")
+                  for line in signature_lines(cat)]
     if report.disk is not None:
         free_mb = report.disk.free_bytes // 2**20
         lines.append((f"磁盘剩余：{free_mb} MB" + ("" if report.disk.writable else "，无法写入"),
@@ -134,7 +146,8 @@ class MaintenancePanel(StaffScreen[None]):
         return super().update(dt)
 
     # ---- actions ------------------------------------------------------------------------------
-    def run(self, working: str, fn: Callable[[], ActionResult]) -> None:
+    def run(self, working: str, fn: Callable[[], ActionResult],
+            then: Callable[[ActionResult], None] | None = None) -> None:
         if self.working:
             return   # one action at a time: a second tap must not print twice
         self.working = working
@@ -142,7 +155,8 @@ class MaintenancePanel(StaffScreen[None]):
         for b in self.buttons:
             b.enabled = False
         self.app.invalidate()
-        self.run_worker(fn, self.done, lambda e: self.done(
+        done = then or self.done
+        self.run_worker(fn, done, lambda e: done(
             ActionResult(False, f"操作失败：{type(e).__name__}: {e}")))
 
     def done(self, result: ActionResult) -> None:
@@ -154,9 +168,7 @@ class MaintenancePanel(StaffScreen[None]):
         self.app.invalidate()
 
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
-        prefixes = [s.prefix for s in self.app.cfg.services]
-        if self.app.cfg.queue.priority_mode == "prefix":
-            prefixes.append(self.app.cfg.queue.priority_prefix)
+        prefixes = self.backend.number_prefixes()
 
         def chosen(number: str | None) -> None:
             if number:
@@ -182,11 +194,22 @@ class MaintenancePanel(StaffScreen[None]):
 
         def chosen(c: CatalogCandidate | None) -> None:
             if c is not None:
-                self.run(f"正在导入 {c.path.name}…", partial(self.backend.import_catalog, c.path))
+                self.import_catalog(c)
 
         self.app.push(ChoiceScreen(self.app, "从U盘导入目录", options,
                                    "没有在U盘上找到目录文件。请插入U盘后再试。"),
                       on_result=chosen)
+
+    def import_catalog(self, c: CatalogCandidate, allow_empty: bool = False) -> None:
+        """Import; a catalog with no items asks staff first (the backend says so)."""
+        def answered(result: ActionResult) -> None:
+            self.done(result)
+            if result.confirm and not allow_empty:
+                self.app.push(Confirm(self.app, "导入空目录", result.confirm, yes="仍然导入"),
+                              on_result=lambda yes: self.import_catalog(c, True) if yes else None)
+
+        self.run(f"正在导入 {c.path.name}…",
+                 partial(self.backend.import_catalog, c.path, allow_empty), answered)
 
     def pick_service(self) -> None:
         self.run_worker(self.backend.services, self._services_found)

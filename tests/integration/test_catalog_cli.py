@@ -38,9 +38,9 @@ def test_validate_ok_and_bad(run_kiosk: Run, tmp_path: Path) -> None:
     bad = run_kiosk("catalog", "validate", _write(tmp_path / "bad.json", doc))
     assert bad.returncode == 1
     assert bad.stdout.splitlines() == [
-        'items[1].materials[2].original_copies: expected integer ≥ 0, got "两份"',
+        'items[1].materials[2].original_copies: expected integer from 0 to 1000, got "两份"',
         "items[3].steps: step orders must be 1, 2, 3 (each once, no gaps), got 0, 2, 3",
-        "items[3].steps[0].order: expected integer ≥ 1, got 0"]
+        "items[3].steps[0].order: expected integer from 1 to 1000, got 0"]
     assert "3 problem(s)" in bad.stderr
 
 

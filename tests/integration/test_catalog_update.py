@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -73,6 +78,17 @@ def assert_refused(cfg: Config, result: UpdateResult, reason: str, kept: str | N
         assert f"keeping catalog {kept}" in result.line()
     logged = [r.getMessage() for r in caplog.records if r.name == "kiosk.sync.update"]
     assert any(reason_text(reason) in m for m in logged), logged
+    # … and what status/maintenance and the next heartbeat say
+    from kiosk.sync.heartbeat import catalog_part
+    from kiosk.sync.state import status_fields
+    from kiosk.sync.update import REASONS
+
+    shown = status_fields(cfg.path(cfg.catalog.sync_dir))
+    assert shown["update_outcome"] == "refused" and shown["update_words"] == REASONS[reason][1]
+    beat = catalog_part(cfg)
+    assert beat["last_outcome"] == "refused" and beat["last_reason"] == reason
+    if kept:
+        assert beat["version"] == kept
 
 
 def reason_text(reason: str) -> str:
@@ -289,3 +305,53 @@ def test_unreachable_url_keeps_catalog(tmp_path: Path, county: County) -> None:
     assert r.outcome == "unreachable" and r.reason == "unreachable"
     assert current_version(cfg) == "test-1"
     assert "keeping catalog test-1" in r.line()
+
+
+class _Repo(SimpleHTTPRequestHandler):
+    """Serves the repository folder; `cut` names a path whose body stops half-way (the
+    connection closed early, as a dropped mobile link does)."""
+
+    cut = ""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if _Repo.cut and self.path.endswith(_Repo.cut):
+            data = Path(self.translate_path(self.path)).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        super().do_GET()
+
+
+@contextmanager
+def http_repo(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Repo, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        _Repo.cut = ""
+
+
+def test_update_over_http_and_a_download_that_breaks_off(
+        tmp_path: Path, county: County, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = kiosk(tmp_path, county)
+    with http_repo(county.repo.path) as url:
+        first = update(cfg, url)
+        assert first.outcome == "updated" and first.bytes_fetched > 0, first.line()
+        code = _changed_county(county)
+        _Repo.cut = f".{code}.json"
+        with caplog.at_level(logging.INFO):
+            r = update(cfg, url)
+        assert_refused(cfg, r, "truncated", "2026.12.01", caplog)
+        _Repo.cut = ""
+        again = update(cfg, url)
+        assert again.outcome == "updated" and again.to_version == "2026.12.03"

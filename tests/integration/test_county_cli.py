@@ -64,7 +64,8 @@ def test_publish_refuses_an_invalid_catalog_and_changes_nothing(run_kiosk: Run,
     r = run_kiosk("county", "publish", str(bad), "--repo", repo, "--keys", keys,
                   "--region", REGION)
     assert r.returncode == 1
-    assert 'items[1].materials[0].original_copies: expected integer ≥ 0, got "两份"' in r.stderr
+    assert ('items[1].materials[0].original_copies: expected integer from 0 to 1000, '
+            'got "两份"') in r.stderr
     assert "nothing was published" in r.stderr
     assert sorted(p.name for p in (Path(repo) / "metadata").iterdir()) == ["1.root.json"]
     no_region = run_kiosk("county", "publish", str(MINI), "--repo", repo, "--keys", keys)

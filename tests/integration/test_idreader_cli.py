@@ -20,6 +20,12 @@ from tests.conftest import REPO
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path) -> None:
+    """A kiosk.toml of the tests' own in the folder the commands run in (never the live one)."""
+    (tmp_path / "kiosk.toml").write_text("[id_reader]\nenabled = true\n", encoding="utf-8")
+
+
 @pytest.fixture
 def sim_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A `kiosk sim idreader --pty` child: (link path, control URL)."""
@@ -79,11 +85,31 @@ def test_status_of_a_missing_reader(tmp_path: Path, run_kiosk: Run) -> None:
     assert "NO_DEVICE" in result.stdout and "nothing" in result.stdout
 
 
-def test_demo_starts_the_simulated_reader_with_its_control_channel(repo: Path) -> None:
-    cmds = sim_commands(load_config(repo / "kiosk.toml"))
+def test_demo_starts_the_simulated_reader_with_its_control_channel(tmp_path: Path) -> None:
+    """A config of its own (it read the live kiosk.toml and broke when the demo's ports
+    moved); the ports are free ones, though nothing listens in this test."""
+    import socket
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    reader_port, control_port, printer_port = free_port(), free_port(), free_port()
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f"""
+[receipt_printer]
+url = "tcp://127.0.0.1:{printer_port}"
+[id_reader]
+port = "socket://127.0.0.1:{reader_port}"
+sim_control = "tcp://127.0.0.1:{control_port}"
+""", "utf-8")
+    cmds = sim_commands(load_config(toml))
     reader = [c for c in cmds if c[:2] == ["sim", "idreader"]]
-    assert reader == [["sim", "idreader", "--listen", "tcp://127.0.0.1:9201",
-                       "--control", "tcp://127.0.0.1:9202"]]
+    assert reader == [["sim", "idreader", "--listen", f"tcp://127.0.0.1:{reader_port}",
+                       "--control", f"tcp://127.0.0.1:{control_port}"]]
+    printer = [c for c in cmds if c[:2] == ["sim", "printer"]]
+    assert printer and printer[0][3] == f"tcp://127.0.0.1:{printer_port}"
 
 
 def _sim_with(tmp_path: Path, cards: list[dict[str, str]], place: str
@@ -125,7 +151,7 @@ def test_card_read_says_why_a_card_on_the_reader_was_not_read(tmp_path: Path,
 def test_a_photo_decoder_whose_factory_raises_does_not_crash_card_read(
         sim_process: tuple[str, str], run_kiosk: Run, tmp_path: Path) -> None:
     port, _ = sim_process
-    toml = tmp_path / "kiosk.toml"
+    toml = tmp_path / "decoder.toml"
     toml.write_text('[id_reader]\nphoto_decoder = "tests.support.fake_photo_decoder:broken"\n',
                     encoding="utf-8")
     read = run_kiosk("--config", str(toml), "card", "read", "--port", port, "--timeout", "5",

@@ -9,8 +9,8 @@ from pathlib import Path
 from kiosk import bootstrap
 from kiosk.catalog import open_catalog
 from kiosk.config import parse_config
-from kiosk.lookup import MINI_CATALOG
 from kiosk.terminal_backend import TerminalBackend
+from tests.support.catalogs import MINI_CATALOG
 
 
 def test_usb_import_good_then_bad(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ until what the test waits for has happened (or fails, naming it, after a timeout
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +26,9 @@ from screens.main import build_app
 from screens.widgets.button import Button
 
 TESTS = Path(__file__).resolve().parent.parent
-SHOTS = Path("/work/shots/formsui")
+# Screenshots to look at: $A4_SHOTS, else a folder under the system's temporary directory
+# (never a path outside the repository that a fresh machine may not have or let us write).
+SHOTS = Path(os.environ.get("A4_SHOTS") or Path(tempfile.gettempdir()) / "kiosk-a4-shots")
 SIZE = (1080, 1920)
 LAYOUTS = ("T-DBSQ-02", "T-GLJT-01")
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pygame
 
 from kiosk.config import Config, load_config
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from screens.actions import Actions
 from screens.app import App
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
+from tests.support.catalogs import MINI_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -27,10 +27,12 @@ from devices.sim.printer import SimReceipt, VirtualPrinter
 from devices.status import DeviceState
 from kiosk import bootstrap
 from kiosk.config import Config, parse_config
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
+from tests.queue_support import hall_toml
+from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import REPO, FakeClock
 
 #: Monday 23 November 2026, 15:00: 社保医保 (A), 民政救助 (B), 综合咨询 (C) are open,
@@ -66,13 +68,18 @@ class Rig:
 def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str = "",
                size: tuple[int, int] = (1080, 1920), elder: bool = False,
                services: int = 0, printer_timeout_s: float = 5.0) -> Config:
-    """The demo's kiosk.toml pointed at the rig; `services`: that many all-day services
-    instead of the demo's four."""
+    """The demo's kiosk.toml and hall.toml pointed at the rig; `services`: that many all-day
+    services instead of the demo's four."""
     data: dict[str, Any] = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
+    tmp.mkdir(parents=True, exist_ok=True)
     if services:
-        data["services"] = [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
-                             "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
-                            for i in range(services)]
+        (tmp / "hall.toml").write_text(hall_toml(
+            [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
+              "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
+             for i in range(services)]), encoding="utf-8")
+    else:
+        (tmp / "hall.toml").write_text((REPO / "hall.toml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
     data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}",
@@ -89,7 +96,8 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
                  dev_control: bool = False, reader: bool = True, services: int = 0,
-                 printer_timeout_s: float = 5.0) -> Iterator[Rig]:
+                 printer_timeout_s: float = 5.0, catalog: Path = MINI_CATALOG
+                 ) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
     development mode). `reader=False`: the reader's port has nobody listening.
     `printer_timeout_s`: [receipt_printer] timeout_s."""
@@ -110,9 +118,10 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     terminal = bootstrap.terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"
+    terminal.queue.store.clock = lambda: AFTERNOON      # type: ignore[attr-defined]
     terminal.queue.clock = lambda: AFTERNOON
     clock = FakeClock()
-    cat = catalog_from_file(MINI_CATALOG)
+    cat = catalog_from_file(catalog)
     app = App(cfg, cat, make_searcher(cat), KioskActions(terminal), headless=True,
               windowed=True, clock=clock)
     terminal.notify = app.post      # as screens/boot.py: device events reach the top screen

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from kiosk.config import parse_config
-from kiosk.lookup import MINI_CATALOG
 from screens.commands import check_glyphs
+from tests.support.catalogs import MINI_CATALOG
 
 
 def _cfg(tmp_path: Path, seed: Path) -> object:

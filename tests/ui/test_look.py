@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from kiosk.config import DisplayConfig
-from kiosk.lookup import MINI_CATALOG
 from screens.fonts import fontset
 from screens.text import NO_LINE_END, NO_LINE_START, wrap
 from screens.theme import contrast_ratio, make_theme
+from tests.support.catalogs import MINI_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
 PANELS = [DisplayConfig(width=1080, height=1920, diagonal_inch=27.0),

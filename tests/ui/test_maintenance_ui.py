@@ -43,7 +43,7 @@ def _config(tmp_path: Path, repo: Path, printer_port: int) -> Config:
         "document_printer": {"enabled": False},
         "scanner": {"enabled": False},
         "catalog": {"db": "catalog.sqlite", "seed": str(repo / "tests/data/mini-catalog.json")},
-        "maintenance": {"pin_hash": hash_pin(PIN), "max_attempts": 3, "lockout_s": 60,
+        "maintenance": {"pin_hash": hash_pin(PIN), "max_attempts": 3, "lockout_s": 180,
                         "idle_timeout_s": 120},
     }, base_dir=str(tmp_path))
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.lookup import MINI_CATALOG
 from screens.app import App
 from screens.browse import BrowseScreen, CategoryScreen
 from screens.guide import GuideScreen
 from screens.search import SearchScreen
+from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import FakeClock, make_app, touch_down, touch_move, touch_up
 
 EVENTS_PER_STEP = 12

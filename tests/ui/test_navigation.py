@@ -166,7 +166,8 @@ def test_the_corner_gesture_does_not_also_press_what_is_in_the_corner() -> None:
 def test_windowed_development_mode_scales_the_window_and_the_mouse() -> None:
     import dataclasses
 
-    from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+    from kiosk.lookup import catalog_from_file, make_searcher
+    from tests.support.catalogs import MINI_CATALOG
     from tests.ui.helpers import config
 
     cfg = config()

@@ -7,9 +7,10 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from kiosk.lookup import MINI_CATALOG, catalog_from_file, make_searcher
+from kiosk.lookup import catalog_from_file, make_searcher
 from kiosk.watchdog import Notifier
 from screens.app import App
+from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import FakeClock, config
 
 

@@ -116,7 +116,7 @@ def test_bad_document_leaves_previous_catalog_current(store: CatalogStore) -> No
     with pytest.raises(CatalogValidationError) as e:
         store.import_document(bad, source="bad.json")
     assert e.value.problems == [
-        'items[20].materials[0].original_copies: expected integer ≥ 0, got "两份"']
+        'items[20].materials[0].original_copies: expected integer from 0 to 1000, got "两份"']
     cat = store.current()
     assert cat is not None and cat.version == "test-1"
     assert store.stats()["previous"] is None       # nothing was written at all

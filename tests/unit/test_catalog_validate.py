@@ -78,15 +78,15 @@ def _dup_theme(doc: Doc) -> None:
 
 CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("type-integer-with-bound", _set("items.1.materials.2.original_copies", "两份"),
-     'items[1].materials[2].original_copies: expected integer ≥ 0, got "两份"'),
+     'items[1].materials[2].original_copies: expected integer from 0 to 1000, got "两份"'),
     ("minimum", _set("items.0.legal_limit.value", -1),
-     "items[0].legal_limit.value: expected integer ≥ 0, got -1"),
+     "items[0].legal_limit.value: expected integer from 0 to 100000, got -1"),
     ("maximum", _set("items.0.channels.visits", 12),
      "items[0].channels.visits: expected integer from 0 to 9, got 12"),
     ("type-boolean", _set("items.0.fees.charged", "否"),
      'items[0].fees.charged: expected true or false, got "否"'),
     ("bool-is-not-integer", _set("items.0.materials.0.copy_copies", True),
-     "items[0].materials[0].copy_copies: expected integer ≥ 0, got true"),
+     "items[0].materials[0].copy_copies: expected integer from 0 to 1000, got true"),
     ("type-string", _set("items.0.name", 42),
      "items[0].name: expected text (a JSON string), got 42"),
     ("type-array", _set("items.0.conditions", "户籍在本镇"),
@@ -179,7 +179,7 @@ def test_bad_items_in_a_large_catalog_are_each_reported() -> None:
     doc["items"][399]["levels"]["accept"] = "家里"
     problems = validate_document(doc)
     assert problems == [
-        'items[7].materials[3].original_copies: expected integer ≥ 0, got "两份"',
+        'items[7].materials[3].original_copies: expected integer from 0 to 1000, got "两份"',
         'items[399].levels.accept: expected one of "village", "township", "county", "city", '
         '"province", got "家里"']
 

@@ -57,7 +57,9 @@ def test_doctor_reports_unwritable_var(tmp_path: Path) -> None:
 
 
 def test_pin_check_passes_when_set(tmp_path: Path) -> None:
-    cfg = load_config(_config(tmp_path, '[maintenance]\npin_hash = "scrypt$x$y"\n'))
+    from kiosk.maintenance.pin import hash_pin
+
+    cfg = load_config(_config(tmp_path, f'[maintenance]\npin_hash = "{hash_pin("482913")}"\n'))
     assert check_pin(cfg).ok
 
 

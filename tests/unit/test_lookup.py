@@ -12,12 +12,12 @@ from kiosk.catalog.catalog import Catalog
 from kiosk.config import load_config
 from kiosk.errors import CatalogError
 from kiosk.lookup import (
-    MINI_CATALOG,
     BackgroundSearcher,
     catalog_from_file,
     load_catalog,
 )
 from kiosk.search import SearchIndex
+from tests.support.catalogs import MINI_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,17 +51,31 @@ def test_background_searcher_reports_a_failed_build_plainly() -> None:
         bg.complete("d", 5)
 
 
-def test_load_catalog_uses_the_store_and_falls_back_only_without_a_seed(tmp_path: Path) -> None:
+def test_load_catalog_uses_the_store_and_never_falls_back_to_the_test_catalog(
+        tmp_path: Path) -> None:
     cfg = load_config(REPO / "kiosk.toml")
     seeded = dataclasses.replace(cfg, base_dir=str(REPO), catalog=dataclasses.replace(
         cfg.catalog, db=str(tmp_path / "a.sqlite"), seed=str(MINI_CATALOG)))
     assert len(load_catalog(seeded)) == 4
     unseeded = dataclasses.replace(seeded, catalog=dataclasses.replace(
         seeded.catalog, db=str(tmp_path / "b.sqlite"), seed=str(tmp_path / "missing.json")))
-    assert len(load_catalog(unseeded)) == 4   # the test catalog, with a warning
+    with pytest.raises(CatalogError) as err:   # no fallback into a source checkout's tests/
+        load_catalog(unseeded)
+    assert "missing.json" in str(err.value)
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     broken = dataclasses.replace(seeded, catalog=dataclasses.replace(
         seeded.catalog, db=str(tmp_path / "c.sqlite"), seed=str(bad)))
     with pytest.raises(CatalogError):
         load_catalog(broken)
+
+
+def test_a_county_lexicon_that_cannot_be_used_leaves_the_shipped_one(tmp_path: Path) -> None:
+    from kiosk.lookup import make_searcher
+
+    cat = catalog_from_file(REPO / "assets" / "catalog" / "sample-catalog.json")
+    bad = tmp_path / "lexicon.json"
+    bad.write_text('{"format": "township-kiosk-lexicon", "format_version": 1, "groups": [1]}',
+                   encoding="utf-8")
+    index = make_searcher(cat, 8, bad)          # logged, not raised
+    assert "QH-QT-04" in [h.code for h in index.search("过世", 10).hits]

@@ -25,7 +25,7 @@ class Clock:
 def test_entry_is_logged_without_the_pin(tmp_path: Path,
                                          caplog: pytest.LogCaptureFixture) -> None:
     cfg = parse_config({"maintenance": {"pin_hash": hash_pin("482913"), "max_attempts": 3,
-                                        "lockout_s": 60}}, base_dir=str(tmp_path))
+                                        "lockout_s": 180}}, base_dir=str(tmp_path))
     clock = Clock()
     caplog.set_level(logging.DEBUG)
     assert not try_enter(pin_gate(cfg, clock), "111111").accepted
@@ -37,15 +37,15 @@ def test_entry_is_logged_without_the_pin(tmp_path: Path,
 
 def test_lockout_survives_a_new_gate_and_expires(tmp_path: Path) -> None:
     cfg = parse_config({"maintenance": {"pin_hash": hash_pin("482913"), "max_attempts": 3,
-                                        "lockout_s": 60}}, base_dir=str(tmp_path))
+                                        "lockout_s": 180}}, base_dir=str(tmp_path))
     clock = Clock()
     for _ in range(3):
         last = try_enter(pin_gate(cfg, clock), "000000")
-    assert last.locked_for_s == 60
+    assert last.locked_for_s == 180
     # a restart (new gate object) does not reset the lock, even with the right PIN
     check = try_enter(pin_gate(cfg, clock), "482913")
-    assert not check.accepted and check.locked_for_s == 60 and "分钟" in check.message
-    clock.t += 61
+    assert not check.accepted and check.locked_for_s == 180 and "分钟" in check.message
+    clock.t += 181
     assert try_enter(pin_gate(cfg, clock), "482913").accepted
 
 

@@ -1,0 +1,1 @@
+"""`kiosk county serve`: the county service (PostgreSQL, Starlette, uvicorn)."""

@@ -1,0 +1,61 @@
+"""The running kiosk and the county: an update check waits for a moment nobody is at the
+kiosk, the verified catalog is swapped in only between visits, and a screenshot is taken
+only on the attract screen. Real UI (SDL dummy) over a real Terminal (tests/ui/terminal_rig),
+a real county repository on disk found as a USB stick would be."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from kiosk.config import CatalogConfig
+from kiosk.sync.scheduler import UpdateScheduler
+from screens.county_link import CountyLink, capture_png
+from screens.search import SearchScreen
+from tests.support.county_repo import make_county, mini_doc
+from tests.ui.helpers import button, settle, tap
+from tests.ui.terminal_rig import terminal_rig
+
+
+def test_update_waits_for_no_visit_and_the_ui_swaps_between_visits(tmp_path: Path) -> None:
+    county = make_county(tmp_path / "county")
+    doc = mini_doc("2026.12.10", "2026-12-10")
+    doc["items"][0]["name"] = "最低生活保障金申领（新版）"
+    county.publish(doc)
+    with terminal_rig(tmp_path / "kiosk") as rig:
+        app = rig.app
+        cfg = dataclasses.replace(app.cfg, catalog=dataclasses.replace(
+            app.cfg.catalog, update_root=str(county.root_file), update_url="",
+            update_stick=True))
+        assert isinstance(cfg.catalog, CatalogConfig)
+        link = CountyLink(app, cfg)
+        scheduler = UpdateScheduler(cfg, link.idle.is_set, link.catalog_updated,
+                                    find=lambda: county.repo.path)
+        old = app.catalog.version
+
+        tap(app, *button(app, "办事指南查询").rect.center)       # a citizen is here
+        tap(app, *button(app, "查找：输入名称或拼音首字母").rect.center)
+        assert isinstance(app.top, SearchScreen)
+        link.tick()
+        assert link.visit() == "in_use" and scheduler.step() == []   # no check now
+        assert capture_png(app) is None                            # and no picture
+
+        app.end_session()                                          # the visit is over
+        settle(app)                 # home's look at the queue (is it closed?) has finished
+        link.tick()
+        assert link.visit() == "idle"
+        png = capture_png(app)
+        assert png is not None and png.startswith(b"\x89PNG")
+        done = scheduler.step()
+        assert [r.outcome for r in done] == ["updated"], [r.line() for r in done]
+        assert app.catalog.version == old                   # verified and imported, not shown
+
+        tap(app, *button(app, "办事指南查询").rect.center)       # the next citizen came first
+        link.tick()
+        assert app.catalog.version == old                   # never in the middle of a visit
+        app.end_session()
+        settle(app)                 # home's look at the queue (is it closed?) has finished
+        link.tick()
+        assert app.catalog.version == "2026.12.10"          # between visits: swapped
+        assert app.catalog.get(doc["items"][0]["code"]).name.endswith("（新版）")
+        assert scheduler.step() == []                       # the same stick: not again
