@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from hall.ratings_report import RatingRow
 from kiosk.calls.rating import BAD_LEVELS, Rating
@@ -24,8 +24,9 @@ FROM = "FROM ratings r LEFT JOIN tickets t ON t.ticket_id = r.ticket_id"
 class RatingRefused(Exception):
     """Why a rating was not taken: `code` for the API, `message` in plain Chinese."""
 
-    STATUS = {"not_found": 404, "not_done": 409, "already_rated": 409, "bad_request": 400,
-              "wrong_window": 409}
+    STATUS: ClassVar[dict[str, int]] = {"not_found": 404, "not_done": 409, "already_rated": 409,
+                                        "bad_request": 400, "wrong_window": 409,
+                                        "forbidden": 403}
 
     def __init__(self, code: str, message: str, detail: str = "") -> None:
         super().__init__(detail or message)

@@ -64,7 +64,7 @@ class DisplayProcess:
 
 
 def server_url(cfg: Config, given: str = "") -> str:
-    url = given or cfg.call_display.server or str(getattr(cfg.queue, "server", "") or "")
+    url = given or cfg.call_display.server or cfg.queue.server
     if not url:
         raise ConfigError(["call_display.server: the hall service's address is needed for "
                            "`kiosk display` (or give --server http://HOST:PORT)"], "kiosk.toml")
@@ -107,13 +107,25 @@ def _home(cfg: Config, opts: DisplayOptions, source: BoardSource, url: str,
     if opts.mode == "evaluator":
         from screens.evaluator import EvaluatorScreen
 
-        client = RatingClient(url)
+        client = RatingClient(url, token=_device_token(cfg))
         say: Callable[[str], None] = announcer.prompt if announcer else (lambda text: None)
         return lambda app: EvaluatorScreen(app, source, opts.number, client.submit, say,
                                            timeout_s=cfg.call_display.rating_timeout_s)
     from screens.hall_board import HallBoardScreen
 
     return lambda app: HallBoardScreen(app, source)
+
+
+def _device_token(cfg: Config) -> str:
+    """The evaluator sends ratings as an enrolled device: the token `kiosk hall join` wrote."""
+    from kiosk.queue.remote_store import read_token
+
+    enrolled = read_token(cfg.path(cfg.queue.token_file))
+    if enrolled is None:
+        log.warning("no device token in %s: ratings will be refused until `kiosk hall join` "
+                    "enrols this evaluator", cfg.queue.token_file)
+        return ""
+    return enrolled.token
 
 
 def _announcer(cfg: Config, opts: DisplayOptions) -> Announcer:
@@ -143,6 +155,12 @@ def run_display(cfg: Config, opts: DisplayOptions) -> int:
     process = build_display(cfg, opts)
     process.app.open(home=process.extras["home"])
     process.start()
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        process.app.running = False      # the loop ends, then everything closes in order
+
+    signal.signal(signal.SIGTERM, stop)
     log.info("display (%s %s) following %s", opts.mode, opts.number or "", process.feed.base_url)
     try:
         process.app.run()

@@ -80,10 +80,19 @@ def _hall_name(request: Request) -> str:
     return str(api.store.settings.hall.name) if api is not None else ""
 
 
+def _checks(request: Request) -> str:
+    """What a window checks for each declared priority class (hall.toml [[priority]].check)."""
+    api = getattr(request.app.state, "hall", None)
+    rules = api.store.settings.priority if api is not None else []
+    return json.dumps({r.name: r.check for r in rules if r.source == "declared" and r.check},
+                      ensure_ascii=False)
+
+
 async def page(request: Request, name: str) -> Response:
     return _template(name, {"hall-name": _hall_name(request), "snapshot": "/api/state",
                             "stream": "/api/events", "event-types": EVENT_TYPES,
-                            "stale-ms": "6000", "speak-max-age": "30"})
+                            "stale-ms": "6000", "speak-max-age": "30",
+                            "checks": _checks(request)})
 
 
 async def index(request: Request) -> Response:
@@ -166,9 +175,6 @@ def _check_link(request: Request) -> str:
         raise ratings.RatingRefused("forbidden", "这个评价链接不对，请扫描小票上的二维码。",
                                     f"bad rating code for ticket {ticket_id!r}")
     return str(ticket_id)
-
-
-ratings.RatingRefused.STATUS["forbidden"] = 403
 
 
 async def _record(request: Request, rating: Rating) -> dict[str, Any]:

@@ -182,6 +182,8 @@ class HallFeed:
             response.raise_for_status()
             self._response = response
             self.connects += 1
+            log.info("hall events: following %s after event %s", self.base_url,
+                     headers["Last-Event-ID"])
             self.sink.alive(response.headers.get("x-server-time"))
             try:
                 for msg in sse_messages(response.iter_lines()):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,10 @@ class Display:
     def numbers_said(self) -> list[str]:
         return [s.announcement.call.number for s in self.announcer.spoken
                 if s.announcement.call is not None]
+
+
+def reconnected(display: Display, before: int) -> bool:
+    return display.feed.connects > before
 
 
 @pytest.fixture
@@ -139,8 +144,8 @@ def test_one_hundred_forced_reconnects_lose_nothing_and_repeat_nothing(
             called.append(w.act("next", close_open="done" if i >= 3 else "")["ticket"]["number"])
             proxy.cut()
         proxy.restore()
-        assert wait_for(lambda: display.feed.connects > before, 10), f"reconnect {i} failed"
-        assert wait_for(lambda: display.board.calls and display.board.calls[0].number ==
+        assert wait_for(partial(reconnected, display, before), 10), f"reconnect {i} failed"
+        assert wait_for(lambda: bool(display.board.calls) and display.board.calls[0].number ==
                         called[-1], 10), f"reconnect {i}: the call {called[-1]} did not arrive"
     assert wait_for(lambda: display.announcer.queue.idle(), 30)
     reconnects = display.feed.connects - start_connects

@@ -17,7 +17,8 @@ from kiosk.calls.board import Board
 from kiosk.calls.feed import HallFeed, wait_for
 from kiosk.calls.follow import Follower
 from tests.support.browser import chromium
-from tests.support.faces_hall import STAFF, FacesHall, faces_hall
+from tests.support.faces_hall import FacesHall, faces_hall
+from tests.support.hall_env import STAFF
 from tests.support.tcp_proxy import TcpProxy
 
 
@@ -91,7 +92,7 @@ def test_window_page_from_login_to_done(hall: FacesHall, browser: Any, shots: Pa
         page.keyboard.press("1")                                     # 呼叫下一位 by its key
         page.wait_for_selector("#current-number")
         assert page.inner_text("#current-number") == "C002"
-        assert "残疾人证" in page.inner_text("#current")               # what the window checks
+        assert "优先（残疾人）：核验残疾人证" in page.inner_text("#current")  # hall.toml's check
         assert wait_for(lambda: bool(board.calls) and board.calls[0].number == "C002", 5)
         page.screenshot(path=str(shots / "window-04-called-priority.png"))
 
@@ -109,7 +110,8 @@ def test_window_page_from_login_to_done(hall: FacesHall, browser: Any, shots: Pa
         page.screenshot(path=str(shots / "window-06-next.png"))
 
         page.keyboard.press("2")                                     # 重呼
-        page.wait_for_function("(document.getElementById('current-calls') || {}).textContent === '2'")
+        page.wait_for_function("(document.getElementById('current-calls') || {})"
+                               ".textContent === '2'")
         assert wait_for(lambda: board.calls[0].recall, 5)
 
         assert page.is_disabled("#act-pause")           # not while a citizen is at the window
@@ -119,7 +121,7 @@ def test_window_page_from_login_to_done(hall: FacesHall, browser: Any, shots: Pa
         page.screenshot(path=str(shots / "window-08-finish.png"))
         page.keyboard.press("Enter")
         page.wait_for_selector("#current .empty")
-        done = [t for t in hall.store.tickets() if t.number == "C001"][0]
+        done = next(t for t in hall.store.tickets() if t.number == "C001")
         assert (done.state.value, done.case_no) == ("done", "BJ2026-0042")
         page.keyboard.press("7")                                     # 暂停, with a reason
         page.wait_for_selector("dialog[open]")
@@ -140,7 +142,7 @@ def test_window_page_from_login_to_done(hall: FacesHall, browser: Any, shots: Pa
         page.screenshot(path=str(shots / "window-09-transfer.png"))
         page.click("dialog button[data-choice='s:A']")
         page.wait_for_selector("#current .empty")
-        moved = [t for t in hall.store.tickets() if t.number == "C003"][0]
+        moved = next(t for t in hall.store.tickets() if t.number == "C003")
         assert (moved.state.value, moved.service_prefix) == ("transferred", "A")
         page.wait_for_function("(document.querySelector('#today-counts dd') || {}).textContent"
                                " === '2 人'")
@@ -203,7 +205,7 @@ def test_manager_page_keeps_a_bad_rating_until_acknowledged(hall: FacesHall, bro
     _rate(hall, first["ticket_id"], 5, [])
     second = w.act("next")["ticket"]
     w.act("finish")
-    _rate(hall, second["ticket_id"], 1, ["attitude"], ["wait"])
+    _rate(hall, second["ticket_id"], 1, ["attitude"], ("wait",))
     page.wait_for_selector("#alerts .alert", timeout=10_000)
     text = page.inner_text("#alerts")
     assert "非常不满意" in text and second["number"] in text and "服务态度" in text

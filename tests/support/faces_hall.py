@@ -96,7 +96,7 @@ def faces_hall(tmp: Path, pg: PgServer | None = None, kind: str = "sqlite",
                           extra_routes=pages.routes())
     pages.mount(service)
     with running(service) as url:
-        auth = enrol(store, settings, clock)
+        auth = enrol(store, settings, clock)  # type: ignore[arg-type]
         token = auth.join(auth.enrol_code("evaluator-test"), "127.0.0.1").token
         with httpx.Client(base_url=url, timeout=10) as client:
             yield FacesHall(url, service, store, clock, token, client)

@@ -11,11 +11,7 @@
   const cfg = document.body.dataset;
   const S = { info: null, staff: "", name: "", window: 0, view: null, waiting: null, today: null,
               live: false, busy: false, lastRecall: 0, stream: null, lostAt: null };
-  const CHECK = {
-    "残疾人": "请查看残疾人证", "军人": "请查看军人、退役军人或消防救援人员证件",
-    "孕妇": "孕妇优先：请留意安排座位", "老年人": "请核对年龄（身份证）",
-    "行动不便": "行动不便：请就近照顾", "带婴幼儿": "带婴幼儿：请优先照顾",
-  };
+  const CHECK = JSON.parse(cfg.checks || "{}");      // hall.toml [[priority]].check
   const STATE = { called: "已呼叫，等候到窗口", serving: "正在办理" };
   const WSTATE = { closed: "未登录", open: "空闲", paused: "暂停服务", serving: "服务中" };
 
@@ -80,8 +76,9 @@
     const since = t.printed_at || t.issued_at;
     const waited = since ? Math.max(0, Math.round((Date.parse(t.called_at || Date.now()) -
                                                    Date.parse(since)) / 60000)) : null;
-    const check = t.priority === "declared" ? (CHECK[t.declared] || "优先：请核验 " + t.declared)
-      : t.priority === "age" ? "高龄优先（取号时已按身份证核验）" : "";
+    const check = t.priority === "declared"
+      ? "优先（" + t.declared + "）：" + (CHECK[t.declared] || "请核验")
+      : t.priority === "age" ? "高龄优先（取号时已按身份证核验，不用再查）" : "";
     box.replaceChildren(...[
       E("div", { class: "number", id: "current-number" }, t.number),
       E("div", { class: "service" }, svc, t.priority ? "  · 优先" : ""),
