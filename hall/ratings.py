@@ -94,7 +94,7 @@ def record(tx: Any, rating: Rating, now: datetime) -> tuple[RatingRow, bool]:
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')",
            (rid, facts["ticket_id"], str(facts["day"]), facts["number"], facts["window"],
             facts["staff"] or "", facts["case_no"] or "", rating.level, codes, rating.channel,
-            now.isoformat(timespec="seconds")))
+            now.isoformat(timespec="milliseconds")))
     new = existing(tx, rating.ticket_id)
     assert new is not None
     return new, True
@@ -125,3 +125,19 @@ def open_alerts(tx: Any) -> list[RatingRow]:
     return [row_of(r) for r in tx.all(
         f"SELECT {COLUMNS} {FROM} WHERE r.level IN ({marks}) AND r.acknowledged_at IS NULL "
         "ORDER BY r.created_at", tuple(BAD_LEVELS))]
+
+
+def day_rows(store: Any, day: str) -> list[RatingRow]:
+    """The day's ratings from an open hall store (read-only is enough)."""
+    rows: list[RatingRow] = store.query(lambda tx: of_day(tx, day))
+    return rows
+
+
+def add_to_report(rep: dict[str, Any], store: Any, day: str) -> list[RatingRow]:
+    """`kiosk hall report`: the day's 好差评 figures under rep["ratings"]; the rows back (for
+    the provincial CSV)."""
+    from hall.ratings_report import summary
+
+    rows = day_rows(store, day)
+    rep["ratings"] = summary(rows)
+    return rows
