@@ -136,8 +136,11 @@ def test_manager_reads_acknowledges_and_exports(hall: FacesHall) -> None:
 def test_a_rating_holds_nothing_about_the_person(hall: FacesHall) -> None:
     ticket_id = served(hall)
     evaluator(hall, {"ticket_id": ticket_id, "level": 3, "window": 4})
-    columns = [d[0] for d in hall.store.query(
-        lambda tx: (tx.run("SELECT * FROM ratings WHERE 1 = 0"), tx.cur.description)[1])]
+    def names(tx: Any) -> list[str]:
+        tx.run("SELECT * FROM ratings WHERE 1 = 0")
+        return [d[0] for d in tx.cur.description]     # DB-API: sqlite3 and psycopg alike
+
+    columns = hall.store.query(names)
     assert set(columns) == {"rating_id", "ticket_id", "day", "number", "window_no", "staff",
                             "case_no", "level", "reasons", "channel", "created_at",
                             "acknowledged_at", "acknowledged_by"}
