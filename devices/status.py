@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 
 class DeviceState(StrEnum):
@@ -91,3 +92,12 @@ class JobProgress:
 
 DeviceEvent = StatusUpdate | JobProgress
 """What a device driver puts on the events queue it is given."""
+
+E_contra = TypeVar("E_contra", contravariant=True)
+
+
+class EventSink(Protocol[E_contra]):
+    """Where a driver puts its events: a queue.Queue of these events or of more kinds (the
+    terminal has one queue for every device). Drivers only ever `put`."""
+
+    def put(self, item: E_contra, /) -> None: ...

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import queue
 from functools import partial
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
 from devices.id_reader.photo import load_decoder
@@ -22,7 +21,7 @@ from devices.id_reader.reader import IdReader
 from devices.receipt_printer.escpos_render import ProfileSpec
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import SaneScanner
-from devices.status import DeviceEvent, StatusUpdate
+from devices.status import DeviceEvent, EventSink, StatusUpdate
 from kiosk import messages
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
@@ -31,12 +30,12 @@ from kiosk.queue.service import Printer, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.queue.store import QueueStore
 from kiosk.receipts.service import print_ticket
-from kiosk.terminal import Terminal, TerminalParts
+from kiosk.terminal import Terminal, TerminalEvent, TerminalParts
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
 
-Events = queue.Queue[Any]
+Events = queue.Queue[TerminalEvent | None]
 
 
 class DeviceDisabled(KioskError):
@@ -57,14 +56,14 @@ def profile_spec(profile: PrinterProfile) -> ProfileSpec:
 
 
 def receipt_printer(cfg: Config, url: str | None = None,
-                    events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
+                    events: EventSink[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The configured receipt printer (or the one at `url`), not yet opened."""
     return ReceiptPrinter(url or cfg.receipt_printer.url, profile_spec(cfg.receipt_profile),
                           cfg.receipt_printer.timeout_s, events)
 
 
 def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: queue.Queue[DeviceEvent] | None = None) -> ReceiptPrinter:
+                         events: EventSink[DeviceEvent] | None = None) -> ReceiptPrinter:
     """The receipt printer, opened. An absent printer is OFFLINE, not an error; a malformed
     URL raises ConfigError naming the key it came from."""
     printer = receipt_printer(cfg, url, events)
@@ -88,7 +87,7 @@ def id_reader(cfg: Config, events: Events | None = None, *, port: str | None = N
 
 
 def document_printer(cfg: Config, queue_name: str | None = None,
-                     events: queue.Queue[StatusUpdate] | None = None) -> CupsPrinter:
+                     events: EventSink[StatusUpdate] | None = None) -> CupsPrinter:
     """The A4 printer (not yet opened). `queue_name` overrides [document_printer] queue."""
     dp = cfg.document_printer
     if not dp.enabled:
@@ -98,7 +97,7 @@ def document_printer(cfg: Config, queue_name: str | None = None,
                        job_timeout_s=dp.job_timeout_s)
 
 
-def scanner(cfg: Config, events: queue.Queue[StatusUpdate] | None = None) -> SaneScanner:
+def scanner(cfg: Config, events: EventSink[StatusUpdate] | None = None) -> SaneScanner:
     """The scanner (not yet opened)."""
     sc = cfg.scanner
     if not sc.enabled:

@@ -16,19 +16,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from devices.document_printer.cups import CupsPrinter
+from devices.id_reader.events import ReaderEvent
 from devices.id_reader.reader import IdReader
 from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import sweep_stale_scans
-from devices.status import DeviceState, StatusUpdate
+from devices.status import DeviceEvent, DeviceState, StatusUpdate
 from kiosk.config import Config
 from kiosk.maintenance.status import DeviceReport, write_snapshot
 from kiosk.queue.service import QueueService
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 log = logging.getLogger(__name__)
+
+TerminalEvent = DeviceEvent | ReaderEvent
+"""What the terminal's one queue carries from every device (None wakes its pump to stop)."""
 
 SNAPSHOT_EVERY_S = 30.0
 A4_POLL_S = 15.0
@@ -40,7 +43,7 @@ class TerminalParts:
     disabled in kiosk.toml is None; one that could not even be built is None with its reason
     in `problems` (shown in maintenance mode as a hardware error)."""
 
-    events: queue.Queue[Any] = field(default_factory=queue.Queue)
+    events: queue.Queue[TerminalEvent | None] = field(default_factory=queue.Queue)
     receipt: ReceiptPrinter | None = None
     reader: IdReader | None = None
     a4: CupsPrinter | None = None

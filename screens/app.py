@@ -20,7 +20,7 @@ import os
 import queue
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pygame
 import pygame.freetype
@@ -64,7 +64,7 @@ class App:
         self.session = Session(cfg.session.idle_timeout_s, cfg.session.warning_s,
                                cfg.display.elder_mode, clock,
                                elder_idle_timeout_s=cfg.session.elder_idle_timeout_s)
-        self.inbox: queue.Queue[Any] = queue.Queue()
+        self.inbox: queue.Queue[object] = queue.Queue()
         self.stack: list[tuple[Screen[Any], Callable[[Any], None] | None]] = []
         self.theme: Theme = make_theme(cfg.display, self.session.elder_mode, self.size)
         self.running = False
@@ -81,7 +81,7 @@ class App:
         self._mapper = InputMapper(self.size)
         self._gesture = CornerGesture(*self.size, GestureSpec(corner_px=self.theme.mm(15)))
         self._home_factory: Callable[[App], Screen[Any]] | None = None
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, object] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
     def open(self, home: Callable[[App], Screen[Any]] | None = None) -> None:
@@ -210,12 +210,12 @@ class App:
                 screen.layout()
         self.invalidate()
 
-    def cached(self, key: str, factory: Callable[[], Any]) -> Any:
+    def cached(self, key: str, factory: Callable[[], T]) -> T:
         """A value derived from the catalog, computed once per catalog (replace_catalog clears
         them): popular items, category counts — each a pass over 10,000 items."""
         if key not in self._memo:
             self._memo[key] = factory()
-        return self._memo[key]
+        return cast(T, self._memo[key])   # each key is only ever filled by its one factory
 
     def replace_catalog(self, catalog: Catalog, searcher: Searcher) -> bool:
         """Show a new catalog (a signed update was imported): only between visits, on the
@@ -235,7 +235,7 @@ class App:
         self.push(Notice(self, title, message))
 
     # ---- threads -----------------------------------------------------------------------------
-    def post(self, item: Any) -> None:
+    def post(self, item: object) -> None:
         """Thread-safe: a callable runs on the UI thread; anything else goes to the top screen's
         `on_message`. Device threads use this (or put on `inbox` directly)."""
         self.inbox.put(item)
@@ -341,7 +341,7 @@ class App:
                 return
             self._deliver(item)
 
-    def _deliver(self, item: Any) -> None:
+    def _deliver(self, item: object) -> None:
         self.session.device_event(item)   # a lifted card is forgotten whatever is on top
         if callable(item):
             item()

@@ -13,6 +13,7 @@ import pygame
 
 from kiosk.calls.board import Board, Finished
 from kiosk.calls.rating import BAD_LEVELS, CAUSE_LABELS, LEVELS, REASONS, Rating, RatingError
+from kiosk.errors import citizen_message_of
 from screens.board_base import BoardScreen, BoardSource
 from screens.board_draw import draw_band, draw_line, draw_paragraph, draw_stale
 from screens.faces import FaceButton
@@ -114,7 +115,7 @@ class EvaluatorScreen(BoardScreen):
         if isinstance(exc, RatingError) and "already" in str(exc):
             self._go("thanks")
             return
-        self.message = getattr(exc, "citizen_message", "") or "评价没有提交成功，请再试一次。"
+        self.message = citizen_message_of(exc, "评价没有提交成功，请再试一次。")
         self._go("failed")
 
     # ---- layout ----------------------------------------------------------------------------

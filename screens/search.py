@@ -7,7 +7,7 @@ left at a dead end."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -17,6 +17,7 @@ from kiosk.search.results import Hit, SearchResult, Suggestions
 from screens.browse import CategoryScreen, item_rows, open_guide, visits_label
 from screens.chrome import Header
 from screens.fonts import fontset
+from screens.input import Key
 from screens.messages.search import SEARCH_FAILED
 from screens.screen import Screen
 from screens.text import draw_wrapped
@@ -167,7 +168,7 @@ class SearchScreen(Screen[None]):
         self.app.session.query = text
         self.refresh()
 
-    def handle_key(self, ev: Any) -> None:
+    def handle_key(self, ev: Key) -> None:
         if ev.text and (ev.text.isalnum() or not ev.text.isascii()):
             self.set_query((self.query + ev.text.lower())[:MAX_QUERY])
         elif ev.key == pygame.K_BACKSPACE:

@@ -13,7 +13,6 @@ will walk away; a job left queued would print later, for no one, maybe someone's
 from __future__ import annotations
 
 import os
-import queue
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from devices.document_printer import ipp, reasons
 from devices.outcome import JobOutcome
-from devices.status import DeviceState, PaperState, StatusUpdate
+from devices.status import DeviceState, EventSink, PaperState, StatusUpdate
 
 DEVICE = "document_printer"
 PRINTER_ATTRS = ("printer-state", "printer-state-reasons", "printer-state-message",
@@ -85,7 +84,7 @@ class CupsPrinter:
     """One CUPS queue. No I/O until open(); thread-safe for one job at a time."""
 
     def __init__(self, queue_name: str, *, server: str = "",
-                 events: queue.Queue[StatusUpdate] | None = None,
+                 events: EventSink[StatusUpdate] | None = None,
                  poll_s: float = 0.2, job_timeout_s: float = 120.0) -> None:
         self.queue = queue_name
         self.server = server
@@ -128,12 +127,12 @@ class CupsPrinter:
             return self._note(PrinterStatus(
                 self.queue, "absent", message=f"IPP status 0x{resp.status:04x}: no such queue"))
         state = {ipp.PRINTER_IDLE: "idle", ipp.PRINTER_PROCESSING: "printing",
-                 ipp.PRINTER_STOPPED: "stopped"}.get(resp.first("printer-state"), "stopped")
-        found = tuple(r for r in resp.attributes.get("printer-state-reasons", [])
-                      if isinstance(r, str) and r not in reasons.QUIET)
+                 ipp.PRINTER_STOPPED: "stopped"}.get(resp.integer("printer-state") or 0,
+                                                     "stopped")
+        found = tuple(r for r in resp.texts("printer-state-reasons") if r not in reasons.QUIET)
         return self._note(PrinterStatus(
-            self.queue, state, found, str(resp.first("printer-state-message", "")),
-            bool(resp.first("printer-is-accepting-jobs", True))))
+            self.queue, state, found, resp.text("printer-state-message"),
+            resp.flag("printer-is-accepting-jobs", True)))
 
     def _note(self, status: PrinterStatus) -> PrinterStatus:
         if self._last is None or (status.state, status.reasons) != (self._last.state,
@@ -198,11 +197,11 @@ class CupsPrinter:
         deadline = time.monotonic() + self.job_timeout_s
         while time.monotonic() < deadline:
             job = self._job(job_id)
-            state = job.first("job-state") if job is not None else None
+            state = job.integer("job-state") if job is not None else None
             if state is not None and state >= ipp.JOB_CANCELED:
                 return self._finished(job_id, state, job)
             if self._cancel.is_set():
-                return self._abandon(job_id, "JOB_CANCELED", "打印已取消。")
+                return self._abandon(job_id, "JOB_CANCELED", reasons.CANCELLED)
             printer = self.status()
             if not printer.ready and state in (ipp.JOB_PENDING, ipp.JOB_HELD, ipp.JOB_STOPPED,
                                                None):
@@ -211,15 +210,15 @@ class CupsPrinter:
                                      printer.citizen_message or reasons.UNAVAILABLE)
             time.sleep(self.poll_s)
         return self._abandon(job_id, f"TIMEOUT after {self.job_timeout_s:g} s",
-                             "打印时间过长，已取消。" + reasons.STAFF)
+                             reasons.TOO_LONG)
 
     def _finished(self, job_id: str, state: int, job: ipp.IppResponse | None) -> JobOutcome:
         if state == ipp.JOB_COMPLETED:
             self.status()
             return JobOutcome(True, "COMPLETED", "", job_id=job_id)
-        job_reasons = ",".join(job.attributes.get("job-state-reasons", [])) if job else ""
+        job_reasons = ",".join(job.texts("job-state-reasons")) if job else ""
         if state == ipp.JOB_CANCELED:
-            return JobOutcome(False, f"JOB_CANCELED: {job_reasons}", "打印已取消。",
+            return JobOutcome(False, f"JOB_CANCELED: {job_reasons}", reasons.CANCELLED,
                               job_id=job_id)
         printer = self.status()
         return JobOutcome(False, f"JOB_ABORTED: {job_reasons}",

@@ -15,7 +15,6 @@ import socket
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 DEFAULT_SOCKET = Path("/run/cups/cups.sock")
 
@@ -40,14 +39,35 @@ class IppError(Exception):
     """The CUPS server could not be reached or answered something unreadable."""
 
 
+IppValue = int | bool | str | bytes
+"""An attribute value as decoded here: integer/enum, boolean, text/keyword/URI, else raw."""
+
+
 @dataclass
 class IppResponse:
     status: int
-    attributes: dict[str, list[Any]] = field(default_factory=dict)
+    attributes: dict[str, list[IppValue]] = field(default_factory=dict)
 
-    def first(self, name: str, default: Any = None) -> Any:
+    def first(self, name: str, default: IppValue | None = None) -> IppValue | None:
         values = self.attributes.get(name)
         return values[0] if values else default
+
+    def integer(self, name: str) -> int | None:
+        """The attribute's first value when it is an integer or enum (not a boolean)."""
+        value = self.first(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.first(name)
+        return value if isinstance(value, str) else default
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.first(name)
+        return value if isinstance(value, bool) else default
+
+    def texts(self, name: str) -> list[str]:
+        """Every value of a multi-valued text/keyword attribute (others skipped)."""
+        return [v for v in self.attributes.get(name, []) if isinstance(v, str)]
 
     @property
     def ok(self) -> bool:
@@ -97,9 +117,10 @@ def encode_request(operation: int, request_id: int, printer_uri: str, *,
     return body + bytes([_END])
 
 
-def _decode_value(tag: int, raw: bytes) -> Any:
+def _decode_value(tag: int, raw: bytes) -> IppValue:
     if tag in (_INTEGER, _ENUM) and len(raw) == 4:
-        return struct.unpack(">i", raw)[0]
+        number: int = struct.unpack(">i", raw)[0]
+        return number
     if tag == _BOOLEAN and len(raw) == 1:
         return raw != b"\x00"
     if tag in _TEXT_TAGS or tag in (0x35, 0x36):

@@ -23,6 +23,8 @@ class Reason:
 STAFF = messages.STAFF   # this table is the A4 printer's wording (devices/messages.py: the rest)
 PAUSED = "打印机暂停使用，" + STAFF
 UNAVAILABLE = "打印机暂时无法使用，" + STAFF
+CANCELLED = "打印已取消。"
+TOO_LONG = "打印时间过长，已取消。" + STAFF
 
 # Keyed by the reason without its severity suffix; the first match in this order wins.
 REASONS: dict[str, Reason] = {

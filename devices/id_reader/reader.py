@@ -36,7 +36,7 @@ from devices.id_reader.text import (
     parse_text_block,
     split_read_data,
 )
-from devices.status import DeviceState
+from devices.status import DeviceState, EventSink
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class IdReader:
     """A SAM ID card reader on a pyserial URL. No I/O until open()."""
 
     def __init__(self, port: str, baudrate: int = 115200, poll_interval_s: float = 0.5,
-                 events: queue.Queue[ReaderEvent] | None = None, *,
+                 events: EventSink[ReaderEvent] | None = None, *,
                  timeouts: Timeouts | None = None, reconnect_s: float = 1.0,
                  read_fingerprint: bool = False, read_appended_address: bool = True,
                  photo_decoder: PhotoDecoder | None = None) -> None:

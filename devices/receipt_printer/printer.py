@@ -9,7 +9,6 @@ serialises them, so a status query never lands in the middle of a job's bytes.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from dataclasses import replace
@@ -27,6 +26,7 @@ from devices.status import (
     CutterState,
     DeviceEvent,
     DeviceState,
+    EventSink,
     JobProgress,
     PaperState,
     StatusUpdate,
@@ -74,7 +74,7 @@ def _refusal(st: sb.PrinterStatus) -> tuple[str, str]:
 
 class ReceiptPrinter:
     def __init__(self, url: str, profile: ProfileSpec, timeout_s: float = 5.0,
-                 events: queue.Queue[DeviceEvent] | None = None, *,
+                 events: EventSink[DeviceEvent] | None = None, *,
                  backoff_s: tuple[float, float] = (0.5, 30.0), hold: bool | None = None,
                  connection: Connection | None = None) -> None:
         """`connection`: use this one instead of the one `url` names (a MemoryConnection in

@@ -20,7 +20,6 @@ left by a process that was killed (kill -9 during an ID copy) is shredded by
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import signal
 import subprocess
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from devices import messages
 from devices.errors import ScannerError
-from devices.status import DeviceState, StatusUpdate
+from devices.status import DeviceState, EventSink, StatusUpdate
 
 SCAN_PREFIX = "kiosk-scan-"     # + the owning process id + "-" + random
 
@@ -106,7 +105,7 @@ class SaneScanner:
     def __init__(self, device: str, *, resolution_dpi: int = 300, mode: str = "Color",
                  options: Sequence[str] = (), env: dict[str, str] | None = None,
                  timeout_s: float = 120.0,
-                 events: queue.Queue[StatusUpdate] | None = None) -> None:
+                 events: EventSink[StatusUpdate] | None = None) -> None:
         self.device = device
         self.resolution_dpi = resolution_dpi
         self.mode = mode

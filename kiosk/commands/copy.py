@@ -12,10 +12,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.errors import citizen_message_of
+
+if TYPE_CHECKING:
+    from kiosk.copies.service import CopyJob
 
 
 def register(sub: Subparsers) -> None:
@@ -42,7 +45,7 @@ def _prompt(args: argparse.Namespace, text: str) -> None:
 
 
 def _run(args: argparse.Namespace, what: str,
-         scan_and_build: Callable[[Any], bytes]) -> int:
+         scan_and_build: Callable[[CopyJob], bytes]) -> int:
     from devices.errors import DeviceError
     from kiosk.bootstrap import document_printer, scanner
     from kiosk.copies.service import CopyJob, check_copies
@@ -72,7 +75,7 @@ def _run(args: argparse.Namespace, what: str,
 
 
 def _idcard(args: argparse.Namespace) -> int:
-    def build(job: Any) -> bytes:
+    def build(job: CopyJob) -> bytes:
         _prompt(args, "请把身份证【正面】（有照片的一面）朝下，放在扫描仪玻璃的左上角。")
         job.scan_card("front")
         _prompt(args, "请把身份证翻过来，【国徽面】朝下，放在同一位置。")
@@ -88,7 +91,7 @@ def _document(args: argparse.Namespace) -> int:
         print("kiosk: --pages must be at least 1", file=sys.stderr)
         return 2
 
-    def build(job: Any) -> bytes:
+    def build(job: CopyJob) -> bytes:
         for n in range(1, args.pages + 1):
             _prompt(args, f"请把第 {n} 页（共 {args.pages} 页）正面朝下，放在扫描仪玻璃的左上角。")
             job.scan_page()

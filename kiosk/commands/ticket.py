@@ -11,10 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.errors import QueueError
+
+if TYPE_CHECKING:
+    from kiosk.queue.service import QueueService
 
 
 def register(sub: Subparsers) -> None:
@@ -76,7 +79,7 @@ def _guarded(fn: Handler) -> Handler:
 
 
 @contextmanager
-def _queue(args: argparse.Namespace, printing: bool = False) -> Iterator[Any]:
+def _queue(args: argparse.Namespace, printing: bool = False) -> Iterator[QueueService]:
     """The configured QueueService, open, with the receipt printer when it will print."""
     from kiosk import bootstrap
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from devices.status import DeviceState, PaperState, in_trouble
 from kiosk import __version__
@@ -187,10 +187,12 @@ def read_snapshot(cfg: Config, max_age_s: float = 90.0) -> tuple[float, list[Dev
 # ---- assembling a report ---------------------------------------------------------------------
 
 Probe = Callable[[Config], DeviceReport]
-Source = Callable[[Config], Any]
+S = TypeVar("S")
 
 
-def collect(cfg: Config, probes: Mapping[str, Probe], catalog: Source, tickets: Source,
+def collect(cfg: Config, probes: Mapping[str, Probe],
+            catalog: Callable[[Config], dict[str, Any]],
+            tickets: Callable[[Config], list[dict[str, Any]]],
             use_snapshot: bool = True) -> StatusReport:
     """Everything maintenance mode shows. Each probe and source is isolated: one failing
     (a store locked, a device hanging) shows as a problem, not as a missing report."""
@@ -198,8 +200,8 @@ def collect(cfg: Config, probes: Mapping[str, Probe], catalog: Source, tickets: 
     devices = snap[1] if snap else [_safe_probe(name, probe, cfg) for name, probe in
                                     probes.items()]
     problems = [f"{d.name_zh}：{d.last_error or d.words}" for d in devices if not d.ok]
-    cat = _safe_source(catalog, cfg, problems, "目录", {})
-    tix = _safe_source(tickets, cfg, problems, "排队数据", [])
+    cat: dict[str, Any] = _safe_source(catalog, cfg, problems, "目录", {})
+    tix: list[dict[str, Any]] = _safe_source(tickets, cfg, problems, "排队数据", [])
     disk = disk_report(cfg)
     if not disk.writable:
         problems.append(f"磁盘：{disk.path} 无法写入")
@@ -219,8 +221,8 @@ def _safe_probe(name: str, probe: Probe, cfg: Config) -> DeviceReport:
                                detail=f"{type(exc).__name__}: {exc}")
 
 
-def _safe_source(source: Source, cfg: Config, problems: list[str], label: str,
-                 empty: Any) -> Any:
+def _safe_source(source: Callable[[Config], S], cfg: Config, problems: list[str], label: str,
+                 empty: S) -> S:
     try:
         return source(cfg)
     except Exception as exc:  # same: report it, show the rest

@@ -41,3 +41,19 @@ def test_staff_referrals_only_in_message_modules() -> None:
             found += [f"{rel}:{line}: {text}" for line, text in _strings(path)
                       if any(word in text for word in REFERRALS)]
     assert found == [], "move these into the flow's message module:\n" + "\n".join(found)
+
+
+def test_one_path_from_an_exception_to_the_citizen() -> None:
+    """kiosk.errors.citizen_message_of is the one way to read an exception's words."""
+    found = []
+    for top in ("kiosk", "devices", "screens", "township", "hall", "county"):
+        for path in sorted((REPO / top).rglob("*.py")):
+            if path.relative_to(REPO).as_posix() == "kiosk/errors.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id == "getattr" and len(node.args) >= 2
+                        and isinstance(node.args[1], ast.Constant)
+                        and node.args[1].value == "citizen_message"):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == [], "use kiosk.errors.citizen_message_of: " + ", ".join(found)
