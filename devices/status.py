@@ -48,8 +48,9 @@ class CutterState(StrEnum):
 def in_trouble(state: DeviceState | str, paper: PaperState | str = PaperState.UNKNOWN) -> bool:
     """The one answer to "is this device in trouble?" (status screens, the terminal's last
     error, the maintenance report): not ONLINE, or its paper is out or jammed. Paper running
-    low is not trouble yet: it still prints."""
-    return (DeviceState(state) is not DeviceState.ONLINE
+    low is not trouble yet: it still prints; nor is BUSY (正在工作: it is printing or
+    scanning) — staff were shown "正常（上次错误：正在工作）"."""
+    return (DeviceState(state) not in (DeviceState.ONLINE, DeviceState.BUSY)
             or PaperState(paper) in (PaperState.OUT, PaperState.JAMMED))
 
 

@@ -104,6 +104,8 @@ class CatalogConfig:
 class SearchConfig:
     limit: int = setting(30, "Most results shown for one query.", min=1, max=500)
     popular: int = setting(8, "Popular items offered when a search finds nothing.", min=0, max=50)
+    lexicon: str = setting("", "A county's colloquial lexicon (docs/search-lexicon.md), loaded "
+                               "over the one shipped with the kiosk ('' for none).")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,9 @@ class ReceiptPrinterConfig:
                            check=cc.nonempty)
     timeout_s: float = setting(5.0, "Seconds to wait for the printer before calling it offline.",
                                min=0.1, max=120.0)
+    sim_control: str = setting("", "Control channel of the virtual printer `kiosk demo` starts "
+                                   "(faults: paper out, cover open …): tcp://HOST:PORT; empty: "
+                                   "none.", pattern=r"(tcp://[^:/]+:\d+)?")
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,24 @@ class BackgroundSearcher:
         return self.index().complete(prefix, limit)
 
 
-def make_searcher(catalog: Catalog, popular: int = 8) -> Searcher:
-    """The search index over `catalog`; `popular` items are offered when nothing matches."""
+def make_searcher(catalog: Catalog, popular: int = 8, lexicon: Path | None = None
+                  ) -> Searcher:
+    """The search index over `catalog`; `popular` items are offered when nothing matches;
+    `lexicon`: a county's colloquial lexicon over the shipped one. A lexicon that cannot be
+    used is logged and left out: search keeps the shipped words."""
     from kiosk.search import SearchIndex
+    from kiosk.search.lexicon import LexiconError, load_lexicon
 
-    return SearchIndex.build(catalog, popular=popular)
+    lex = None
+    if lexicon is not None:
+        try:
+            lex = load_lexicon([lexicon])
+        except LexiconError as exc:
+            log.warning("search lexicon not used, the shipped one is: %s", exc)
+    return SearchIndex.build(catalog, popular=popular, lexicon=lex)
+
+
+def searcher_for(cfg: Config, catalog: Catalog) -> Searcher:
+    """make_searcher with this terminal's [search] settings."""
+    lexicon = cfg.path(cfg.search.lexicon) if cfg.search.lexicon else None
+    return make_searcher(catalog, cfg.search.popular, lexicon)

@@ -18,9 +18,19 @@ from devices.status import CoverState, DeviceState, in_trouble
 from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
 from kiosk.config import Config
 from kiosk.errors import QueueError
+from kiosk.guide_queue import unserved_windows
 from kiosk.maintenance.doctor import Check, CheckFn
-from kiosk.maintenance.status import DeviceReport, Probe, StatusReport, collect, plain_words
+from kiosk.maintenance.status import (
+    DeviceReport,
+    Probe,
+    StatusReport,
+    collect,
+    plain_words,
+    running_kiosk,
+    void_reason_zh,
+)
 from kiosk.queue.model import TicketState, queue_day
+from kiosk.usage import USAGE_FILE, UsageCounters
 
 
 def probe_receipt_printer(cfg: Config) -> DeviceReport:
@@ -136,17 +146,28 @@ def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, An
             "issued": sum(t.state is not TicketState.VOID for t in mine),
             "waiting": sum(t.waiting for t in mine),
             "void": sum(t.state is TicketState.VOID for t in mine),
+            "void_numbers": [f"{t.number}（{void_reason_zh(t.void_reason)}）"
+                             for t in mine if t.state is TicketState.VOID],
             "last_number": mine[-1].number if mine else "",
         })
     return rows
 
 
+def usage_today(cfg: Config) -> dict[str, int]:
+    """Today's counts (kiosk/usage.py), from the file the running kiosk writes."""
+    return UsageCounters(cfg.path(USAGE_FILE)).today()
+
+
 def collect_status(cfg: Config, use_snapshot: bool = True) -> StatusReport:
-    return collect(cfg, device_probes(cfg), catalog_info, tickets_today, use_snapshot)
+    return collect(cfg, device_probes(cfg), catalog_info, tickets_today, use_snapshot,
+                   usage=usage_today)
 
 
-def _as_check(name: str, probe: Probe) -> CheckFn:
+def _as_check(name: str, probe: Probe, device: str) -> CheckFn:
     def check(cfg: Config) -> Check:
+        running = running_kiosk(cfg)
+        if running is not None:
+            return _in_use(name, device, *running)
         rep = probe(cfg)
         if not rep.enabled:
             return Check(name, True, rep.words, skipped=True)
@@ -156,6 +177,15 @@ def _as_check(name: str, probe: Probe) -> CheckFn:
 
     check.__doc__ = name
     return check
+
+
+def _in_use(name: str, device: str, pid: int, reports: list[DeviceReport]) -> Check:
+    """The running kiosk holds the port: say so, with what the kiosk itself last saw."""
+    rep = next((r for r in reports if r.device == device), None)
+    said = f"，它报告：{rep.words}{rep.error_note()}" if rep is not None else ""
+    ok = rep is None or rep.ok
+    return Check(name, ok, f"正由运行中的自助终端程序使用（进程 {pid}）{said}",
+                 "" if ok else _FIXES.get(device, ""))
 
 
 _FIXES = {
@@ -177,9 +207,30 @@ def check_catalog(cfg: Config) -> Check:
                  "用 kiosk catalog import FILE 导入县里发布的目录")
 
 
+def check_windows_served(cfg: Config) -> Check:
+    """排队业务覆盖指南里的窗口: every window a guide names ("9号窗口") is in some
+    [[services]] counters list, so 去取号 leads somewhere and no guide sends people to a window
+    that calls no ticket."""
+    name = "指南里的窗口都能取号"
+    try:
+        from kiosk.lookup import load_catalog
+
+        catalog = load_catalog(cfg)
+        items = [(s.code, s.name, catalog.get(s.code).location) for s in catalog.summaries()]
+    except Exception as exc:  # the catalog check reports the catalog itself
+        return Check(name, True, f"目录读不出来，跳过（{type(exc).__name__}）", skipped=True)
+    missing = unserved_windows(cfg.services, items)
+    if not missing:
+        return Check(name, True, f"{len(items)} 个事项里提到的窗口都有排队业务")
+    said = "；".join(f"{w}（{len(names)} 项，如 {names[0]}）" for w, names in missing.items())
+    return Check(name, False, f"没有排队业务的窗口：{said}",
+                 "在 kiosk.toml 的某个 [[services]] 的 counters 里加上这些窗口")
+
+
 def doctor_checks() -> list[CheckFn]:
-    return [check_catalog, check_queue, _as_check("凭条打印机", probe_receipt_printer),
-            _as_check("身份证阅读器", probe_id_reader)]
+    return [check_catalog, check_queue, check_windows_served,
+            _as_check("凭条打印机", probe_receipt_printer, "receipt_printer"),
+            _as_check("身份证阅读器", probe_id_reader, "id_reader")]
 
 
 def check_queue(cfg: Config) -> Check:

@@ -67,7 +67,7 @@ class Terminal:
         self._problems = dict(parts.problems)
         self.started_at = time.time()
         self._reports: dict[str, DeviceReport] = {}
-        self._errors: dict[str, str] = {}
+        self._errors: dict[str, tuple[str, float]] = {}   # device → (last error, when)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._pump: threading.Thread | None = None
@@ -145,14 +145,24 @@ class Terminal:
             self._reports[report.device] = report
 
     def note(self, event: object) -> None:
-        """Fold one device event into the last known state."""
+        """Fold one device event into the last known state. A device's trouble is kept as its
+        last error with its time, so staff see it as past once it is over (正在工作 — BUSY —
+        is not trouble)."""
         if isinstance(event, StatusUpdate):
             if event.in_trouble:
-                self._errors[event.device] = DeviceReport.of(
-                    event.device, event.state, event.paper, event=event.event).words
-            self._set(DeviceReport.of(event.device, event.state, event.paper,
-                                      self._errors.get(event.device, ""),
-                                      event.event or event.detail, event=event.event))
+                self._remember(event.device, DeviceReport.of(
+                    event.device, event.state, event.paper, event=event.event).words)
+            err, at = self._errors.get(event.device, ("", 0.0))
+            self._set(DeviceReport.of(event.device, event.state, event.paper, err,
+                                      event.event or event.detail, event=event.event,
+                                      last_error_at=at))
+
+    def _remember(self, device: str, words: str) -> None:
+        """The time is the trouble's start: repeated reports of the same trouble keep it."""
+        with self._lock:
+            prev = self._reports.get(device)
+        if prev is None or prev.ok or self._errors.get(device, ("", 0.0))[0] != words:
+            self._errors[device] = (words, time.time())
 
     def _run_pump(self) -> None:
         next_snapshot = 0.0

@@ -60,7 +60,8 @@ class TerminalBackend:
         known = {r.device: r for r in self.t.reports()}
         known["scanner"] = self._scanner_report()
         probes = {name: (lambda _c, r=rep: r) for name, rep in known.items()}
-        report = collect(self.cfg, probes, catalog_info, tickets_today, use_snapshot=False)
+        report = collect(self.cfg, probes, catalog_info, tickets_today, use_snapshot=False,
+                         usage=lambda _c: self.t.usage.today())
         return dataclasses.replace(report, uptime_s=time.time() - self.t.started_at)
 
     # ---- printers -----------------------------------------------------------------------------

@@ -42,6 +42,32 @@ class Actions:
         """Home screen 排队取号."""
         self._not_yet("排队取号")
 
+    def print_bundle(self, bundle_id: str) -> None:
+        """Print a 一件事 bundle's combined checklist on the receipt printer."""
+        self._not_yet("打印合并清单")
+
+    def queue_for(self, code: str) -> tuple[str, str, str] | None:
+        """(service letter, service name, window) of the queue service that serves item
+        `code` — the guide's 去取号 — or None."""
+        return None
+
+    def take_ticket_for(self, prefix: str) -> None:
+        """去取号 on a guide: the queue flow, straight at that service."""
+        self.take_ticket()
+
+    def receipt_trouble(self) -> str:
+        """The receipt printer's trouble in plain words ("缺纸，请装纸"), "" when it can print:
+        打印办事指南 says so before it is tapped."""
+        return ""
+
+    def guide_viewed(self, code: str) -> None:
+        """A guide was opened (counted per day for staff and the county)."""
+
+    def queue_note(self) -> str:
+        """Runs on a worker: "" while tickets can be taken, else what the home screen says
+        under 排队取号 (no service open now: the hours and the phone)."""
+        return ""
+
     def copy(self) -> None:
         """Home screen 复印."""
         self._not_yet("复印")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.catalog.bundles import Bundle
 from kiosk.catalog.catalog import CategoryKind, ItemSummary
 from screens.chrome import Header
+from screens.messages import bundle as bmsg
 from screens.screen import Screen
 from screens.widgets.button import Button
 from screens.widgets.listview import Row, RowList
@@ -17,8 +19,9 @@ from screens.widgets.scroll import ScrollView
 if TYPE_CHECKING:
     from screens.app import App
 
-# The catalog's 自然人 / 法人 are the government's words; a citizen reads "for whom".
-AUDIENCE_PLAIN = {"natural_person": "个人办理", "legal_person": "企业和单位办理"}
+# The catalog's 自然人 / 法人 are the government's words. Under every personal topic "个人办理"
+# said nothing (issue 17): only the topics for companies say whom they are for.
+AUDIENCE_PLAIN = bmsg.AUDIENCE
 TABS: list[tuple[CategoryKind, str]] = [("theme", "按主题"), ("life_event", "按人生大事"),
                                         ("department", "按部门")]
 
@@ -29,8 +32,8 @@ def pager(screen: Screen[Any], view: ScrollView, top: int) -> list[Button]:
 
 
 def visits_label(s: ItemSummary) -> str:
-    return "零跑动" if s.visits == 0 else f"最多跑{'一两三四五'[s.visits - 1]}次" \
-        if s.visits <= 5 else f"跑{s.visits}次"
+    """零跑动 / 最多跑一次 said plainly: how many times you come to the hall."""
+    return bmsg.visits(s.visits)
 
 
 def item_rows(items: list[ItemSummary]) -> list[Row]:
@@ -94,19 +97,32 @@ class BrowseScreen(Screen[None]):
 
 
 class CategoryScreen(Screen[None]):
-    """The items of one category, most asked-for first."""
+    """The items of one category, most asked-for first; under a life event, its 一件事
+    bundles first (身后事 → 身后一件事: the errands in order, one checklist)."""
 
     def __init__(self, app: App, kind: CategoryKind, name: str) -> None:
         super().__init__(app)
         self.kind, self.name = kind, name
         self.items = app.catalog.in_category(kind, name)
+        self.bundles = [b for b in app.catalog.meta.bundles
+                        if kind == "life_event" and b.life_event == name]
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
         header = Header(self.app, f"{self.name}（{len(self.items)}项）")
         y = header.rect.bottom + t.margin
         bottom = h - t.margin - t.button_h
-        content = RowList(item_rows(self.items), t, lambda r: open_guide(self.app, r.data))
+        rows = [Row(bmsg.row_title(b.name), b.summary, bmsg.row_right(len(b.steps)), b)
+                for b in self.bundles] + item_rows(self.items)
+        content = RowList(rows, t, self._open)
         self.view = ScrollView((t.margin, y, w - 2 * t.margin, bottom - t.gap - y), content, t)
         self.widgets = [*header.parts(), self.view, *pager(self, self.view, bottom)]
+
+    def _open(self, row: Row) -> None:
+        if isinstance(row.data, Bundle):
+            from screens.bundle import BundleScreen
+
+            self.app.push(BundleScreen(self.app, row.data.id))
+        else:
+            open_guide(self.app, row.data)
 

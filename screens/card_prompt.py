@@ -1,8 +1,11 @@
 """"请将身份证放在感应区": waits for the reader's CardRead event (delivered by the Terminal
 through the app's inbox), with a pulsing card drawing, a countdown and 取消. Returns the
 record, or None; `reason` then says why (CANCELLED, TIMED_OUT, UNAVAILABLE), so the flow can
-stay quiet after 取消 and explain a time-out. A card already read in this visit is used again
-without asking (the caller checks session.card): the citizen should not present it twice.
+stay quiet after 取消 and explain a time-out. A card serves one flow: every ticket asks for it
+(the caller forgets it when its flow ends).
+
+A card whose number fails its check digit (GB 11643) is refused here with a plain message and
+the prompt waits for another: it is never used for a ticket.
 
 A card lying on the reader before the prompt opened was already reported (the reader reads a
 card once per presentation), so the hint asks to lift it and place it again.
@@ -24,7 +27,7 @@ from devices.status import DeviceState, StatusUpdate
 from screens.chrome import Header
 from screens.dev_card import dev_card_button
 from screens.fonts import fontset
-from screens.messages.card import HINT, OFFLINE_TITLE, PROMPT, RETRY, UNAVAILABLE
+from screens.messages import card as msg
 from screens.screen import Screen
 from screens.text import draw_wrapped
 from screens.widgets.button import Button
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from screens.app import App
 
 TIMEOUT_S = 30.0
+PROMPT, HINT, OFFLINE_TITLE = msg.PROMPT, msg.HINT, msg.OFFLINE_TITLE
+UNAVAILABLE, RETRY, BAD_NUMBER = msg.UNAVAILABLE, msg.RETRY, msg.BAD_NUMBER
 
 CANCELLED = "cancelled"
 TIMED_OUT = "timed_out"
@@ -49,6 +54,7 @@ class CardPrompt(Screen[IdCardRecord]):
         self.reader_ok = reader_ok
         self.reason = "" if reader_ok else UNAVAILABLE_REASON
         self.phase = 0.0
+        self.rejected = 0          # cards refused for a bad check digit
 
     def _close(self, reason: str, record: IdCardRecord | None = None) -> None:
         self.reason = reason
@@ -62,7 +68,7 @@ class CardPrompt(Screen[IdCardRecord]):
         header = Header(self.app, self.purpose)
         header.back.on_tap = self.cancel
         self.cancel_button = Button((t.margin, h - t.margin - t.big_button_h, w - 2 * t.margin,
-                                     t.big_button_h), "取消" if self.reader_ok else "返回",
+                                     t.big_button_h), msg.CANCEL if self.reader_ok else msg.BACK,
                                     self.cancel, style="secondary", size=t.title)
         self.top_y = header.rect.bottom + t.margin
         self.widgets = [*header.parts(), self.cancel_button]
@@ -75,8 +81,13 @@ class CardPrompt(Screen[IdCardRecord]):
 
     def on_message(self, message: object) -> None:
         if isinstance(message, CardRead):
-            self._close(READ, message.record)
-            return
+            if message.record.id_number_valid:
+                self._close(READ, message.record)
+                return
+            # A number whose check digit is wrong (a damaged or forged card): never used.
+            self.message = BAD_NUMBER
+            self.started = self.app.clock()
+            self.rejected += 1
         if isinstance(message, CardReadFailed):
             self.message = RETRY
             self.started = self.app.clock()   # a fresh wait after a failed try
@@ -118,7 +129,7 @@ class CardPrompt(Screen[IdCardRecord]):
                           pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 4),
                           t.colors.text, center=True) + t.gap
         if self.reader_ok:
-            draw_wrapped(surface, fontset(), f"还剩 {self.remaining()} 秒", t.body,
+            draw_wrapped(surface, fontset(), msg.seconds_left(self.remaining()), t.body,
                          pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 2),
                          t.colors.muted, center=True)
         self.draw_widgets(surface)

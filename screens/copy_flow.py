@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 KEY = "copy"
 MAX_PAGES = 10
-Kind = Literal["idcard", "document"]
+Kind = Literal["idcard", "card", "hukou", "document"]
+CARDS = ("idcard", "card")     # both sides of an ID-1 card (85.6×54 mm) on one A4 page
 
 
 class CopyFlow:
@@ -144,19 +145,22 @@ class CopyMenu(Screen[None]):
         y = self.status_rect.bottom + t.margin
         ready = self.status is not None and self.status.ready
         self.choices = []
-        for kind, label, sub in (("idcard", "身份证复印", "正反两面复印在同一张A4纸上"),
-                                 ("document", "文件复印", f"一次最多{MAX_PAGES}页，每页一张A4纸")):
-            b = Button((t.margin, y, w - 2 * t.margin, t.big_button_h * 3 // 2), label,
-                       partial(self.start, kind), size=t.title, sublabel=sub)
+        cols = 2 if t.landscape else 1       # 身份证, 银行卡/社保卡, 户口簿, 文件
+        bw = (w - 2 * t.margin - (cols - 1) * t.gap) // cols
+        bh = t.big_button_h * 3 // 2 if cols == 1 else t.big_button_h * 5 // 4
+        for i, (kind, label, sub) in enumerate(msg.MENU):
+            r, c = divmod(i, cols)
+            b = Button((t.margin + c * (bw + t.gap), y + r * (bh + t.gap * 2), bw, bh), label,
+                       partial(self.start, kind), size=t.title,
+                       sublabel=sub.format(n=MAX_PAGES))
             b.enabled = ready
             self.choices.append(b)
-            y += b.rect.height + t.gap * 2
+        y = self.choices[-1].rect.bottom + t.gap * 2
         self.privacy_top = y + t.gap
         self.widgets = [*header.parts(), *self.choices]
 
     def start(self, kind: str) -> None:
-        self.app.push(ScanScreen(self.app, self.flow, "idcard" if kind == "idcard"
-                                 else "document"))
+        self.app.push(ScanScreen(self.app, self.flow, kind_of(kind)))
 
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -215,31 +219,32 @@ class ScanScreen(Screen[None]):
         self.kind: Kind = kind
         self.side = "front"          # ID card: front, then back
         self.pages = 0               # document: pages scanned so far
+        self.redo = False            # a card side scanned again from the preview
+        self.thumbs: list[pygame.Surface] = []   # small pictures of the pages (personal)
+        self.thumb_rect = pygame.Rect(0, 0, 0, 0)
+        self.personal = True         # scans on screen: the idle warning covers them
         self.text_rect = pygame.Rect(0, 0, 0, 0)
         self.picture = pygame.Rect(0, 0, 0, 0)
 
     # ---- what to say -----------------------------------------------------------------------
     def step_title(self) -> str:
-        if self.kind == "idcard":
-            return "第1步（共2步）：扫描身份证正面" if self.side == "front" else \
-                "第2步（共2步）：扫描身份证背面"
-        return f"已扫描 {self.pages} 页" if self.pages else "扫描文件"
+        if self.kind in CARDS:
+            return msg.card_step(self.kind, self.side)
+        if self.kind == "hukou":
+            return msg.hukou_step(self.pages)
+        return msg.document_step(self.pages)
 
     def instruction(self) -> str:
-        if self.kind == "idcard":
-            if self.side == "front":
-                return "请把身份证有照片的一面朝下，放在扫描仪玻璃板的左上角，盖好盖子。"
-            return "请把身份证翻过来，有国徽的一面朝下，放在同一位置，盖好盖子。"
-        if not self.pages:
-            return "请把文件第一页正面朝下，放在扫描仪玻璃板上，对齐左上角，盖好盖子。"
-        if self.pages >= MAX_PAGES:
-            return f"一次最多复印{MAX_PAGES}页，请点“扫描完成”查看预览。"
-        return "还有下一页吗？请换上下一页，盖好盖子后点“再扫一页”；全部扫好了请点“扫描完成”。"
+        if self.kind in CARDS:
+            return msg.card_instruction(self.kind, self.side)
+        if self.kind == "hukou":
+            return msg.hukou_instruction(self.pages, MAX_PAGES)
+        return msg.document_instruction(self.pages, MAX_PAGES)
 
     # ---- layout ----------------------------------------------------------------------------
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
-        header = Header(self.app, "身份证复印" if self.kind == "idcard" else "文件复印")
+        header = Header(self.app, msg.HEADERS[self.kind])
         header.back.on_tap = self.cancel
         top = header.rect.bottom + t.margin
         if w > h:   # landscape: words and buttons on the left, the picture on the right
@@ -251,6 +256,10 @@ class ScanScreen(Screen[None]):
             return
         col = pygame.Rect(t.margin, top, w - 2 * t.margin, h - t.margin - top)
         buttons_top = self._column(col, header)
+        if self.thumbs_shown():                 # the pages so far, above the buttons
+            buttons_top -= self.thumb_h() + t.gap
+            self.thumb_rect = pygame.Rect(col.left, buttons_top + t.gap, col.width,
+                                          self.thumb_h())
         pic_top = self.text_rect.bottom + t.margin + self.label_h()
         self.picture = pygame.Rect(col.left, pic_top, col.width,
                                    buttons_top - t.margin - self.label_h() - pic_top)
@@ -266,19 +275,19 @@ class ScanScreen(Screen[None]):
         self.text_rect = pygame.Rect(col.left, col.top, col.width, title_h + t.gap + text_height(
             fontset(), self.instruction(), t.body, col.width))
         bottom = col.bottom - t.button_h
-        cancel = Button((col.left, bottom, col.width, t.button_h), "取消", self.cancel,
+        cancel = Button((col.left, bottom, col.width, t.button_h), msg.CANCEL, self.cancel,
                         style="secondary")
         top_btn = bottom - t.gap - t.big_button_h
-        if self.kind == "document" and self.pages:
+        if self.kind not in CARDS and self.pages:
             half = (col.width - t.gap) // 2
-            more = Button((col.left, top_btn, half, t.big_button_h), "再扫一页", self.scan,
+            more = Button((col.left, top_btn, half, t.big_button_h), msg.NEXT_PAGE, self.scan,
                           style="secondary", size=t.title)
             more.enabled = self.pages < MAX_PAGES
             done = Button((col.left + half + t.gap, top_btn, half, t.big_button_h),
-                          "扫描完成", self.preview, size=t.title)
+                          msg.SCAN_DONE, self.preview)
             actions = [more, done]
         else:
-            actions = [Button((col.left, top_btn, col.width, t.big_button_h), "开始扫描",
+            actions = [Button((col.left, top_btn, col.width, t.big_button_h), msg.START,
                               self.scan, size=t.title)]
         self.widgets = [*header.parts(), *actions, cancel]
         return top_btn
@@ -286,6 +295,7 @@ class ScanScreen(Screen[None]):
     # ---- the flow --------------------------------------------------------------------------
     def on_exit(self) -> None:
         super().on_exit()
+        self.thumbs.clear()  # the pages' pixels go with the screen
         self.flow.wipe()   # however it is left (返回, 取消, Esc, printed): no scan stays
 
     def cancel(self) -> None:
@@ -297,16 +307,18 @@ class ScanScreen(Screen[None]):
         def work() -> Path:
             job = flow.ensure_job()
             return flow.kept(job.scan_card("front" if side == "front" else "back")
-                             if kind == "idcard" else job.scan_page())
+                             if kind in CARDS else job.scan_page())
 
-        def done(_path: Path) -> None:
-            if self.kind == "idcard" and self.side == "front":
-                self.side = "back"
-            elif self.kind == "idcard":
-                self.preview()
+        def done(path: Path) -> None:
+            if self.kind in CARDS and (self.side == "back" or self.redo):
+                self.redo = False
+                self.preview()         # both sides there (or the one redone): the preview
                 return
+            if self.kind in CARDS:
+                self.side = "back"
             else:
                 self.pages += 1
+                self.thumbs.append(page_thumb(path, self.thumb_h()))
             self.layout()
             self.app.invalidate()
 
@@ -323,7 +335,7 @@ class ScanScreen(Screen[None]):
 
         def build() -> Path:
             job = flow.ensure_job()
-            return flow.kept(flow.preview_pdf(job.idcard_pdf() if kind == "idcard"
+            return flow.kept(flow.preview_pdf(job.idcard_pdf() if kind in CARDS
                                               else job.document_pdf()))
 
         def failed(exc: BaseException) -> None:
@@ -333,17 +345,26 @@ class ScanScreen(Screen[None]):
 
     def _show(self, path: Path) -> None:
         flow, kind = self.flow, self.kind
-        heading = ("身份证正反面按原大小（85.6×54毫米）排在一张A4纸上" if kind == "idcard"
-                   else f"共 {self.pages} 页，每页按原大小复印在一张A4纸上")
+        heading = msg.preview_heading(kind, self.pages)
+        extra = ((msg.REDO_FRONT, partial(self.redo_side, "front")),
+                 (msg.REDO_BACK, partial(self.redo_side, "back"))) if kind in CARDS else ()
 
         def run(copies: int) -> JobOutcome:
             return flow.ensure_job().print_pdf(path.read_bytes(), copies, TITLES[kind])
 
         job = PrintJob(title="复印预览", heading=heading, pdf=path, run=run,
                        busy_text="请稍候，复印好后请到A4打印机出纸口取走。",
-                       done_title="复印好了", done_text=TAKE_BACK[kind], cache=False)
+                       done_title="复印好了", done_text=TAKE_BACK[kind], cache=False,
+                       extra=extra)
         self.app.push(PrintPreview(self.app, flow.terminal.a4, job, self._printed,
                                    on_back=self._back_from_preview))
+
+    def redo_side(self, side: str) -> None:
+        """重扫正面 / 重扫背面 from the preview: that side only, then the preview again."""
+        self.app.pop()         # the preview (its page pixels go with it)
+        self.side, self.redo = side, True
+        self.layout()
+        self.app.invalidate()
 
     def _back_from_preview(self) -> None:
         self.app.pop()         # the preview
@@ -356,7 +377,7 @@ class ScanScreen(Screen[None]):
         self.flow.wipe()
         self.app.pop()          # the preview
         self.finish(None)       # back to the copy menu
-        self.app.notice("复印好了", f"已复印 {copies} 份。{TAKE_BACK[self.kind]}")
+        self.app.notice(msg.COPIED_TITLE, msg.copied(copies, self.kind))
 
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -366,9 +387,32 @@ class ScanScreen(Screen[None]):
                             t.colors.text, max_lines=1)
         draw_wrapped(surface, fontset(), self.instruction(), t.body,
                      pygame.Rect(r.left, r.top + used + t.gap, r.width, r.height), t.colors.text)
-        what = "page" if self.kind == "document" else self.side
+        what = self.side if self.kind in CARDS else "page"
         draw_glass(surface, t, self.picture, what)
+        if self.thumbs_shown():
+            self._draw_thumbs(surface)
         self.draw_widgets(surface)
+
+    # ---- the pages so far: small pictures, so "扫下一页" is never a guess -------------------
+    def thumbs_shown(self) -> bool:
+        return self.kind not in CARDS and bool(self.thumbs) and not self.theme.landscape
+
+    def thumb_h(self) -> int:
+        return self.theme.mm(45)
+
+    def _draw_thumbs(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        x = self.thumb_rect.left
+        for n, thumb in enumerate(self.thumbs, 1):
+            if x + thumb.get_width() > self.thumb_rect.right:
+                break
+            surface.blit(thumb, (x, self.thumb_rect.top))
+            pygame.draw.rect(surface, t.colors.line, (x, self.thumb_rect.top,
+                                                      thumb.get_width(), thumb.get_height()), 1)
+            draw_wrapped(surface, fontset(True), msg.page_label(n), t.small,
+                         pygame.Rect(x, self.thumb_rect.top, thumb.get_width(), t.small * 2),
+                         t.colors.accent, max_lines=1, center=True)
+            x += thumb.get_width() + t.gap
 
 
 def open_copy(app: App, terminal: Terminal) -> None:
@@ -385,3 +429,17 @@ def open_copy(app: App, terminal: Terminal) -> None:
     flow = CopyFlow(app, terminal)
     app.session.extra[KEY] = flow
     app.push(CopyMenu(app, terminal, flow))
+
+
+def page_thumb(path: Path, height: int) -> pygame.Surface:
+    """A small picture of a scanned page (UI thread; the file is the scanner's private one)."""
+    image = pygame.image.load(str(path))
+    w, h = image.get_size()
+    return pygame.transform.smoothscale(image, (max(1, round(w * height / h)), height))
+
+
+def kind_of(name: str) -> Kind:
+    for k in ("idcard", "card", "hukou", "document"):
+        if name == k:
+            return k
+    raise ValueError(f"no copy kind {name!r}")

@@ -1,5 +1,7 @@
 """The procedure guide: everything about one item, scrolling smoothly, with 打印办事指南 and
-打印表格 at the bottom (they call the Actions hooks the printing work plugs into)."""
+打印表格 at the bottom (they call the Actions hooks the printing work plugs into), and 去取号
+when a queue service serves the window the guide names (kiosk/guide_queue.py). A receipt
+printer without paper is said on 打印办事指南 before it is tapped."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from devices.status import StatusUpdate
 from kiosk.errors import ItemNotFound
 from screens.browse import pager
 from screens.chrome import Header
@@ -35,36 +38,62 @@ class GuideScreen(Screen[None]):
     def on_enter(self) -> None:
         if self.missing:
             self.app.pop(screen=self)
-            self.app.notice(msg.ITEM_GONE_TITLE, msg.ITEM_GONE)
+            self.app.notice(msg.MISSING_TITLE, msg.MISSING)
             return
         if self.code not in self.app.session.viewed:
             self.app.session.viewed.append(self.code)
+        self.app.actions.guide_viewed(self.code)
         super().on_enter()
+
+    def on_message(self, message: object) -> None:
+        printer = isinstance(message, StatusUpdate) and message.device == "receipt_printer"
+        if printer and self.app.actions.receipt_trouble() != self.trouble:
+            self.layout()
+            self.app.invalidate()
 
     def layout(self) -> None:
         if self.missing:
             return
         t = self.theme
-        header = Header(self.app, "办事指南")
+        header = Header(self.app, msg.TITLE)
         a = self.app.actions
-        self.print_guide = Button((0, 0, 0, 0), "打印办事指南", lambda: a.print_guide(self.code),
-                                  size=t.title, sublabel="带走材料清单")
-        self.print_forms = Button((0, 0, 0, 0), "打印表格", lambda: a.print_forms(self.code),
-                                  size=t.title, sublabel=f"共{len(self.item.forms)}份"
-                                  if self.item.forms else "本事项无需表格")
+        self.trouble = a.receipt_trouble()
+        self.print_guide = Button((0, 0, 0, 0), msg.PRINT_GUIDE, self._print_guide,
+                                  size=t.title, style="secondary" if self.trouble else "primary",
+                                  sublabel=msg.RECEIPT_DOWN_SUB if self.trouble
+                                  else msg.PRINT_GUIDE_SUB)
+        self.print_forms = Button((0, 0, 0, 0), msg.PRINT_FORMS, lambda: a.print_forms(self.code),
+                                  size=t.title, sublabel=msg.forms_sub(len(self.item.forms))
+                                  if self.item.forms else msg.NO_FORMS)
         self.print_forms.enabled = bool(self.item.forms)
+        queue = a.queue_for(self.code)
+        where = "" if queue is None else msg.take_ticket_sub(queue[1], queue[2])
+        self.ticket = None if queue is None else Button(   # portrait: one short row
+            (0, 0, 0, 0), msg.TAKE_TICKET if t.landscape else msg.take_ticket_row(where),
+            lambda: a.take_ticket_for(queue[0]), style="secondary",
+            sublabel=where if t.landscape else "")
         if t.landscape:
             self._layout_side(header.rect.bottom + t.margin)
         else:
             self._layout_bottom(header.rect.bottom + t.margin)
         self.widgets = [*header.parts(), self.view, self.print_guide, self.print_forms,
-                        *self.pages]
+                        *([self.ticket] if self.ticket is not None else []), *self.pages]
+
+    def _print_guide(self) -> None:
+        if self.trouble:           # said before printing: no Busy card for nothing
+            self.app.notice(msg.RECEIPT_DOWN_TITLE, msg.receipt_down(self.trouble))
+            return
+        self.app.actions.print_guide(self.code)
 
     def _layout_bottom(self, y: int) -> None:
         """Portrait: the guide full width, print buttons and paging underneath."""
         t, (w, h) = self.theme, self.app.size
         pages_top = h - t.margin - t.button_h
         print_top = pages_top - t.gap - t.big_button_h
+        if self.ticket is not None:            # 去取号: a row of its own above the prints
+            print_top -= t.button_h + t.gap
+            self.ticket.rect = pygame.Rect(t.margin, print_top + t.big_button_h + t.gap,
+                                           w - 2 * t.margin, t.button_h)
         bw = (w - 2 * t.margin - t.gap) // 2
         self.print_guide.rect = pygame.Rect(t.margin, print_top, bw, t.big_button_h)
         self.print_forms.rect = pygame.Rect(t.margin + bw + t.gap, print_top, bw,
@@ -83,6 +112,10 @@ class GuideScreen(Screen[None]):
         self.print_forms.rect = pygame.Rect(x, y + t.big_button_h + t.gap, side, t.big_button_h)
         self._make_view(pygame.Rect(t.margin, y, x - 2 * t.margin, h - t.margin - y))
         top = self.print_forms.rect.bottom + 2 * t.margin
+        if self.ticket is not None:
+            self.ticket.rect = pygame.Rect(x, self.print_forms.rect.bottom + t.gap, side,
+                                           t.big_button_h)
+            top = self.ticket.rect.bottom + 2 * t.margin
         page_h = min(t.big_button_h, (h - t.margin - top - t.gap) // 2)
         self.pages = page_buttons(self.view, t, x, top, side)
         self.pages[0].rect = pygame.Rect(x, top, side, page_h)

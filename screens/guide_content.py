@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk.catalog.model import REQUIRED_ZH, SOURCE_ZH, Item, Material, Step
+from kiosk.catalog.model import Item, Material, Step
 from screens.fonts import fontset
+from screens.messages import guide as msg
 from screens.text import draw_wrapped, text_height
 from screens.theme import Color, Theme
 
@@ -63,29 +64,25 @@ class GuideContent:
         it, t = self.item, self.theme
         c = t.colors
         out: list[Para] = [Para(it.name, t.title, c.text, bold=True, bottom_pad=t.gap)]
-        badges = [it.visits_zh, f"承诺{it.promised_limit.zh}办结"]
-        out.append(Para("  ·  ".join(b for b in badges if b), t.body, c.accent, bold=True,
-                        bottom_pad=t.gap))
+        out.append(Para(msg.badges(it), t.body, c.accent, bold=True, bottom_pad=t.gap))
         if self.updated:
-            out.append(Para(f"办事指南更新于 {self.updated}", t.small, c.muted,
-                            bottom_pad=t.gap))
-        out += self._section("在哪里办、什么时候办", [
-            f"办理地点：{it.location}", f"办理时间：{it.hours}", f"咨询电话：{it.consult_phone}"])
+            out.append(Para(msg.updated(self.updated), t.small, c.muted, bottom_pad=t.gap))
+        out += self._section(msg.WHERE_WHEN, msg.where_when(it))
         if it.conditions:
-            out += self._section("申请条件", [f"· {x}" for x in it.conditions])
-        out += self._heading(f"需要带的材料（共{len(it.materials)}项）")
+            out += self._section(msg.CONDITIONS, [f"· {x}" for x in it.conditions])
+        out += self._heading(msg.materials_heading(len(it.materials)))
         for i, m in enumerate(it.materials, 1):
             out += self._material(i, m)
-        out += self._heading("办理流程")
+        out += self._heading(msg.STEPS)
         for s in it.steps:
             out += self._step(s)
         out += self._limits()
         out += self._fees()
         out += self._levels()
         if it.faq:
-            out += self._heading("常见问题")
+            out += self._heading(msg.FAQ)
             for q in it.faq:
-                out += self._card([(f"问：{q.question}", True), (f"答：{q.answer}", False)],
+                out += self._card([(msg.question(q.question), True), (msg.answer(q.answer), False)],
                                   muted_from=2)
         if it.legal_basis:
             out += self._basis()
@@ -114,56 +111,35 @@ class GuideContent:
         return out
 
     def _material(self, i: int, m: Material) -> list[Para]:
-        req = REQUIRED_ZH.get(m.required, m.required)
-        lines = [(f"{i}. {m.name}（{req}）", True), (m.counts_zh, False)]
-        source = SOURCE_ZH.get(m.source, m.source)
-        lines.append((f"来源：{source}" + (f"（{m.source_note}）" if m.source_note else ""), False))
-        # A bare "A4" or "二寸" on its own line meant nothing to a citizen: say what it is.
-        spec = f"规格：{m.paper_spec}" if m.paper_spec else ""
-        for note in (m.required_note, spec, m.fill_note):
-            if note:
-                lines.append((note, False))
-        return self._card(lines, muted_from=2)  # the counts are what citizens check
+        lines = msg.material_lines(i, m)
+        return self._card([(x, j == 0) for j, x in enumerate(lines)], muted_from=2)
 
     def _step(self, s: Step) -> list[Para]:
         mark = CIRCLED[s.order - 1] if 0 < s.order <= len(CIRCLED) else f"{s.order}."
-        details = [x for x in (s.actor, s.level.zh if s.level else "",
-                               f"时限：{s.time_limit.zh}" if s.time_limit else "") if x]
-        lines = [(f"{mark} {s.name}", True)]
-        if details:
-            lines.append(("，".join(details), False))
-        if s.description:
-            lines.append((s.description, False))
-        return self._card(lines)
+        lines = msg.step_lines(mark, s)
+        return self._card([(x, j == 0) for j, x in enumerate(lines)])
 
     def _limits(self) -> list[Para]:
-        it = self.item
-        promised = it.promised_limit.zh + (f"（{it.promised_limit.note}）"
-                                           if it.promised_limit.note else "")
-        return self._section("办理时限", [f"法定办结时限：{it.legal_limit.zh}",
-                                      f"承诺办结时限：{promised}"])
+        return self._section(msg.LIMITS, msg.limits(self.item))
 
     def _fees(self) -> list[Para]:
         fees = self.item.fees
         if not fees.charged:
-            return self._section("收费", ["不收费"])
+            return self._section(msg.FEES, [msg.NO_FEE])
         lines = []
         for f in fees.items:
-            lines.append(f"{f.name}：{f.standard}" + ("（可减免）" if f.reducible else ""))
-        return self._section("收费", lines or ["收费，标准请咨询窗口"])
+            lines.append(msg.fee_line(f.name, f.standard, f.reducible))
+        return self._section(msg.FEES, lines or [msg.FEE_ASK])
 
     def _levels(self) -> list[Para]:
         lv = self.item.levels
-        lines = [f"受理：{lv.accept.zh}"]
-        if lv.review:
-            lines.append(f"审核：{lv.review.zh}")
-        if lv.approve:
-            lines.append(f"审批：{lv.approve.zh}")
-        return self._section("由哪一级办理", lines)
+        return self._section(msg.LEVELS, msg.levels(lv.accept.zh,
+                                                    lv.review.zh if lv.review else "",
+                                                    lv.approve.zh if lv.approve else ""))
 
     def _basis(self) -> list[Para]:
         t = self.theme
-        label = "设定依据（点此收起 ▲）" if self.basis_open else "设定依据（点此展开 ▼）"
+        label = msg.BASIS_OPEN if self.basis_open else msg.BASIS_CLOSED
         out = [Para(label, t.title, t.colors.primary, bold=True, top_pad=t.margin,
                     bottom_pad=t.gap, tap=self.on_toggle_basis)]
         if self.basis_open:

@@ -70,6 +70,76 @@ class KioskActions(Actions):
 
         open_copy(self._app, self.terminal)
 
+    def print_bundle(self, bundle_id: str) -> None:
+        from kiosk.receipts.service import print_bundle
+        from screens.bundle import find_bundle
+        from screens.messages import bundle as bmsg
+
+        app = self._app
+        printer = self.terminal.receipt
+        bundle = find_bundle(app, bundle_id)
+        if printer is None or bundle is None:
+            app.notice(msg.CANNOT_PRINT_TITLE, msg.NO_RECEIPT_PRINTER)
+            return
+        if trouble := self.receipt_trouble():
+            app.notice(msg.RECEIPT_DOWN_TITLE, msg.receipt_down(trouble))
+            return
+        items = [app.catalog.get(code) for code in bundle.codes]
+        large = app.session.elder_mode
+
+        def printed(outcome: JobOutcome) -> None:
+            self.terminal.usage.add(Usage.BUNDLE_PRINTED if outcome.ok else Usage.PRINT_FAILED)
+            if outcome.ok:
+                app.notice(bmsg.PRINTED_TITLE, bmsg.PRINTED)
+            else:
+                app.notice(bmsg.NOT_PRINTED_TITLE, outcome.message or msg.PRINTER_UNAVAILABLE)
+
+        def failed(exc: BaseException) -> None:
+            app.notice(bmsg.NOT_PRINTED_TITLE, msg.PRINTER_TROUBLE)
+
+        run_busy(app.top, Busy(app, bmsg.PRINTING_TITLE, bmsg.PRINTING),
+                 lambda: print_bundle(printer, bundle, items, app.cfg, large=large),
+                 printed, failed)
+
+    def queue_for(self, code: str) -> tuple[str, str, str] | None:
+        from kiosk.guide_queue import service_for, windows_named
+
+        try:
+            location = self._app.catalog.get(code).location
+        except Exception:  # an item gone from the catalog: no button, the guide says why
+            return None
+        svc = service_for(self._app.cfg.services, location)
+        if svc is None or self.terminal.queue is None:
+            return None
+        window = next((w for w in windows_named(location) if w in svc.counters), "")
+        return svc.prefix, svc.name, window
+
+    def take_ticket_for(self, prefix: str) -> None:
+        from screens.queue_flow import open_queue
+
+        open_queue(self._app, self.terminal, preselect=prefix)
+
+    def receipt_trouble(self) -> str:
+        if self.terminal.receipt is None:
+            return "未连接"
+        return next((r.words for r in self.terminal.reports()
+                     if r.device == "receipt_printer" and r.enabled and not r.ok), "")
+
+    def guide_viewed(self, code: str) -> None:
+        self.terminal.usage.add(Usage.GUIDE_VIEWED)
+
+    def queue_note(self) -> str:
+        from screens.messages import queue as qmsg
+
+        q = self.terminal.queue
+        if q is None:
+            return ""
+        statuses = q.overview()
+        if not statuses or any(s.is_open for s in statuses):
+            return ""
+        hall = self._app.cfg.hall
+        return qmsg.home_closed(hall.hours, hall.phone)
+
     def take_ticket(self) -> None:
         from screens.queue_flow import open_queue
 
@@ -89,10 +159,10 @@ class KioskActions(Actions):
         app = self._app
 
         def load() -> tuple[Catalog, Searcher]:
-            from kiosk.lookup import load_catalog, make_searcher
+            from kiosk.lookup import load_catalog, searcher_for
 
             catalog = load_catalog(app.cfg)
-            return catalog, make_searcher(catalog, app.cfg.search.popular)
+            return catalog, searcher_for(app.cfg, catalog)
 
         def swap(pair: tuple[Catalog, Searcher]) -> None:
             app.catalog, app.searcher = pair

@@ -22,7 +22,7 @@ from screens.busy import Busy, run_busy
 from screens.chrome import Header
 from screens.fonts import fontset
 from screens.messages.common import SORRY
-from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE
+from screens.messages.printing import NO_PRINTER, PRINTER_TROUBLE, ZOOM_HINT, ZOOM_OUT_HINT
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.widgets.button import Button
@@ -39,6 +39,9 @@ from screens.widgets.stepper import Stepper
 if TYPE_CHECKING:
     from screens.app import App
 
+ZOOM = 2.0            # a tap on the page shows it this much larger
+ZOOM_ELDER = 2.5      # larger in elder mode, where the page on screen is smaller
+
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class PrintJob:
     done_title: str = "打印好了"
     done_text: str = "请到A4打印机出纸口取走表格。"
     cache: bool = True                           # False for scans: nothing kept after
+    # One-page previews may offer other ways forward beside 打印 (an ID copy: 重扫正面 /
+    # 重扫背面 — one crooked side is scanned again, not both).
+    extra: tuple[tuple[str, Callable[[], None]], ...] = ()
 
 
 def status_line(status: PrinterStatus | None, printer: CupsPrinter | None) -> tuple[str, bool]:
@@ -75,6 +81,7 @@ class PrintPreview(Screen[None]):
         super().__init__(app)
         self.printer = printer
         self.job = job
+        self.personal = not job.cache      # a scan: covered by the idle warning
         self.on_printed = on_printed
         self.on_back = on_back
         self.index = 0
@@ -94,6 +101,7 @@ class PrintPreview(Screen[None]):
 
     def on_exit(self) -> None:
         super().on_exit()
+        self.view.unzoom()
         if not self.job.cache:
             self.view.show(None, "")   # the scan's pixels go with the screen
 
@@ -123,13 +131,13 @@ class PrintPreview(Screen[None]):
             self._controls(pygame.Rect(t.margin, view.bottom + t.gap, w - 2 * t.margin,
                                        ctl_h - t.gap))
         old = getattr(self, "view", None)
-        self.view = PageView(view)
+        self.view = PageView(view, on_zoom=self.zoom)
         if old is not None and old.box == self.view.box:
             self.view.show(old.surface, old.text)
         elif old is not None:
             self.load()
-        self.widgets = [*header.parts(), self.view, self.prev, self.next, self.stepper,
-                        self.print_button]
+        self.widgets = [*header.parts(), self.view, self.prev, self.next, *self.extra,
+                        self.stepper, self.print_button]
         self._sync()
 
     def _controls_height(self, width: int) -> int:
@@ -155,6 +163,10 @@ class PrintPreview(Screen[None]):
         self.next = Button((box.right - bw, y, bw, t.button_h), "下一页", lambda: self.turn(1),
                            style="secondary")
         self.page_text = pygame.Rect(box.left + bw, y, box.width - 2 * bw, t.button_h)
+        n = len(self.job.extra)
+        ew = (box.width - t.gap * (n - 1)) // n if n else 0
+        self.extra = [Button((box.left + i * (ew + t.gap), y, ew, t.button_h), label, fn,
+                             style="secondary") for i, (label, fn) in enumerate(self.job.extra)]
         y += t.button_h + t.gap
         self.status_rect = pygame.Rect(box.left, y, box.width, self._status_h(box.width))
         y = self.status_rect.bottom + t.gap
@@ -173,6 +185,9 @@ class PrintPreview(Screen[None]):
     def _sync(self) -> None:
         many = (self.pages or 1) > 1
         self.prev.visible = self.next.visible = many
+        for b in self.extra:                 # the page row's other use: one page only
+            b.visible = not many
+            b.enabled = not self.printing
         self.prev.enabled = self.index > 0
         self.next.enabled = self.pages is not None and self.index < self.pages - 1
         ready = self.printer is not None and self.status is not None and self.status.ready
@@ -187,6 +202,7 @@ class PrintPreview(Screen[None]):
     def turn(self, delta: int) -> None:
         if self.pages is None:
             return
+        self.view.unzoom()
         index = min(max(0, self.index + delta), self.pages - 1)
         if index != self.index:
             self.index = index
@@ -218,6 +234,20 @@ class PrintPreview(Screen[None]):
             self.app.invalidate()
 
         self.run_worker(lambda: render_page(pdf, index, box), shown, failed)
+
+    def zoom(self, x: int, y: int) -> None:
+        """A tap on the page: render it larger (2×, 2.5× in elder mode) and show the part
+        tapped; drag to move, tap again to see the whole page."""
+        factor = ZOOM_ELDER if self.theme.elder else ZOOM
+        w, h = self.view.box
+        box, index, pdf = (round(w * factor), round(h * factor)), self.index, self.job.pdf
+
+        def shown(r: Rendered) -> None:
+            if self.index == index:
+                self.view.zoom_to(to_surface(r.page), (x, y))
+                self.app.invalidate()
+
+        self.run_worker(lambda: render_page(pdf, index, box), shown, lambda exc: None)
 
     # ---- the printer -----------------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -269,10 +299,11 @@ class PrintPreview(Screen[None]):
         surface.fill(c.bg)
         draw_wrapped(surface, fontset(True), self.job.heading, t.body, self.heading_rect,
                      c.text, max_lines=2)
-        if self.pages is not None:
+        if self.pages is not None and not any(b.visible for b in self.extra):
             lh = fontset().line_height(t.body)
             where = (f"第 {self.index + 1} 页，共 {self.pages} 页" if self.pages > 1
                      else "共 1 页")
+            where += ZOOM_OUT_HINT if self.view.is_zoomed else ZOOM_HINT
             draw_wrapped(surface, fontset(), where,
                          t.body, pygame.Rect(self.page_text.left, self.page_text.centery - lh // 2,
                                              self.page_text.width, lh), c.text, center=True)

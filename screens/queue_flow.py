@@ -1,9 +1,12 @@
-"""排队取号: services (people waiting and the expected wait; closed ones greyed with their
-hours) → ID card where the service needs it → confirm → printing → "请取走您的号票" with the
-number very large → back home by itself.
+"""排队取号: services (people waiting and the expected wait) → ID card where the service needs it
+→ confirm → printing → the number on screen (screens/ticket_taken.py) → back home.
 
-The number counts only if the ticket came out (QueueService.take prints inside its own
-transaction rules); this flow only shows what happened, and locks the button while issuing.
+Said before anyone chooses: a receipt printer that cannot print (no paper) disables every
+service with the reason and a way forward (服务台). A closed service says when it opens. The
+card read for a ticket serves that ticket only: it is forgotten when the flow ends in any way
+(issued, refused, cancelled, 返回, 首页) and when it is lifted — the next ticket asks again.
+The number counts only if the ticket came out (QueueService.take); this flow shows what
+happened and locks the button while issuing. Every word is in screens/messages/queue.py.
 """
 
 from __future__ import annotations
@@ -15,33 +18,27 @@ from typing import TYPE_CHECKING
 import pygame
 
 from devices.id_reader.record import IdCardRecord
-from devices.status import DeviceState
+from devices.status import DeviceState, StatusUpdate
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
+from kiosk.usage import Usage
 from screens.busy import Busy, run_busy
 from screens.card_prompt import CANCELLED, UNAVAILABLE_REASON, CardPrompt
 from screens.chrome import Header
 from screens.dialog import Confirm, Dialog
 from screens.fonts import fontset
 from screens.messages import queue as msg
-from screens.messages.queue import CHOOSE, LOADING, NONE_OPEN
 from screens.screen import Screen
 from screens.text import draw_wrapped, text_height
 from screens.theme import Theme
+from screens.ticket_taken import SHOW_TICKET_S, TicketTaken
 from screens.widgets.button import Button
 
 if TYPE_CHECKING:
     from screens.app import App
 
-SHOW_TICKET_S = 20.0
-
-
-def service_sublabel(s: ServiceStatus) -> str:
-    if not s.available:
-        return s.note or f"办理时间 {s.hours_text}"
-    card = "，需带身份证" if s.requires_id else ""
-    return f"等候 {s.waiting} 人，{s.wait_text}{card}"
+__all__ = ["SHOW_TICKET_S", "ServicesScreen", "TicketTaken", "open_queue"]
 
 
 def two_lines(t: Theme, px: int) -> int:
@@ -51,19 +48,43 @@ def two_lines(t: Theme, px: int) -> int:
 
 
 class ServicesScreen(Screen[None]):
-    def __init__(self, app: App, terminal: Terminal) -> None:
+    def __init__(self, app: App, terminal: Terminal, preselect: str = "") -> None:
         super().__init__(app)
         self.terminal = terminal
+        self.preselect = preselect    # 去取号 from a guide: that service, once it has loaded
         self.statuses: list[ServiceStatus] | None = None
         self.declared = ""
         self.issuing = False
+        self.printer_words = ""       # the receipt printer's trouble, "" when it can print
 
     def on_enter(self) -> None:
+        self.app.session.forget_card()     # a card read for an earlier flow is not reused
+        self.printer_words = self._printer_trouble()
         super().on_enter()
         self.reload()
 
+    def on_exit(self) -> None:
+        self.app.session.forget_card()     # 返回, 首页, the visit's end: the card goes
+        super().on_exit()
+
     def on_resume(self) -> None:
         self.reload()
+
+    def _printer_trouble(self) -> str:
+        if self.terminal.receipt is None:
+            return msg.NOT_CONNECTED
+        for r in self.terminal.reports():
+            if r.device == "receipt_printer" and r.enabled and not r.ok:
+                return r.words
+        return ""
+
+    def on_message(self, message: object) -> None:
+        if isinstance(message, StatusUpdate) and message.device == "receipt_printer":
+            words = self._printer_trouble()
+            if words != self.printer_words:
+                self.printer_words = words
+                self.layout()
+                self.app.invalidate()
 
     def reload(self) -> None:
         q = self.terminal.queue
@@ -76,29 +97,40 @@ class ServicesScreen(Screen[None]):
     def _load_failed(self, exc: BaseException) -> None:
         self.statuses = []
         self.layout()
-        self.app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
+        self.app.notice(msg.QUEUE_DOWN_TITLE, msg.QUEUE_DOWN)
 
     def _loaded(self, statuses: list[ServiceStatus]) -> None:
         self.statuses = statuses
         self.layout()
         self.app.invalidate()
+        chosen = next((s for s in statuses if s.prefix == self.preselect), None)
+        self.preselect = ""
+        if chosen is not None:
+            self.choose(chosen)
+
+    def heading(self) -> str:
+        if self.printer_words:
+            return msg.printer_down(self.printer_words)
+        return msg.LOADING if self.statuses is None else msg.CHOOSE if self.statuses \
+            else msg.NONE_OPEN
 
     def draw(self, surface: pygame.Surface) -> None:
         """The line above the services: what to do, or why there is nothing to choose."""
         t, (w, _h) = self.theme, self.app.size
         surface.fill(t.colors.bg)
-        text = (LOADING if self.statuses is None else CHOOSE if self.statuses else NONE_OPEN)
-        draw_wrapped(surface, fontset(), text, t.body,
-                     pygame.Rect(t.margin, self.text_top, w - 2 * t.margin, t.body * 3),
-                     t.colors.text, max_lines=2, center=True)
+        color = t.colors.warn_text if self.printer_words else t.colors.text
+        draw_wrapped(surface, fontset(True) if self.printer_words else fontset(), self.heading(),
+                     t.body, pygame.Rect(t.margin, self.text_top, w - 2 * t.margin,
+                                         self.text_h), color, center=True)
         self.draw_widgets(surface)
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
-        header = Header(self.app, "排队取号")
+        header = Header(self.app, msg.TITLE)
         self.widgets = [*header.parts()]
         self.text_top = header.rect.bottom + t.margin
-        y = self.text_top + fontset().line_height(t.body) + t.margin
+        self.text_h = text_height(fontset(True), self.heading(), t.body, w - 2 * t.margin)
+        y = self.text_top + self.text_h + t.margin
         statuses = self.statuses or []
         room = h - t.margin - t.button_h - t.gap - y      # above the priority button
         cols, bh = self._grid(len(statuses), room)
@@ -106,14 +138,16 @@ class ServicesScreen(Screen[None]):
         bw = (w - 2 * t.margin - (cols - 1) * t.gap) // cols
         for i, s in enumerate(statuses):
             r, c = divmod(i, cols)
+            usable = s.available and not self.printer_words
             b = Button((t.margin + c * (bw + t.gap), y + r * (bh + t.gap), bw, bh),
                        f"{s.prefix}  {s.name}", partial(self.choose, s),
-                       style="primary" if s.available else "secondary", size=px,
-                       sublabel=service_sublabel(s))
-            b.enabled = s.available and not self.issuing
+                       style="primary" if usable else "secondary", size=px,
+                       sublabel=msg.printer_down_sub() if self.printer_words and s.available
+                       else msg.sublabel(s))
+            # A closed service can still be tapped: it says when it opens.
+            b.enabled = not self.issuing and not self.printer_words
             self.widgets.append(b)
-        label = (f"已选：{self.declared}优先（取号后请向工作人员出示证件）" if self.declared
-                 else "需要优先照顾？（残疾人、军人、孕妇）")
+        label = msg.chosen_priority(self.declared) if self.declared else msg.PRIORITY_BUTTON
         self.priority = Button((t.margin, h - t.margin - t.button_h, w - 2 * t.margin,
                                 t.button_h), label, self.ask_priority, style="secondary")
         self.priority.selected = bool(self.declared)
@@ -132,9 +166,9 @@ class ServicesScreen(Screen[None]):
         return 2, max(t.target, bh)
 
     def ask_priority(self) -> None:
-        options = [(p, p) for p in DECLARED_PRIORITIES] + [("不需要", "")]
-        self.app.push(PriorityChoice(self.app, "优先照顾", "请选择您的情况。取号后请向工作人员"
-                                     "出示相关证件，由工作人员核验。", list(options)),
+        options: list[tuple[str, str | None]] = [(p, p) for p in DECLARED_PRIORITIES]
+        options.append((msg.PRIORITY_NONE, ""))
+        self.app.push(PriorityChoice(self.app, msg.PRIORITY_TITLE, msg.PRIORITY_ASK, options),
                       on_result=self._priority_chosen)
 
     def _priority_chosen(self, value: str | None) -> None:
@@ -145,13 +179,18 @@ class ServicesScreen(Screen[None]):
 
     # ---- the flow ---------------------------------------------------------------------------
     def choose(self, s: ServiceStatus) -> None:
-        if self.issuing:
+        if self.issuing or self.printer_words:
             return
-        card = self.app.session.card
-        if s.requires_id and card is None:
+        if not s.available:
+            now = self.terminal.queue.clock() if self.terminal.queue is not None else None
+            if now is not None:
+                self.app.notice(msg.CLOSED_TITLE, msg.closed_text(s, now))
+            return
+        if s.requires_id:
+            self.app.session.forget_card()   # never a card read for someone else's ticket
             reader = self.terminal.reader
             ok = reader is not None and reader.status().state is DeviceState.ONLINE
-            prompt = CardPrompt(self.app, f"{s.name} 取号", ok)
+            prompt = CardPrompt(self.app, msg.card_purpose(s.name), ok)
             self.app.push(prompt, on_result=partial(self._card_read, s, prompt))
             return
         self.confirm(s)
@@ -159,55 +198,62 @@ class ServicesScreen(Screen[None]):
     def _card_read(self, s: ServiceStatus, prompt: CardPrompt, record: IdCardRecord | None) -> None:
         if record is None:
             if prompt.reason not in (CANCELLED, UNAVAILABLE_REASON):   # it told them already
-                self.app.notice(msg.CARD_NOT_READ_TITLE, msg.CARD_NEEDED.format(service=s.name))
+                self.app.notice(msg.NO_CARD_TITLE, msg.needs_card(s.name))
             return
-        self.app.session.card = record   # wiped with the visit
+        self.app.session.card = record   # for this ticket only
         self.confirm(s)
 
     def confirm(self, s: ServiceStatus) -> None:
         card = self.app.session.card
-        who = f"\n持证人：{card.masked_name}" if card is not None and s.requires_id else ""
-        pri = f"\n优先：{self.declared}（待工作人员核验）" if self.declared else ""
-        text = (f"业务：{s.prefix} {s.name}\n前面等候：{s.waiting} 人，{s.wait_text}"
-                f"{who}{pri}")
-        self.app.push(Confirm(self.app, "确认取号", text, yes="确认取号"),
-                      on_result=partial(self._confirmed, s))
+        holder = card.masked_name if card is not None and s.requires_id else ""
+        dialog = Confirm(self.app, msg.CONFIRM_TITLE, msg.confirm_text(s, holder, self.declared),
+                         yes=msg.CONFIRM_YES)
+        dialog.personal = bool(holder)          # hidden behind the idle warning
+        self.app.push(dialog, on_result=partial(self._confirmed, s))
 
     def _confirmed(self, s: ServiceStatus, yes: bool | None) -> None:
         if not yes or self.issuing or self.terminal.queue is None:
+            self.app.session.forget_card()      # 取消: this flow's card is not kept
             return
         self.issuing = True
         self.layout()
-        busy = Busy(self.app, "正在打印号票", "请稍候，打印好后请从出纸口取走。")
+        busy = Busy(self.app, msg.PRINTING_TITLE, msg.PRINTING)
         card = self.app.session.card
         info = CardInfo.from_record(card) if (card is not None and s.requires_id) else None
+        self.app.session.forget_card()          # CardInfo holds what the queue needs
         q = self.terminal.queue
         declared = self.declared
 
         def done(result: IssueResult) -> None:
             self.issuing = False
             self.layout()
-            self._issued(s, result)
+            self._issued(s, result, card_on_reader=info is not None)
 
         def failed(exc: BaseException) -> None:
             self.issuing = False
             self.layout()
-            self.app.notice(msg.TAKE_FAILED_TITLE, msg.TAKE_FAILED)
+            self.app.notice(msg.NOT_TAKEN_TITLE, msg.NOT_TAKEN)
 
         run_busy(self, busy, lambda: q.take(s.prefix, info, declared), done, failed)
 
-    def _issued(self, s: ServiceStatus, result: IssueResult) -> None:
+    def _issued(self, s: ServiceStatus, result: IssueResult, card_on_reader: bool) -> None:
         if result.status is IssueStatus.BUSY:
             return   # a second tap while the first prints: the first one's result shows
-        if not result.ok or result.ticket is None:
-            self.app.notice("取号没有成功", result.message)
-            self.reload()
+        usage = self.terminal.usage
+        if result.ok:
+            usage.add(Usage.TICKET_ISSUED)
+        elif result.status in (IssueStatus.PRINT_FAILED, IssueStatus.INCOMPLETE):
+            usage.add(Usage.TICKET_FAILED)
+        if result.ticket is not None and result.status in (IssueStatus.ISSUED,
+                                                           IssueStatus.INCOMPLETE):
+            self.app.push(TicketTaken(self.app, s, result, card_on_reader))
             return
-        self.app.push(TicketTaken(self.app, s, result))
+        self.app.notice(msg.NOT_TAKEN_TITLE, result.message)
+        self.reload()
 
 
 class PriorityChoice(Dialog[str]):
-    """Four answers in two rows: side by side, 残疾人 and 不需要 wrap in elder mode."""
+    """The answers in rows of two (side by side, long ones wrap in elder mode)."""
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -232,76 +278,8 @@ class PriorityChoice(Dialog[str]):
         self.shade.fill(t.colors.shade)
 
 
-class TicketTaken(Screen[None]):
-    """The number, very large; then home by itself with the visit wiped."""
-
-    def __init__(self, app: App, s: ServiceStatus, result: IssueResult) -> None:
-        super().__init__(app)
-        assert result.ticket is not None
-        self.service = s
-        self.ticket = result.ticket
-        self.slip = result.slip
-        self.shown_at = app.clock()
-        self._shown_left = -1
-
-    def layout(self) -> None:
-        t, (w, h) = self.theme, self.app.size
-        self.done = Button((t.margin, h - t.margin - t.big_button_h, w - 2 * t.margin,
-                            t.big_button_h), "完成", self.app.end_session, size=t.title)
-        self.widgets = [self.done]
-
-    def seconds_left(self) -> int:
-        return max(0, math.ceil(SHOW_TICKET_S - (self.app.clock() - self.shown_at)))
-
-    def update(self, dt: float) -> bool:
-        left = self.seconds_left()
-        if left == 0:
-            self.app.end_session()
-            return False
-        if left != self._shown_left:
-            self._shown_left = left
-            self.app.invalidate()    # the countdown line
-        return super().update(dt)
-
-    def lines(self) -> list[str]:
-        s, tk = self.service, self.ticket
-        ahead = (f"前面还有 {tk.people_ahead} 人" if tk.people_ahead
-                 else "前面没有人等候，请留意叫号")
-        out = [f"{s.name}", ahead]
-        if self.slip is not None:
-            if tk.people_ahead:
-                out[1] += f"，预计等候{self.slip.wait_text}"
-            if self.slip.priority:
-                out.append(self.slip.priority)
-        if s.where:
-            out.append(f"请到{s.where}等候叫号")
-        out.append(msg.KEEP_TICKET)
-        return out
-
-    def draw(self, surface: pygame.Surface) -> None:
-        t, (w, _h) = self.theme, self.app.size
-        surface.fill(t.colors.bg)
-        y = t.margin * 2
-        y += draw_wrapped(surface, fontset(True), "请取走您的号票", t.title,
-                          pygame.Rect(t.margin, y, w - 2 * t.margin, t.title * 2),
-                          t.colors.text, center=True) + t.margin
-        big = min(t.mm(70), w // 4)
-        y += draw_wrapped(surface, fontset(True), self.ticket.number, big,
-                          pygame.Rect(t.margin, y, w - 2 * t.margin, big * 2),
-                          t.colors.accent, max_lines=1, center=True) + t.margin
-        for line in self.lines():
-            y += draw_wrapped(surface, fontset(), line, t.body,
-                              pygame.Rect(t.margin, y, w - 2 * t.margin, t.body * 3),
-                              t.colors.text, center=True) + t.gap
-        lh = fontset().line_height(t.body)
-        draw_wrapped(surface, fontset(), f"{self.seconds_left()} 秒后自动回到首页", t.body,
-                     pygame.Rect(t.margin, self.done.rect.top - t.gap - lh, w - 2 * t.margin,
-                                 lh), t.colors.muted, max_lines=1, center=True)
-        self.draw_widgets(surface)
-
-
-def open_queue(app: App, terminal: Terminal) -> None:
+def open_queue(app: App, terminal: Terminal, preselect: str = "") -> None:
     if terminal.queue is None:
-        app.notice(msg.CANNOT_TAKE_TITLE, msg.QUEUE_UNAVAILABLE)
+        app.notice(msg.QUEUE_DOWN_TITLE, msg.QUEUE_DOWN)
         return
-    app.push(ServicesScreen(app, terminal))
+    app.push(ServicesScreen(app, terminal, preselect))

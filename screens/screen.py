@@ -38,6 +38,9 @@ class Screen(Generic[R]):
     opaque = True
     #: The attract/home screen: the idle timer does not warn about an empty visit here.
     is_home = False
+    #: Shows a citizen's personal content (a scan, a card holder): the idle warning covers it
+    #: completely instead of shading it (an instance may set it too).
+    personal = False
 
     def __init__(self, app: App) -> None:
         self.app = app

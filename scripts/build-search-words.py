@@ -1,7 +1,7 @@
 """Write kiosk/search/common-words.txt: the everyday words search segments queries with,
 besides the catalog's own terms and the colloquial lexicon.
 
-Source: jieba's dictionary (jieba/dict.txt, MIT licence, the installed jieba), words of 2–4
+Source: jieba's dictionary (jieba/dict.txt, MIT licence, the installed jieba), words of 1–4
 Chinese characters with a frequency of at least MIN_FREQ. The kiosk reads this short list at
 index time instead of jieba's 349,046-line dictionary (0.6 s to read, ~70 MB as jieba's prefix
 dictionary): search needs word boundaries around the catalog's terms, not rare words.
@@ -18,7 +18,7 @@ import jieba
 
 MIN_FREQ = 300
 OUT = Path(__file__).resolve().parent.parent / "kiosk" / "search" / "common-words.txt"
-_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_CJK = re.compile(r"[\u4e00-\u9fff]{1,4}")
 
 
 def main() -> int:

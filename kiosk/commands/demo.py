@@ -1,11 +1,13 @@
 """`kiosk demo`: the README's run command. Starts the simulated devices the demo kiosk.toml
-points at (virtual receipt printer, simulated ID reader) as child processes, then the kiosk,
-and stops the children when the kiosk exits."""
+points at (virtual receipt printer, simulated ID reader) as child processes, each with its
+control channel (faults, cards), prints where they are and how to drive them, then the kiosk,
+and stops the children when the kiosk exits. `--no-ui`: the simulators alone, until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +20,8 @@ from kiosk.config import Config
 def register(sub: Subparsers) -> None:
     p = sub.add_parser("demo", help="start the demo: simulated devices, then the kiosk")
     p.add_argument("--no-sims", action="store_true", help="do not start simulated devices")
+    p.add_argument("--no-ui", action="store_true",
+                   help="start only the simulated devices (and print their ports), no kiosk")
     p.set_defaults(handler=_demo)
 
 
@@ -26,8 +30,11 @@ def sim_commands(cfg: Config) -> list[list[str]]:
     cmds: list[list[str]] = []
     printer = urlparse(cfg.receipt_printer.url)
     if printer.scheme == "tcp" and printer.hostname in ("127.0.0.1", "localhost"):
-        cmds.append(["sim", "printer", "--listen", cfg.receipt_printer.url,
-                     "--out", str(cfg.path("var/receipts"))])
+        cmd = ["sim", "printer", "--listen", cfg.receipt_printer.url,
+               "--out", str(cfg.path("var/receipts"))]
+        if cfg.receipt_printer.sim_control:
+            cmd += ["--control", cfg.receipt_printer.sim_control]
+        cmds.append(cmd)
     reader = urlparse(cfg.id_reader.port)
     if cfg.id_reader.enabled and reader.scheme == "socket" and reader.hostname in (
         "127.0.0.1", "localhost"
@@ -39,6 +46,26 @@ def sim_commands(cfg: Config) -> list[list[str]]:
     return cmds
 
 
+def describe(cmds: list[list[str]]) -> list[str]:
+    """What the demo prints: each simulator, where it listens, its control port and an
+    example command — so the README's fault commands need no hand-started simulator."""
+    lines = ["模拟设备（演示）已启动："]
+    for cmd in cmds:
+        listen = cmd[cmd.index("--listen") + 1]
+        control = cmd[cmd.index("--control") + 1] if "--control" in cmd else ""
+        host_port = control.removeprefix("tcp://").replace(":", " ")
+        if cmd[1] == "printer":
+            lines.append(f"  凭条打印机    {listen}   控制 {control or '（无）'}")
+            if control:
+                lines.append(f"      例：echo \"paper out\" | nc {host_port}"
+                             "   （help 列出全部命令）")
+        else:
+            lines.append(f"  身份证阅读器  {listen}   控制 {control or '（无）'}")
+            if control:
+                lines.append(f"      例：kiosk sim idreader-ctl {control} place resident")
+    return lines
+
+
 def _demo(args: argparse.Namespace) -> int:
     """The simulators, then the kiosk UI (`kiosk run --windowed`), each its own process: the
     demo is what a kiosk PC runs under systemd, supervised from one terminal."""
@@ -47,9 +74,14 @@ def _demo(args: argparse.Namespace) -> int:
     children: list[subprocess.Popen[bytes]] = []
     try:
         if not args.no_sims:
-            for cmd in sim_commands(cfg):
+            cmds = sim_commands(cfg)
+            for cmd in cmds:
                 children.append(subprocess.Popen(base + cmd))
             time.sleep(0.5)  # let the simulators bind their ports before the kiosk connects
+            _wait_for_controls(cmds)
+            print("\n".join(describe(cmds)), flush=True)
+        if args.no_ui:
+            return _wait(children)
         ui = subprocess.Popen([*base, "run", "--windowed"])
         children.append(ui)
         return ui.wait()
@@ -60,3 +92,29 @@ def _demo(args: argparse.Namespace) -> int:
         for child in children:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=3)
+
+
+def _wait(children: list[subprocess.Popen[bytes]]) -> int:
+    """--no-ui: until a simulator stops or Ctrl-C."""
+    try:
+        while all(c.poll() is None for c in children):
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        return 0
+    return next((c.returncode for c in children if c.returncode), 0)
+
+
+def _wait_for_controls(cmds: list[list[str]], timeout_s: float = 15.0) -> None:
+    """Until every simulator's control port answers (a loaded machine starts them slowly):
+    the ports printed are ones that work."""
+    deadline = time.monotonic() + timeout_s
+    for cmd in cmds:
+        if "--control" not in cmd:
+            continue
+        u = urlparse(cmd[cmd.index("--control") + 1])
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((u.hostname or "127.0.0.1", u.port or 0), 0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import default_config_path
 from kiosk.maintenance.doctor import CheckFn
+from kiosk.maintenance.status import error_note, usage_line
 
 
 def register(sub: Subparsers, extra_checks: Sequence[CheckFn] = ()) -> None:
@@ -59,7 +60,8 @@ def render_status(d: dict[str, Any]) -> str:
              f"运行时间：{_duration(up) if up is not None else '自助终端程序未运行'}"]
     for dev in d["devices"]:
         mark = "✓" if dev["ok"] else "✗"
-        extra = f"（{dev['last_error']}）" if dev["last_error"] else ""
+        extra = error_note(dev["ok"], dev["words"], dev["last_error"],
+                           dev.get("last_error_at", 0.0))
         lines.append(f"{mark} {dev['name_zh']}：{dev['words']}{extra}  [{dev['state']}"
                      f"{'/' + dev['paper'] if dev['paper'] != 'UNKNOWN' else ''}]")
     cat = d["catalog"]
@@ -71,6 +73,10 @@ def render_status(d: dict[str, Any]) -> str:
         lines += signature_lines(cat)
     for t in d["tickets_today"]:
         lines.append(f"今日 {t['prefix']} {t['name']}：已发 {t['issued']}，等候 {t['waiting']}")
+        if t.get("void_numbers"):
+            lines.append(f"  作废 {t['void']}：{'、'.join(t['void_numbers'])}")
+    if d.get("usage_today"):
+        lines.append(usage_line(d["usage_today"]))
     disk = d["disk"]
     if disk:
         lines.append(f"磁盘：剩余 {disk['free_bytes'] // 2**20} MB"

@@ -46,7 +46,7 @@ def mark(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from kiosk.lookup import load_catalog
+    from kiosk.lookup import load_catalog, searcher_for
     from kiosk.search import SearchIndex
 
     cfg = config_from_args(args)
@@ -56,7 +56,8 @@ def _search(args: argparse.Namespace) -> int:
         return 2
     catalog = load_catalog(cfg)
     t0 = time.perf_counter()
-    index = SearchIndex.build(catalog, popular=cfg.search.popular)
+    index = searcher_for(cfg, catalog)
+    assert isinstance(index, SearchIndex)
     t1 = time.perf_counter()
     result = index.search(args.query, limit)
     t2 = time.perf_counter()

@@ -60,6 +60,20 @@ def plain_words(state: DeviceState, paper: PaperState = PaperState.UNKNOWN,
     return _STATE_ZH[state]
 
 
+def error_note(ok: bool, words: str, last_error: str, at: float,
+               now: float | None = None) -> str:
+    """See DeviceReport.error_note (a function too, for `kiosk status --json` dicts)."""
+    if not last_error or last_error == words:
+        return ""
+    when = ""
+    if at:
+        t, today = time.localtime(at), time.localtime(now or time.time())
+        same_day = (t.tm_year, t.tm_yday) == (today.tm_year, today.tm_yday)
+        when = time.strftime("%H:%M" if same_day else "%m月%d日 %H:%M", t).lstrip("0")
+    head = f"上次出错 {when}：" if when else "上次出错："
+    return f"（{head}{last_error}{'；已恢复' if ok else ''}）"
+
+
 @dataclass(frozen=True)
 class DeviceReport:
     device: str                  # receipt_printer | document_printer | scanner | id_reader
@@ -70,6 +84,12 @@ class DeviceReport:
     last_error: str = ""         # plain Chinese, "" when none
     detail: str = ""             # for the technician (URL, queue, SAM id …)
     checked_at: float = 0.0
+    last_error_at: float = 0.0   # when last_error happened (epoch s); 0: unknown
+
+    def error_note(self, now: float | None = None) -> str:
+        """The last error as staff should read it: '' when none or when it is what the device
+        says now; a past one as past, with its time ("上次出错 14:05：缺纸，请装纸；已恢复")."""
+        return error_note(self.ok, self.words, self.last_error, self.last_error_at, now)
 
     @property
     def name_zh(self) -> str:
@@ -85,9 +105,10 @@ class DeviceReport:
 
     @classmethod
     def of(cls, device: str, state: DeviceState, paper: PaperState = PaperState.UNKNOWN,
-           last_error: str = "", detail: str = "", event: str = "") -> DeviceReport:
+           last_error: str = "", detail: str = "", event: str = "",
+           last_error_at: float = 0.0) -> DeviceReport:
         return cls(device, True, state.value, paper.value, plain_words(state, paper, event),
-                   last_error, detail, time.time())
+                   last_error, detail, time.time(), last_error_at)
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,7 @@ class StatusReport:
     devices: list[DeviceReport]
     catalog: dict[str, Any]          # version, published, items
     tickets_today: list[dict[str, Any]] = field(default_factory=list)
+    usage_today: dict[str, int] = field(default_factory=dict)   # kiosk/usage.py kinds
     disk: DiskReport | None = None
     problems: list[str] = field(default_factory=list)   # plain Chinese, one per line
 
@@ -127,6 +149,26 @@ class StatusReport:
             d["disk"]["low"] = self.disk.low
         d["ok"] = self.ok
         return d
+
+
+USAGE_ZH = (("guide_viewed", "看指南"), ("guide_printed", "打印指南"),
+            ("bundle_printed", "打印一件事清单"), ("form_printed", "打印表格"),
+            ("copy_printed", "复印"), ("ticket_issued", "取号"), ("ticket_failed", "取号失败"),
+            ("print_failed", "打印失败"))
+
+
+def usage_line(counts: Mapping[str, int]) -> str:
+    """'今日使用：看指南 12 次，打印指南 3 次，… 取号失败 0 次' (kiosk/usage.py's counts)."""
+    return "今日使用：" + "，".join(f"{zh} {counts.get(k, 0)} 次" for k, zh in USAGE_ZH)
+
+
+VOID_REASON_ZH = {"interrupted": "程序中断", "staff": "工作人员作废", "reset": "清空排队"}
+
+
+def void_reason_zh(reason: str) -> str:
+    if reason.startswith("print failed"):
+        return "没有打印出来"
+    return VOID_REASON_ZH.get(reason, reason or "作废")
 
 
 def disk_report(cfg: Config) -> DiskReport:
@@ -173,6 +215,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def running_kiosk(cfg: Config, max_age_s: float = 90.0) -> tuple[int, list[DeviceReport]] | None:
+    """(pid, devices) of the kiosk running on this config now (its fresh snapshot), else None:
+    that process holds the devices' ports, so a probe would find them "not connected"."""
+    try:
+        data = json.loads(snapshot_path(cfg).read_text(encoding="utf-8"))
+        pid = int(data["pid"])
+        if time.time() - float(data["written_at"]) > max_age_s or not _alive(pid):
+            return None
+        return pid, [DeviceReport(**d) for d in data["devices"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def read_snapshot(cfg: Config, max_age_s: float = 90.0) -> tuple[float, list[DeviceReport]] | None:
     """(started_at, devices) from a running kiosk's fresh snapshot, else None."""
     try:
@@ -193,15 +248,18 @@ S = TypeVar("S")
 def collect(cfg: Config, probes: Mapping[str, Probe],
             catalog: Callable[[Config], dict[str, Any]],
             tickets: Callable[[Config], list[dict[str, Any]]],
-            use_snapshot: bool = True) -> StatusReport:
+            use_snapshot: bool = True,
+            usage: Callable[[Config], dict[str, int]] | None = None) -> StatusReport:
     """Everything maintenance mode shows. Each probe and source is isolated: one failing
     (a store locked, a device hanging) shows as a problem, not as a missing report."""
     snap = read_snapshot(cfg) if use_snapshot else None
     devices = snap[1] if snap else [_safe_probe(name, probe, cfg) for name, probe in
                                     probes.items()]
-    problems = [f"{d.name_zh}：{d.last_error or d.words}" for d in devices if not d.ok]
+    problems = [f"{d.name_zh}：{d.words}" for d in devices if not d.ok]
     cat: dict[str, Any] = _safe_source(catalog, cfg, problems, "目录", {})
     tix: list[dict[str, Any]] = _safe_source(tickets, cfg, problems, "排队数据", [])
+    used: dict[str, int] = (_safe_source(usage, cfg, problems, "使用统计", {})
+                            if usage is not None else {})
     disk = disk_report(cfg)
     if not disk.writable:
         problems.append(f"磁盘：{disk.path} 无法写入")
@@ -210,7 +268,7 @@ def collect(cfg: Config, probes: Mapping[str, Probe],
     return StatusReport(
         version=__version__, hall=cfg.hall.name, generated_at=time.time(),
         uptime_s=(time.time() - snap[0]) if snap else None, devices=devices, catalog=cat,
-        tickets_today=tix, disk=disk, problems=problems)
+        tickets_today=tix, usage_today=used, disk=disk, problems=problems)
 
 
 def _safe_probe(name: str, probe: Probe, cfg: Config) -> DeviceReport:

@@ -38,7 +38,9 @@ from kiosk.receipts.ticket import TicketSlip
 
 log = logging.getLogger(__name__)
 
-DECLARED_PRIORITIES = ("残疾人", "军人", "孕妇")
+DECLARED_PRIORITIES = ("老年人", "残疾人", "行动不便", "孕妇", "带婴幼儿", "军人")
+"""Self-declared classes (staff verify at the window): an elderly citizen at a service that
+does not read the card can ask too."""
 REPEAT_GUARD_S = 2.0
 """After a ticket is issued, another take() for the same service within this time is a
 double tap (a town-office queue system learnt this the hard way), not a second citizen."""
@@ -317,12 +319,20 @@ class QueueService:
         return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket)
 
     def _ahead_now(self, ticket: Ticket) -> int:
+        """Waiting tickets of its service served before it *now* (a reprint says today's
+        figures): every earlier one of its class or higher, and priority tickets taken later
+        when it is an ordinary one (they pass it)."""
         ahead = 0
+        later = False
         for t in self.store.tickets(ticket.day):
             if t.ticket_id == ticket.ticket_id:
-                break
-            same = t.service_prefix == ticket.service_prefix and t.waiting
-            if same and (ticket.priority is Priority.NONE or t.priority is not Priority.NONE):
+                later = True
+                continue
+            if t.service_prefix != ticket.service_prefix or not t.waiting:
+                continue
+            passes = t.priority is not Priority.NONE and ticket.priority is Priority.NONE
+            if passes or (not later and (ticket.priority is Priority.NONE
+                                         or t.priority is not Priority.NONE)):
                 ahead += 1
         return ahead
 

@@ -16,6 +16,7 @@ MIN_SAMPLES = 3        # fewer finished tickets than this say too little: use th
 RECENT = 10            # how many recent tickets the observed time is taken from
 LOW, HIGH = 0.85, 1.15
 NO_WAIT = "无需等待"
+SHORT = "约 5 分钟以内"
 
 
 def handling_minutes(typical: float, observed: Sequence[float]) -> float:
@@ -31,16 +32,27 @@ def minutes_per_ticket(handling: float, counters: int) -> float:
     return handling / max(1, counters)
 
 
+def _floor(x: float) -> int:
+    step = 5 if x < 60 else 10
+    return math.floor(x / step) * step
+
+
+def _ceil(x: float) -> int:
+    step = 5 if x <= 60 else 10
+    return math.ceil(x / step) * step
+
+
 def wait_text(ahead: int, per_ticket: float) -> str:
-    """'无需等待', '约 5 分钟以内', '约 10–15 分钟', '约 80–110 分钟', '2 小时以上'."""
+    """One rule everywhere (services list, confirm, slip, reprint): '无需等待'; '约 5 分钟以内'
+    (the only "以内"); else a range '约 10–15 分钟' in 5-minute steps up to an hour and 10-minute
+    steps beyond; '2 小时以上'. More people ahead never reads as a shorter wait."""
     if ahead <= 0:
         return NO_WAIT
     est = ahead * per_ticket
-    step = 5 if est * HIGH <= 60 else 10
-    lo = math.floor(est * LOW / step) * step
-    hi = max(math.ceil(est * HIGH / step) * step, lo + step)
+    if est <= 5:
+        return SHORT
+    lo = max(5, _floor(est * LOW))
+    hi = max(_ceil(est * HIGH), lo + 5)
     if lo >= 120:
         return "2 小时以上"
-    if lo == 0:
-        return f"约 {hi} 分钟以内"
     return f"约 {lo}–{hi} 分钟"

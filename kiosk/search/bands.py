@@ -141,15 +141,23 @@ def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
                     (piece.py_synonym_whole if hit.whole else piece.py_synonym_part).extend(means)
 
 
-def all_of(per_piece: list[Bands]) -> Bands:
+def all_of(per_piece: list[Bands], limit: int | None = None) -> Bands:
     """Items every piece found (mixed input: 'gl补贴' = 'gl' and '补贴'); a hit ranks by its
     weakest piece, one below a whole-query hit of that band. Walks the band levels from the
-    top with set operations: at level v, the items whose every piece reached v."""
+    top with set operations: at level v, the items whose every piece reached v. Once `limit`
+    items are placed, the rest go in one band below: they could never reach the page (every
+    item on it has a band at least as high), and the walk over 100,000-item sets stops."""
     levels = sorted(set().union(*[b.keys() for b in per_piece]), reverse=True)
     reached: list[set[int]] = [set() for _ in per_piece]
     assigned: set[int] = set()
     out: Bands = {}
-    for v in levels:
+    for k, v in enumerate(levels):
+        if limit is not None and len(assigned) >= limit and k < len(levels) - 1:
+            every = [set().union(*b.values()) for b in per_piece]
+            rest = set.intersection(*every) - assigned
+            if rest:
+                out[v - 1] = rest
+            break
         for i, b in enumerate(per_piece):
             if v in b:
                 reached[i] |= b[v]

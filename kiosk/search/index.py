@@ -118,7 +118,7 @@ class SearchIndex:
         if parts:
             per_part = [self._lookup(p) for p in parts]
             pieces += [p for p, _ in per_part]
-            B.merge(found, B.all_of([b for _, b in per_part]))
+            B.merge(found, B.all_of([b for _, b in per_part], limit))
         words = self._vocab.analyze(whole)
         covered = self._by_words(words, whole, limit, found, pieces)
         best, total = B.top(found, limit, len(self._data), covered)
@@ -134,6 +134,10 @@ class SearchIndex:
             return set()
         alone = len(words) == 1 and words[0].text == whole
         n = len(self._data)
+        # Words that weigh nothing (父亲) or only help (a stray character, 办) are not looked
+        # up beside a word that can make a hit: they would cost the most (一 character is in
+        # half the names of a county) and change the least.
+        words = [w for w in words if C.major(w)]
         hits = [C.word_hits(w, self._word_lookup, not alone, n) for w in words]
         ranked, covered = C.rank(hits, limit + limit, n)
         B.merge(found, ranked)

@@ -5,7 +5,7 @@
                                        # procedure, 了 and 怎么办 are filler
     words.analyze("zhangfuqushi")      # [Word('qushi', spelled='去世', …)]: 丈夫 dropped
 
-Chinese: jieba's Tokenizer with our own dictionary — about 14,000 everyday words
+Chinese: jieba's Tokenizer with our own dictionary — about 17,000 everyday words
 (common-words.txt, from jieba's dictionary), the catalog's names, short names, aliases,
 keywords, synonym terms and categories, and the lexicon's words — so 农村建房审批 is 农村 | 建房 |
 审批 and 老人八十岁补贴 is 老人 | 八十岁 | 补贴. Pinyin: the letters are read as syllables
@@ -118,7 +118,9 @@ class Vocabulary:
                 dictionary[t] = VOCAB_FREQ
                 known[t] = known.get(t, 0) + CURATED
         for t in (*lexicon.words(), *lexicon.filler()):
-            dictionary[t] = VOCAB_FREQ
+            # A single character keeps its everyday frequency: 给 at VOCAB_FREQ made
+            # 把地租给别人种 read as 地租 | 给 | 别人.
+            dictionary[t] = dictionary.get(t, VOCAB_FREQ) if len(t) == 1 else VOCAB_FREQ
             known[t] = known.get(t, 0) + CURATED + 1
         for t in ngrams:
             if _CJK.search(t):

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from kiosk.maintenance.backend import ActionResult, MaintenanceBackend, ServiceToggle
 from kiosk.maintenance.power import RESTART_EXIT_CODE
-from kiosk.maintenance.status import StatusReport
+from kiosk.maintenance.status import StatusReport, usage_line
 from kiosk.maintenance.usb import CatalogCandidate
 from kiosk.sync.state import signature_lines
 from screens.chrome import Header
@@ -34,18 +34,27 @@ EXIT_TO_DESKTOP_CODE = 65     # deploy/kiosk.service: RestartPreventExitStatus=6
 REFRESH_S = 5.0
 
 
+def tickets_lines(rows: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """Per service today, and the numbers that failed or were voided, with why."""
+    out = []
+    for t in rows:
+        out.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
+                     f"等候 {t['waiting']} 人", True))
+        if t.get("void_numbers"):
+            out.append((f"　作废 {t['void']} 张：{'、'.join(t['void_numbers'])}", False))
+    return out
+
+
 def status_lines(report: StatusReport | None) -> list[tuple[str, bool]]:
     """(line, ok) pairs for the panel; pure so tests can read what staff read."""
     if report is None:
         return [("正在读取设备状态…", True)]
     lines: list[tuple[str, bool]] = []
     for d in report.devices:
-        err = f"（上次错误：{d.last_error}）" if d.last_error and d.last_error != d.words \
-            else ""
-        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{err}", d.ok))
-    for t in report.tickets_today:
-        lines.append((f"今日 {t['prefix']} {t['name']}：已发 {t['issued']} 张，"
-                      f"等候 {t['waiting']} 人", True))
+        lines.append((f"{'✓' if d.ok else '×'} {d.name_zh}：{d.words}{d.error_note()}", d.ok))
+    lines += tickets_lines(report.tickets_today)
+    if report.usage_today:
+        lines.append((usage_line(report.usage_today), True))
     cat = report.catalog
     if cat:
         lines.append((f"办事指南目录：版本 {cat.get('version', '?')}，共 {cat.get('items', 0)} 项",

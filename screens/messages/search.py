@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-SEARCH_FAILED = "查找暂时出了问题，请换个词再试，或到服务窗口咨询。"
+SEARCH_FAILED = "查找暂时出了问题，请换个词再试，或到服务台咨询。"

@@ -75,9 +75,14 @@ def test_no_card_data_in_any_fleet_payload(tmp_path: Path, service: Service, pg_
         assert [m["kind"] for m in agent.tick()] == ["heartbeat"]   # no picture: in use
         tap(app, *button(app, "确认取号").rect.center)
         rig.pump(lambda: isinstance(app.top, TicketTaken) and not app.busy, what="the ticket")
+        rig.sim.remove()                                    # 请取回您的身份证
+        rig.pump(lambda: not getattr(app.top, "card_on_reader", True), what="the card lifted")
         rig.clock.advance(SHOW_TICKET_S + 1)
         app.step(0)
-        assert app.top.is_home and app.session.is_blank()
+        assert app.top.is_home and app.session.card is None
+        app.end_session()                                   # she leaves: 结束办理 / idle
+        rig.pump(lambda: not app.busy, what="home's workers")
+        assert app.session.is_blank()
         clock[0] += 11
         kinds = [m["kind"] for m in agent.tick()]
         assert kinds == ["heartbeat", "screenshot"]         # nobody there: now it may

@@ -90,7 +90,8 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
                  dev_control: bool = False, reader: bool = True, services: int = 0,
-                 printer_timeout_s: float = 5.0) -> Iterator[Rig]:
+                 printer_timeout_s: float = 5.0, catalog: Path = MINI_CATALOG
+                 ) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
     development mode). `reader=False`: the reader's port has nobody listening.
     `printer_timeout_s`: [receipt_printer] timeout_s."""
@@ -113,7 +114,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     assert terminal.queue is not None, "queue did not open"
     terminal.queue.clock = lambda: AFTERNOON
     clock = FakeClock()
-    cat = catalog_from_file(MINI_CATALOG)
+    cat = catalog_from_file(catalog)
     app = App(cfg, cat, make_searcher(cat), KioskActions(terminal), headless=True,
               windowed=True, clock=clock)
     terminal.notify = app.post      # as screens/boot.py: device events reach the top screen

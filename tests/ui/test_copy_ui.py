@@ -38,6 +38,7 @@ from tests.ui.a4_ui import (
     write_toml,
 )
 from tests.ui.helpers import on_top
+from tests.ui.layout_check import layout_problems
 
 pytestmark = [pytest.mark.cups, pytest.mark.sane]
 Opener = Callable[..., App]
@@ -84,7 +85,7 @@ def to_copy_menu(app: App) -> CopyMenu:
 def scan(app: App) -> None:
     screen = app.top
     tap_button(app, "开始扫描" if screen.widgets and any(
-        getattr(w, "label", "") == "开始扫描" for w in screen.widgets) else "再扫一页")
+        getattr(w, "label", "") == "开始扫描" for w in screen.widgets) else "扫下一页")
     assert isinstance(app.top, Scanning)
     pump(app, lambda: app.top is screen or isinstance(app.top, (Notice, PrintPreview)),
          "the scan")
@@ -143,11 +144,11 @@ def test_document_copy_pages_then_preview(open_ui: Opener, cups: CupsServer,  # 
     assert screen.pages == 1 and screen.step_title() == "已扫描 1 页"
     scan(app)
     assert screen.pages == 2
-    assert not button(app, "再扫一页").enabled and "最多复印2页" in screen.instruction()
+    assert not button(app, "扫下一页").enabled and "最多复印2页" in screen.instruction()
     shot(app, "copy-document-two-pages")
-    tap_button(app, "扫描完成")
-    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.pages == 2,
-         "the document preview")
+    tap_button(app, "扫描完成，看预览")
+    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.pages == 2
+         and app.top.print_button.enabled, "the document preview and the printer's state")
     shot(app, "copy-document-preview")
     tap_button(app, "打印")
     pump(app, lambda: isinstance(app.top, Notice), "the printed notice", timeout=30)
@@ -230,7 +231,7 @@ def test_stopped_printer_no_scanning_for_nothing(open_ui: Opener, cups: CupsServ
     cups.run("cupsdisable", queue_name, check=True)
     app = open_ui()
     menu = to_copy_menu(app)
-    assert [b.enabled for b in menu.choices] == [False, False]
+    assert [b.enabled for b in menu.choices] == [False, False, False, False]
     shot(app, "copy-menu-printer-stopped")
 
 
@@ -253,3 +254,56 @@ def test_copy_screens_fit_every_screen_and_elder_mode(tmp_path: Path, cups: Cups
             shot(app, f"copy-idcard-front-{name}{'-elder' if elder else ''}")
         app.pop()
         assert overlaps(app) == []
+
+
+def test_idcard_preview_redoes_one_side(open_ui: Opener, cups: CupsServer,  # noqa: F811
+                                        queue_name: str) -> None:  # noqa: F811
+    """Issue 17: one crooked side meant rescanning both. Now 重扫背面 scans the back only."""
+    app = open_ui()
+    to_copy_menu(app)
+    tap_button(app, "身份证复印")
+    screen = app.top
+    assert isinstance(screen, ScanScreen)
+    scan(app)
+    scan(app)
+    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.view.surface is not None,
+         "the ID copy preview")
+    shot(app, "copy-idcard-preview-redo")
+    front = (scan_folder(app) / "id-front.png").stat().st_mtime_ns
+    tap_button(app, "重扫背面")
+    assert on_top(app, screen) and screen.side == "back" and "背面" in screen.step_title()
+    scan(app)                                      # the back only …
+    pump(app, lambda: isinstance(app.top, PrintPreview), "the preview again")
+    assert (scan_folder(app) / "id-front.png").stat().st_mtime_ns == front   # … front kept
+    assert sorted(p.name for p in scan_folder(app).iterdir()
+                  if p.suffix == ".png") == ["id-back.png", "id-front.png"]
+
+
+def test_document_pages_show_as_thumbnails(open_ui: Opener) -> None:
+    app = open_ui()
+    to_copy_menu(app)
+    tap_button(app, "文件复印")
+    screen = app.top
+    assert isinstance(screen, ScanScreen) and screen.personal
+    scan(app)
+    scan(app)
+    assert len(screen.thumbs) == 2 and screen.thumbs_shown()
+    assert "已扫好 2 页" in screen.instruction() and "扫下一页" in screen.instruction()
+    shot(app, "copy-document-thumbnails")
+    assert layout_problems(screen, app.theme, app.size) == []
+    tap_button(app, "首页")
+    assert screen.thumbs == []
+
+
+@pytest.mark.parametrize(("menu", "first"), [("银行卡 / 社保卡复印", "扫描卡片正面"),
+                                             ("户口簿复印", "户口簿首页（户主页）")])
+def test_bank_card_and_household_register_are_in_the_menu(open_ui: Opener, menu: str,
+                                                          first: str) -> None:
+    app = open_ui()
+    to_copy_menu(app)
+    tap_button(app, menu)
+    screen = app.top
+    assert isinstance(screen, ScanScreen) and first in screen.step_title()
+    if menu.startswith("户口簿"):
+        scan(app)
+        assert "本人页" in screen.step_title()

@@ -13,7 +13,7 @@ from kiosk.sync.scheduler import UpdateScheduler
 from screens.county_link import CountyLink, capture_png
 from screens.search import SearchScreen
 from tests.support.county_repo import make_county, mini_doc
-from tests.ui.helpers import button, tap
+from tests.ui.helpers import button, settle, tap
 from tests.ui.terminal_rig import terminal_rig
 
 
@@ -41,6 +41,7 @@ def test_update_waits_for_no_visit_and_the_ui_swaps_between_visits(tmp_path: Pat
         assert capture_png(app) is None                            # and no picture
 
         app.end_session()                                          # the visit is over
+        settle(app)                 # home's look at the queue (is it closed?) has finished
         link.tick()
         assert link.visit() == "idle"
         png = capture_png(app)
@@ -53,6 +54,7 @@ def test_update_waits_for_no_visit_and_the_ui_swaps_between_visits(tmp_path: Pat
         link.tick()
         assert app.catalog.version == old                   # never in the middle of a visit
         app.end_session()
+        settle(app)                 # home's look at the queue (is it closed?) has finished
         link.tick()
         assert app.catalog.version == "2026.12.10"          # between visits: swapped
         assert app.catalog.get(doc["items"][0]["code"]).name.endswith("（新版）")

@@ -205,3 +205,32 @@ def test_visit_ending_mid_print_shows_nothing_to_the_next_citizen(
     pump(app, lambda: not app.busy, "the print worker", timeout=30)
     assert app.top.is_home and len(app.stack) == 1   # no 打印好了 over the next visit
     assert len(cups.outputs(queue_name)) == 1
+
+
+def test_form_preview_zooms_on_a_tap_and_drags(ui: App) -> None:
+    """Issue 17: elder mode made the preview smaller and there was no zoom."""
+    from screens.guide import GuideScreen
+    from screens.input import Pointer
+    from screens.print_preview import ZOOM
+
+    app = ui
+    app.push(GuideScreen(app, "T-0002"))
+    tap_button(app, "打印表格")
+    pump(app, lambda: preview_ready(app), "the preview")
+    pv = app.top
+    assert isinstance(pv, PrintPreview) and pv.view.surface is not None
+    small = pv.view.surface.get_width()
+    sheet = pv.view.sheet()
+    tap(app, sheet.left + sheet.width // 4, sheet.top + sheet.height // 4)
+    pump(app, lambda: pv.view.is_zoomed, "the zoomed page")
+    assert pv.view.zoomed is not None
+    assert pv.view.zoomed.get_width() >= round(small * ZOOM) - 2
+    shot(app, "form-preview-zoomed")
+    before = pv.view.pan
+    x, y = pv.view.rect.center
+    for ev in (Pointer("down", x, y, 0.0), Pointer("move", x - 200, y - 300, 0.1),
+               Pointer("up", x - 200, y - 300, 0.2)):
+        pv.handle(ev)
+    assert pv.view.pan != before and pv.view.is_zoomed        # a drag moves, not unzooms
+    tap(app, x, y)
+    assert not pv.view.is_zoomed                               # a tap: the whole page again

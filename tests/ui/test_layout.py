@@ -112,7 +112,8 @@ def test_the_check_sees_what_a_citizen_would(driver: Driver) -> None:
 
 
 def test_material_sizes_say_what_they_are(driver: Driver) -> None:
-    """The guide said a bare "A4" (or "二寸") under a material; now "规格：A4"."""
+    """The guide said a bare "A4" (or "二寸") under a material, then "规格：A4" on 居民身份证
+    (it means the photocopy): now the copy line says it, "复印件1份（用A4纸复印）"."""
     from screens.guide_content import GuideContent
 
     app = driver.app
@@ -123,5 +124,10 @@ def test_material_sizes_say_what_they_are(driver: Driver) -> None:
         for m in item.materials:
             if m.paper_spec:
                 specs += 1
-                assert f"规格：{m.paper_spec}" in texts and m.paper_spec not in texts
+                assert m.paper_spec not in texts and f"规格：{m.paper_spec}" not in texts
+                at = next(i for i, t in enumerate(texts) if m.name in t and t[0].isdigit())
+                counts = texts[at + 1]            # the line under the material's name
+                if m.copy_copies:
+                    assert f"复印件{m.copy_copies}份（用{m.paper_spec}纸复印）" in counts \
+                        or f"（{m.paper_spec}）" in counts, counts
     assert specs > 10

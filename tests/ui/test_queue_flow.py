@@ -81,19 +81,22 @@ def test_services_show_waiting_counts_and_closed_hours(rig: Rig) -> None:
     q = rig.terminal.queue
     assert q is not None
     q.repeat_guard_s = 0          # two citizens in a row at the counter's kiosk
-    assert q.take("C").ok and q.take("C").ok
-    rig.receipts(2)
+    assert q.take("C").ok and q.take("C").ok and q.take("C").ok
+    rig.receipts(3)
     open_services(rig)
     shot(rig, "01-services")
     c = svc(rig, "C  综合咨询")
-    assert c.sublabel.startswith("等候 2 人，约 ")          # a range, never one number
+    assert c.sublabel.startswith("等候 3 人，约 ")          # a range, never one number
     assert "–" in c.sublabel and c.sublabel.endswith("分钟")
     a = svc(rig, "A  社保医保")
     assert a.sublabel == "等候 0 人，无需等待，需带身份证" and a.enabled
     d = svc(rig, "D  农业农村与建房")       # mornings only; the rig's clock says 15:00
-    assert not d.enabled and d.sublabel == "办理时间 08:30-12:00"
-    tap(rig.app, *d.rect.center)
-    assert isinstance(rig.app.top, ServicesScreen)       # a greyed service does nothing
+    assert d.style == "secondary" and d.sublabel == "办理时间 08:30-12:00"
+    tap(rig.app, *d.rect.center)                          # greyed, but it says when it opens
+    notice = rig.app.top
+    assert isinstance(notice, Notice)
+    assert "办理时间已过" in notice.message and "明天 8:30 以后" in notice.message
+    shot(rig, "01b-closed-says-when")
 
 
 def test_card_service_full_visit_prints_masked_ticket_and_goes_home(rig: Rig) -> None:
@@ -121,14 +124,21 @@ def test_card_service_full_visit_prints_masked_ticket_and_goes_home(rig: Rig) ->
         assert secret not in text
     (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
     assert ticket.state is TicketState.PRINTED and ticket.number == "A001"
-    assert rig.app.session.card is not None
+    assert rig.app.session.card is None          # the card served this ticket: forgotten
+    assert taken.card_on_reader                  # 请取回您的身份证, until it is lifted
+    rig.clock.advance(SHOW_TICKET_S + 5)
+    rig.app.step(0)
+    assert on_top(rig.app, taken)                # the reminder stays while the card lies there
+    rig.sim.remove()
+    rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
+    shot(rig, "04b-card-lifted")
     rig.clock.advance(SHOW_TICKET_S - 1)
     rig.app.step(0)
     assert rig.app.top is taken                              # still showing the number
     rig.clock.advance(1.5)
     rig.app.step(0)
-    assert rig.app.top.is_home and len(rig.app.stack) == 1   # home by itself …
-    assert rig.app.session.card is None and rig.app.session.is_blank()   # … visit wiped
+    assert rig.app.top.is_home and len(rig.app.stack) == 1   # home by itself
+    assert rig.app.session.card is None
 
 
 def test_double_tap_on_confirm_issues_one_ticket(rig: Rig) -> None:
@@ -262,7 +272,7 @@ def test_elder_mode_screens(tmp_path: Path) -> None:
 def test_declared_priority_is_marked_on_the_ticket(tmp_path: Path) -> None:
     with terminal_rig(tmp_path, elder=True) as rig:
         open_services(rig)
-        tap(rig.app, *button(rig.app, "需要优先照顾？（残疾人、军人、孕妇）").rect.center)
+        tap(rig.app, *button(rig.app, "需要优先照顾？（老年人、残疾人等）").rect.center)
         shot(rig, "elder-00-priority")
         t = rig.app.theme
         for w in rig.app.top.widgets:            # two rows: no label wraps in elder mode
@@ -289,7 +299,7 @@ def test_many_services_stay_on_screen(tmp_path: Path) -> None:
         for a, b in zip(rig.app.top.widgets, rig.app.top.widgets[1:], strict=False):
             assert screen.contains(a.rect) and screen.contains(b.rect)
         bottoms = [w.rect for w in services]
-        assert all(not r.colliderect(button(rig.app, "需要优先照顾？（残疾人、军人、孕妇）").rect)
+        assert all(not r.colliderect(button(rig.app, "需要优先照顾？（老年人、残疾人等）").rect)
                    for r in bottoms)
         assert all(r.height >= rig.app.theme.target for r in bottoms)
 

@@ -132,7 +132,9 @@ def visit(rig: Rig) -> None:
     take_ticket_with_card(rig, "A  社保医保")
     tap(app, *button(app, "确认取号").rect.center)
     rig.pump(lambda: isinstance(app.top, TicketTaken) and not app.busy, what="the ticket")
-    rig.clock.advance(SHOW_TICKET_S + 1)       # the ticket screen ends the visit by itself
+    rig.sim.remove()                           # 请取回您的身份证: she takes it
+    rig.pump(lambda: not getattr(app.top, "card_on_reader", True), what="the card lifted")
+    rig.clock.advance(SHOW_TICKET_S + 1)       # the ticket screen goes home by itself
     app.step(0)
     assert app.top.is_home and app.session.card is None
     # A second citizen reads a card, then walks away at the confirm dialog: idle time-out.

@@ -3,6 +3,8 @@ flow wipes what it must (kiosk/session.py's table says what a visit is)."""
 
 from __future__ import annotations
 
+import pytest
+
 from screens.app import App
 from screens.browse import BrowseScreen
 from screens.idle import IdleWarning
@@ -56,3 +58,51 @@ def test_elder_mode_gets_the_longer_idle_time(ui: tuple[App, FakeClock]) -> None
     clock.advance(app.cfg.session.elder_idle_timeout_s - app.cfg.session.idle_timeout_s)
     run_frames(app, clock, 2)
     assert isinstance(app.top, IdleWarning)
+
+
+# Every way out, against kiosk/session.py's table: what must be gone, what may stay.
+#   exit          query   card    scans   elder   viewed
+EXPECTED: dict[str, tuple[str, None, dict[str, object], bool, bool]] = {
+    "首页":       ("",     None,   {},     True,   True),
+    "结束办理":   ("",     None,   {},     False,  False),
+    "idle":       ("",     None,   {},     False,  False),
+}
+
+
+class Scans:
+    def __init__(self) -> None:
+        self.pages = ["p1"]
+
+    def wipe(self) -> None:
+        self.pages.clear()
+
+
+@pytest.mark.parametrize("way_out", list(EXPECTED))
+def test_every_way_out_wipes_what_it_must(ui: tuple[App, FakeClock], way_out: str) -> None:
+    from screens.guide import GuideScreen
+    from screens.home import HomeScreen
+    from tests.support.cards import card_record
+
+    app, clock = ui
+    tap_widget(app, button(app, "长者模式 / 大字"))
+    type_text(app, open_search(app), "db")
+    app.push(GuideScreen(app, "T-0001"))
+    app.step(0)
+    app.session.card = card_record()            # a card read for a flow under way
+    scans = Scans()
+    app.session.extra["copy"] = scans           # a copy under way
+    if way_out == "首页":
+        tap_widget(app, button(app, "首页"))
+    elif way_out == "结束办理":
+        tap_widget(app, button(app, "首页"))
+        tap_widget(app, button(app, "结束办理"))
+    else:
+        settle(app)
+        clock.advance(app.session.idle_timeout_s + app.session.warning_s + 1)
+        run_frames(app, clock, 3)
+    query, card, extra, elder, viewed = EXPECTED[way_out]
+    s = app.session
+    assert isinstance(app.stack[0][0], HomeScreen)
+    assert s.query == query and s.card is card and s.extra == extra
+    assert scans.pages == []                     # the scans' own wipe ran
+    assert s.elder_mode is elder and bool(s.viewed) is viewed

@@ -22,7 +22,7 @@ def test_demo_config_loads(repo: Path) -> None:
     cfg = load_config(repo / "kiosk.toml")
     assert cfg.hall.name.endswith("便民服务中心")
     assert cfg.receipt_profile.paper_mm == 80
-    assert [s.prefix for s in cfg.services] == ["A", "B", "D", "C"]
+    assert [s.prefix for s in cfg.services] == ["A", "B", "D", "C", "E", "F"]
     assert cfg.path(cfg.catalog.db) == repo / "var" / "catalog.sqlite"
 
 

@@ -18,7 +18,7 @@ CASES = [
     (DeviceState.ONLINE, PaperState.OUT, True),
     (DeviceState.USER_ERROR, PaperState.JAMMED, True),
     (DeviceState.OFFLINE, PaperState.UNKNOWN, True),
-    (DeviceState.BUSY, PaperState.FULL, True),
+    (DeviceState.BUSY, PaperState.FULL, False),   # printing or scanning: not trouble
     (DeviceState.HW_ERROR, PaperState.FULL, True),
 ]
 

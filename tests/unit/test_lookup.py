@@ -68,3 +68,14 @@ def test_load_catalog_uses_the_store_and_never_falls_back_to_the_test_catalog(
         seeded.catalog, db=str(tmp_path / "c.sqlite"), seed=str(bad)))
     with pytest.raises(CatalogError):
         load_catalog(broken)
+
+
+def test_a_county_lexicon_that_cannot_be_used_leaves_the_shipped_one(tmp_path: Path) -> None:
+    from kiosk.lookup import make_searcher
+
+    cat = catalog_from_file(REPO / "assets" / "catalog" / "sample-catalog.json")
+    bad = tmp_path / "lexicon.json"
+    bad.write_text('{"format": "township-kiosk-lexicon", "format_version": 1, "groups": [1]}',
+                   encoding="utf-8")
+    index = make_searcher(cat, 8, bad)          # logged, not raised
+    assert "QH-QT-04" in [h.code for h in index.search("过世", 10).hits]

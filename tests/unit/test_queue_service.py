@@ -363,3 +363,58 @@ def test_card_info_from_the_readers_record(queue: QueueService, printer: FakePri
     t = queue.take("A", info).ticket
     assert t is not None and t.priority is Priority.AGE      # 76 on the test's day
     assert printer.slips[-1].holder_masked == "王*明"
+
+
+def test_one_wait_range_rule() -> None:
+    """Issue 17: "约 5 分钟以内", "约 5–15 分钟" and "约 10 分钟以内" read on one screen for the
+    same people ahead. Now: one "以内" (5 minutes), otherwise ranges, never shrinking."""
+    import re
+
+    from kiosk.queue.waittime import wait_text
+
+    shape = re.compile(r"^(无需等待|约 5 分钟以内|约 (\d+)–(\d+) 分钟|2 小时以上)$")
+    for per_ticket in (0.5, 1.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 20.0):
+        last = (0, 0)
+        for ahead in range(0, 80):
+            text = wait_text(ahead, per_ticket)
+            m = shape.match(text)
+            assert m, (ahead, per_ticket, text)
+            if text == "2 小时以上":
+                bounds = (120, 10**6)
+            elif m.group(2):
+                bounds = (int(m.group(2)), int(m.group(3)))
+                assert bounds[0] < bounds[1]
+            else:
+                bounds = (0, 5) if "5 分钟以内" in text else (0, 0)
+            assert bounds >= last, (ahead, per_ticket, text, last)
+            assert bounds[0] >= last[0] and bounds[1] >= last[1], (ahead, per_ticket, text)
+            last = bounds
+    assert wait_text(1, 4.6) != "约 10 分钟以内"          # the old rule's odd one out
+
+
+def test_a_reprint_says_the_figures_of_now(queue: QueueService, printer: FakePrinter) -> None:
+    """A staff reprint must not copy the original "前面没有人等候": who is ahead *now*."""
+    queue.repeat_guard_s = 0
+    for _ in range(3):
+        assert queue.take("C").ok                     # C001 (0 ahead) … C003 (2 ahead)
+    queue.call("C001", "5号窗口")
+    queue.finish("C001")
+    assert queue.reprint("C003").ok
+    again = printer.slips[-1]
+    assert again.reprint and again.number == "C003" and again.people_ahead == 1
+    first = printer.slips[2]
+    assert first.people_ahead == 2
+    from kiosk.queue.waittime import wait_text
+
+    assert again.wait_text == wait_text(1, first.people_ahead and 5.0)  # typical 5 min, 1 window
+
+
+def test_a_reprint_counts_priority_tickets_that_came_later(queue: QueueService,
+                                                           printer: FakePrinter) -> None:
+    """A priority ticket taken after C001 is called before it: the reprint says so."""
+    queue.repeat_guard_s = 0
+    assert queue.take("C").ok                          # C001: nobody ahead when taken
+    assert queue.take("C", declared_priority="老年人").ok   # served first
+    assert queue.reprint("C001").ok
+    assert printer.slips[-1].people_ahead == 1
+    assert printer.slips[0].people_ahead == 0

@@ -207,9 +207,9 @@ def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
     rows = tickets_today(cfg, NOW)
     assert rows == [
         {"prefix": "A", "name": "社保医保", "issued": 0, "waiting": 0, "void": 0,
-         "last_number": ""},
+         "void_numbers": [], "last_number": ""},
         {"prefix": "C", "name": "综合咨询", "issued": 1, "waiting": 1, "void": 1,
-         "last_number": "C002"},
+         "void_numbers": ["C001（工作人员作废）"], "last_number": "C002"},
     ]
 
 
