@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from machine import machine  # bench/machine.py: the script's own folder
 
 from devices.outcome import JobOutcome
 from kiosk.config import Config, parse_config
-from kiosk.queue.model import AllocationRequest, queue_day
+from kiosk.queue.hallconfig import HallSettings, parse_hall
+from kiosk.queue.model import IssueRequest
 from kiosk.queue.owner import current_owner
 from kiosk.queue.service import QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
@@ -37,12 +39,19 @@ ALL_DAY = ["00:00-23:59"]
 
 
 def config(base: Path, printer_url: str = "tcp://127.0.0.1:1") -> Config:
-    svc = {"counters": ["1号窗口"], "hours": ALL_DAY, "daily_limit": 999}
-    return parse_config({
-        "receipt_printer": {"url": printer_url, "timeout_s": 2.0},
-        "services": [{"name": "综合咨询", "prefix": "C", **svc},
-                     {"name": "农业农村", "prefix": "D", **svc}],
-    }, base_dir=str(base))
+    return parse_config({"receipt_printer": {"url": printer_url, "timeout_s": 2.0}},
+                        base_dir=str(base))
+
+
+def hall() -> HallSettings:
+    svc = {"hours": ALL_DAY, "daily_limit": 999}
+    return parse_hall({"services": [{"name": "综合咨询", "prefix": "C", **svc},
+                                    {"name": "农业农村", "prefix": "D", **svc}],
+                       "windows": [{"number": 1, "services": ["C", "D"]}]})
+
+
+def store(path: Path) -> SqliteQueueStore:
+    return SqliteQueueStore(path, hall(), lambda: NOW)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -63,19 +72,17 @@ def ok_printer(slip: TicketSlip) -> JobOutcome:
 
 
 def time_allocations(path: Path, n: int, synchronous: str = "FULL") -> list[float]:
-    store = SqliteQueueStore(path)
-    store.open()
+    s = store(path)
+    s.open()
     # Only for the comparison figure: the store itself always runs FULL (see its docstring).
-    store._connection().execute(f"PRAGMA synchronous = {synchronous}")
-    req = AllocationRequest(day=queue_day(NOW, 4), service_prefix="C", number_prefix="C",
-                            issued_at=NOW, open_by_hours=True, daily_limit=999,
-                            minutes_per_ticket=5.0, owner=current_owner())
+    s._file.conn.execute(f"PRAGMA synchronous = {synchronous}")
     samples = []
     for _ in range(n):
+        req = IssueRequest(service="C", request_id=uuid.uuid4().hex, owner=current_owner())
         t0 = time.perf_counter()
-        store.allocate(req)
+        s.issue(req)
         samples.append(time.perf_counter() - t0)
-    store.close()
+    s.close()
     return samples
 
 
@@ -83,8 +90,8 @@ def bench_allocation(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as d:
         alloc = time_allocations(Path(d) / "q.sqlite", n)
         normal = time_allocations(Path(d) / "normal.sqlite", n, "NORMAL")
-        q = QueueService(config(Path(d)), SqliteQueueStore(Path(d) / "svc.sqlite"), ok_printer,
-                         clock=lambda: NOW, repeat_guard_s=0)
+        q = QueueService(config(Path(d)), store(Path(d) / "svc.sqlite"), ok_printer,
+                         repeat_guard_s=0)
         q.open()
         take = []
         for _ in range(n):
@@ -103,8 +110,8 @@ def _issuer(base: str, n: int, pace_s: float, barrier: Any, out: Any) -> None:
             time.sleep(pace_s)
         return JobOutcome(ok=True)
 
-    q = QueueService(config(Path(base)), SqliteQueueStore(Path(base) / "two.sqlite"),
-                     paced_printer, clock=lambda: NOW, repeat_guard_s=0)
+    q = QueueService(config(Path(base)), store(Path(base) / "two.sqlite"), paced_printer,
+                     repeat_guard_s=0)
     q.open()
     barrier.wait(60)
     t0 = time.perf_counter()
@@ -154,8 +161,7 @@ def bench_confirm_to_last_byte(n: int) -> dict[str, Any]:
         port = vp.start()
         cfg = config(Path(d), f"tcp://127.0.0.1:{port}")
         with bootstrap.ticket_printer(cfg) as printer:
-            q = QueueService(cfg, SqliteQueueStore(Path(d) / "p.sqlite"), printer,
-                             clock=lambda: NOW, repeat_guard_s=0)
+            q = QueueService(cfg, store(Path(d) / "p.sqlite"), printer, repeat_guard_s=0)
             q.open()
             for i in range(n):
                 t0 = time.perf_counter()

@@ -25,6 +25,7 @@ from devices.status import DeviceEvent, EventSink, StatusUpdate
 from kiosk import messages
 from kiosk.config import Config, PrinterProfile
 from kiosk.errors import ConfigError, KioskError
+from kiosk.queue.hallconfig import HallConfigError, HallSettings, load_hall
 from kiosk.queue.printer import TicketPrinter
 from kiosk.queue.service import Printer, QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
@@ -109,14 +110,41 @@ def scanner(cfg: Config, events: EventSink[StatusUpdate] | None = None) -> SaneS
 
 # ---- the queue -------------------------------------------------------------------------------
 
+def hall_settings(cfg: Config) -> HallSettings:
+    """The hall's rules for a kiosk that holds the queue itself: [queue].hall_config (a
+    missing file is the demo hall). A bad hall.toml is a ConfigError naming its keys."""
+    try:
+        return load_hall(cfg.path(cfg.queue.hall_config), missing_ok=True)
+    except HallConfigError as exc:
+        raise ConfigError(exc.problems, exc.source) from None
+
+
 def queue_store(cfg: Config) -> QueueStore:
-    """Where this kiosk's tickets live (not yet opened)."""
-    return SqliteQueueStore(cfg.path(cfg.queue.db))
+    """Where this kiosk's tickets live (not yet opened): the hall service at [queue].server,
+    or the queue file this kiosk holds itself."""
+    if cfg.queue.server:
+        from kiosk.queue.remote_store import HallServerStore
+
+        return HallServerStore(cfg.queue.server, token_file=cfg.path(cfg.queue.token_file),
+                               timeout_s=cfg.queue.timeout_s)
+    return SqliteQueueStore(cfg.path(cfg.queue.db), hall_settings(cfg))
 
 
 def queue_service(cfg: Config, printer: Printer, store: QueueStore | None = None) -> QueueService:
     """Issuing and printing tickets on this kiosk, over the configured store."""
-    return QueueService(cfg, store if store is not None else queue_store(cfg), printer)
+    return QueueService(cfg, store if store is not None else queue_store(cfg), printer,
+                        kiosk=kiosk_name(cfg))
+
+
+def kiosk_name(cfg: Config) -> str:
+    """The name this kiosk was enrolled under (`kiosk hall join`), '' when it holds the queue
+    itself."""
+    if not cfg.queue.server:
+        return ""
+    from kiosk.queue.remote_store import read_token
+
+    enrolled = read_token(cfg.path(cfg.queue.token_file))
+    return enrolled.name if enrolled else ""
 
 
 def ticket_printer(cfg: Config, url: str | None = None) -> TicketPrinter:

@@ -20,7 +20,6 @@ from kiosk import configcheck as cc
 from kiosk.configschema import build, setting
 from kiosk.errors import ConfigError
 
-_HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
 MAX_PIN_GUESSES_A_DAY = 1500
 """max_attempts x (86,400 / lockout_s): the default 5 per 300 s allows 1,440 a day, so a
 6-digit PIN takes about a year of guessing on average; 20 per 10 s allowed 172,800."""
@@ -205,48 +204,23 @@ class ScannerConfig:
 
 
 @dataclass(frozen=True)
-class ServiceConfig:
-    name: str = setting(doc="Service name shown to citizens, e.g. 社保医保.", check=cc.nonempty)
-    prefix: str = setting(doc="Ticket letter, e.g. A.", pattern=r"[A-Z]")
-    counters: list[str] = setting(doc="Counters that serve it, e.g. ['1号窗口', '2号窗口'].",
-                                  factory=list)
-    requires_id: bool = setting(False, "Whether a ticket needs the citizen's ID card.")
-    daily_limit: int = setting(200, "Most tickets per day.", min=1, max=999)
-    per_person_daily_limit: int = setting(1, "Most tickets one person (by ID card) may hold per "
-                                             "day.", min=1, max=99)
-    hours: list[str] = setting(doc="Opening periods, e.g. ['08:30-12:00', '14:00-17:30'].",
-                               factory=lambda: ["08:30-12:00", "14:00-17:30"], pattern=_HOURS)
-    handling_minutes: float = setting(8.0, "Typical minutes per citizen at one counter.",
-                                      min=0.5, max=240.0)
-    where: str = setting("", "Where to wait, e.g. 一楼东侧等候区.")
-
-
-def _default_services() -> list[ServiceConfig]:
-    return [
-        ServiceConfig(name="社保医保", prefix="A", counters=["1号窗口", "2号窗口"],
-                      requires_id=True, handling_minutes=6.0, where="一楼东侧等候区"),
-        ServiceConfig(name="民政救助", prefix="B", counters=["3号窗口"], requires_id=True,
-                      handling_minutes=10.0, where="一楼东侧等候区"),
-        ServiceConfig(name="综合咨询", prefix="C", counters=["5号窗口"], requires_id=False,
-                      handling_minutes=5.0, where="一楼大厅中央"),
-    ]
-
-
-@dataclass(frozen=True)
 class QueueConfig:
-    db: str = setting("var/queue.sqlite", "SQLite file of the ticket queue.")
-    reset_hour: int = setting(4, "Hour of the day (0-23) when numbering restarts at 001.",
-                              min=0, max=23)
-    priority_age: int = setting(70, "Citizens this old or older (from the ID card) get priority.",
-                                min=50, max=120)
-    priority_mode: str = setting("flag", "Priority tickets are marked with a flag, or get their "
-                                         "own prefix.", choices=("flag", "prefix"))
-    priority_prefix: str = setting("Y", "Prefix for priority tickets when priority_mode='prefix' "
-                                        "(put before the service letter: YA001).",
-                                   pattern=r"[A-Z]")
+    db: str = setting("var/queue.sqlite", "SQLite file of the hall's queue when this kiosk holds "
+                                          "it (no queue.server): the embedded shape.")
+    hall_config: str = setting("hall.toml", "The hall's own settings (services, windows, hours, "
+                                            "limits, priority rules): read when queue.server is "
+                                            "empty. A missing file means the demo hall.")
+    server: str = setting("", "The hall service, e.g. http://192.168.1.10:8700: issue through "
+                              "it (several kiosks). Empty: this kiosk holds the queue itself.",
+                          pattern=r"(https?://[^\s/]+(/.*)?)?")
+    token_file: str = setting("var/hall-token", "This kiosk's token for queue.server, written "
+                                                "by `kiosk hall join` (mode 0600).")
+    timeout_s: float = setting(3.0, "Seconds one request to queue.server may take before the "
+                                    "kiosk says the queue is unavailable.", min=0.2, max=30.0)
     secret_file: str = setting("var/queue-secret.key",
-                               "Per-installation secret keying the hash of ID numbers (for "
-                               "per-person limits); created with mode 0600 on first use.")
+                               "The hall's per-person secret keying the hash of ID numbers (for "
+                               "per-person limits); from `kiosk hall join`, or created with "
+                               "mode 0600 on first use by a kiosk that holds the queue itself.")
 
 
 @dataclass(frozen=True)
@@ -338,7 +312,6 @@ class Config:
     document_printer: DocumentPrinterConfig = setting(factory=DocumentPrinterConfig, doc="A4.")
     scanner: ScannerConfig = setting(factory=ScannerConfig, doc="Scanner.")
     queue: QueueConfig = setting(factory=QueueConfig, doc="Queue tickets.")
-    services: list[ServiceConfig] = setting(factory=_default_services, doc="Queue services.")
     maintenance: MaintenanceConfig = setting(factory=MaintenanceConfig, doc="Staff mode.")
     fleet: FleetConfig = setting(factory=FleetConfig, doc="Fleet health (heartbeats).")
     logging: LoggingConfig = setting(factory=LoggingConfig, doc="Logs.")
@@ -364,45 +337,19 @@ def _cross_checks(cfg: Config) -> list[str]:
         known = ", ".join(sorted(cfg.printer_profiles)) or "(none)"
         problems.append(f'receipt_printer.profile: expected one of the [printer_profiles] '
                         f'({known}), got "{cfg.receipt_printer.profile}"')
-    seen: dict[str, int] = {}
-    for i, svc in enumerate(cfg.services):
-        if svc.prefix in seen:
-            problems.append(f'services[{i}].prefix: "{svc.prefix}" is already used by '
-                            f"services[{seen[svc.prefix]}]; each service needs its own letter")
-        seen.setdefault(svc.prefix, i)
-        if not svc.counters:
-            problems.append(f"services[{i}].counters: expected at least one counter, got none")
-        for j, span in enumerate(svc.hours):
-            start, end = span.split("-")
-            if start >= end:
-                problems.append(f'services[{i}].hours[{j}]: expected start before end, '
-                                f'got "{span}"')
     for key in ("card_area_mm", "page_area_mm"):
         area = getattr(cfg.scanner, key)
         if len(area) != 4 or area[2] <= 0 or area[3] <= 0:
             problems.append(f"scanner.{key}: expected [left, top, width, height] with a "
                             f"positive width and height, got {area}")
-    problems += _service_names(cfg) + _path_problems(cfg) + _pin_problems(cfg)
+    problems += _path_problems(cfg) + _pin_problems(cfg)
     problems += _display_sizes(cfg.call_display)
-    if cfg.queue.priority_mode == "prefix" and cfg.queue.priority_prefix in seen:
-        problems.append(f'queue.priority_prefix: "{cfg.queue.priority_prefix}" is also a '
-                        f"service prefix; choose a letter no service uses")
     return problems
 
 
-def _service_names(cfg: Config) -> list[str]:
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for i, svc in enumerate(cfg.services):
-        if svc.name in seen:
-            out.append(f'services[{i}].name: "{svc.name}" is already the name of '
-                       f"services[{seen[svc.name]}]; citizens could not tell them apart")
-        seen.setdefault(svc.name, i)
-    return out
-
-
 _FILES = (("catalog.db", "catalog", "db"), ("queue.db", "queue", "db"),
-          ("queue.secret_file", "queue", "secret_file"))
+          ("queue.secret_file", "queue", "secret_file"),
+          ("queue.token_file", "queue", "token_file"))
 _FOLDERS = (("catalog.forms_dir", "catalog", "forms_dir"), ("logging.dir", "logging", "dir"))
 
 
@@ -451,9 +398,34 @@ def _display_sizes(display: CallDisplayConfig) -> list[str]:
     return problems
 
 
+MOVED_TO_HALL = {"services": "[[services]]", "queue.reset_hour": "[queue] reset_hour",
+                 "queue.priority_age": "[[priority]] min_age",
+                 "queue.priority_mode": "[queue] priority_mode",
+                 "queue.priority_prefix": "[queue] priority_prefix"}
+"""Keys a kiosk.toml once had that the hall now decides for every kiosk (hall.toml)."""
+
+
+def _moved(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    problems = []
+    out = dict(data)
+    queue = dict(out.get("queue", {})) if isinstance(out.get("queue"), dict) else None
+    for key, where in MOVED_TO_HALL.items():
+        section, _, name = key.partition(".")
+        table = queue if name else out
+        if table is not None and (name or section) in table:
+            del table[name or section]
+            problems.append(f"{key}: moved to hall.toml ({where}): the hall decides it for "
+                            f"every kiosk (see docs/hall.md)")
+    if queue is not None:
+        out["queue"] = queue
+    return out, problems
+
+
 def parse_config(data: dict[str, Any], base_dir: str = ".", source: str = "kiosk.toml") -> Config:
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
+    data, moved = _moved(data)
     cfg, problems = build(Config, {k: v for k, v in data.items()})
+    problems = moved + problems
     if "base_dir" in data:
         problems.append("base_dir: unknown key (it is set from the file's location)")
     if cfg is not None and not problems:
@@ -537,10 +509,3 @@ def default_config_path() -> Path:
     import os
 
     return Path(os.environ.get("KIOSK_CONFIG") or "kiosk.toml")
-
-
-def hours_open(hours: list[str], hhmm: str) -> bool:
-    """Whether 'HH:MM' falls in any 'HH:MM-HH:MM' period (start inclusive, end exclusive)."""
-    if not re.fullmatch(r"\d\d:\d\d", hhmm):
-        raise ValueError(f"expected HH:MM, got {hhmm!r}")
-    return any(start <= hhmm < end for start, end in (h.split("-") for h in hours))

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from devices.status import CoverState, DeviceState, in_trouble
-from kiosk.bootstrap import document_printer, id_reader, open_receipt_printer, queue_store
+from kiosk.bootstrap import (
+    document_printer,
+    hall_settings,
+    id_reader,
+    open_receipt_printer,
+    queue_store,
+)
 from kiosk.config import Config
-from kiosk.errors import QueueError
-from kiosk.guide_queue import unserved_windows
+from kiosk.errors import KioskError, QueueError
+from kiosk.guide_queue import Served, served_by, unserved_windows
 from kiosk.maintenance.doctor import Check, CheckFn
 from kiosk.maintenance.status import (
     DeviceReport,
@@ -29,7 +35,7 @@ from kiosk.maintenance.status import (
     running_kiosk,
     void_reason_zh,
 )
-from kiosk.queue.model import TicketState, queue_day
+from kiosk.queue.model import TicketState
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 
@@ -126,26 +132,27 @@ def catalog_info(cfg: Config) -> dict[str, Any]:
             **status_fields(cfg.path(cfg.catalog.sync_dir))}
 
 
-def tickets_today(cfg: Config, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per configured service: prefix, name, issued (not void), waiting, void, last."""
-    path = cfg.path(cfg.queue.db)
-    if not path.exists():
+def tickets_today(cfg: Config) -> list[dict[str, Any]]:
+    """One row per service of the hall: prefix, name, issued (not void), waiting, void, last.
+    Read-only: no store is created, no recovery runs."""
+    if not cfg.queue.server and not cfg.path(cfg.queue.db).exists():
         return []
-    day = queue_day(now or datetime.now(), cfg.queue.reset_hour)
     store = queue_store(cfg)
     store.open(readonly=True)
     try:
-        tickets = store.tickets(day)
+        services = store.services()
+        tickets = store.tickets()
     finally:
         store.close()
     rows = []
-    for svc in cfg.services:
+    for svc in services:
         mine = [t for t in tickets if t.service_prefix == svc.prefix]
         rows.append({
             "prefix": svc.prefix, "name": svc.name,
             "issued": sum(t.state is not TicketState.VOID for t in mine),
             "waiting": sum(t.waiting for t in mine),
             "void": sum(t.state is TicketState.VOID for t in mine),
+            "verify": sum(t.state is TicketState.VERIFY for t in mine),
             "void_numbers": [f"{t.number}（{void_reason_zh(t.void_reason)}）"
                              for t in mine if t.state is TicketState.VOID],
             "last_number": mine[-1].number if mine else "",
@@ -207,9 +214,22 @@ def check_catalog(cfg: Config) -> Check:
                  "用 kiosk catalog import FILE 导入县里发布的目录")
 
 
+def hall_services(cfg: Config) -> Sequence[Served]:
+    """The hall's services and their windows: from hall.toml when this kiosk holds the queue,
+    else as the hall service says."""
+    if not cfg.queue.server:
+        return served_by(hall_settings(cfg))
+    store = queue_store(cfg)
+    store.open(readonly=True)
+    try:
+        return store.services()
+    finally:
+        store.close()
+
+
 def check_windows_served(cfg: Config) -> Check:
     """排队业务覆盖指南里的窗口: every window a guide names ("9号窗口") is in some
-    [[services]] counters list, so 去取号 leads somewhere and no guide sends people to a window
+    hall.toml window's services, so 去取号 leads somewhere and no guide sends people to a window
     that calls no ticket."""
     name = "指南里的窗口都能取号"
     try:
@@ -219,12 +239,16 @@ def check_windows_served(cfg: Config) -> Check:
         items = [(s.code, s.name, catalog.get(s.code).location) for s in catalog.summaries()]
     except Exception as exc:  # the catalog check reports the catalog itself
         return Check(name, True, f"目录读不出来，跳过（{type(exc).__name__}）", skipped=True)
-    missing = unserved_windows(cfg.services, items)
+    try:
+        services = hall_services(cfg)
+    except (KioskError, OSError) as exc:  # the queue check reports the hall itself
+        return Check(name, True, f"排队业务读不出来，跳过（{type(exc).__name__}）", skipped=True)
+    missing = unserved_windows(services, items)
     if not missing:
         return Check(name, True, f"{len(items)} 个事项里提到的窗口都有排队业务")
     said = "；".join(f"{w}（{len(names)} 项，如 {names[0]}）" for w, names in missing.items())
     return Check(name, False, f"没有排队业务的窗口：{said}",
-                 "在 kiosk.toml 的某个 [[services]] 的 counters 里加上这些窗口")
+                 "在 hall.toml 里让某个 [[windows]] 叫这些窗口的号（number 和 services）")
 
 
 def doctor_checks() -> list[CheckFn]:
@@ -251,7 +275,7 @@ def check_queue(cfg: Config) -> Check:
     store = queue_store(cfg)
     try:
         store.open(readonly=True)
-        count = len(store.tickets(queue_day(datetime.now(), cfg.queue.reset_hour)))
+        count = len(store.tickets())
     except QueueError as exc:
         return Check(name, False, str(exc), f"检查 {path}（queue.db）的权限和磁盘空间")
     finally:

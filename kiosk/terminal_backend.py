@@ -136,6 +136,9 @@ class TerminalBackend:
         staff = self._staff()
         return staff.reset_queue() if staff else NO_QUEUE
 
+    def number_prefixes(self) -> list[str]:
+        return self.t.queue.number_prefixes() if self.t.queue is not None else []
+
     def services(self) -> list[ServiceToggle]:
         staff = self._staff()
         return staff.services() if staff else []

@@ -108,10 +108,12 @@ class KioskActions(Actions):
             location = self._app.catalog.get(code).location
         except Exception:  # an item gone from the catalog: no button, the guide says why
             return None
-        svc = service_for(self._app.cfg.services, location)
-        if svc is None or self.terminal.queue is None:
+        if self.terminal.queue is None:
             return None
-        window = next((w for w in windows_named(location) if w in svc.counters), "")
+        svc = service_for(self.terminal.queue.known_services(), location)
+        if svc is None:
+            return None
+        window = next((w for w in windows_named(location) if w in svc.windows), "")
         return svc.prefix, svc.name, window
 
     def take_ticket_for(self, prefix: str) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.pg_env import PgServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,3 +37,14 @@ def run_kiosk(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgServer]:
+    """The private PostgreSQL of this test session (started on first use). A start that fails
+    fails the tests that need it, naming the command and its words (PgStartError)."""
+    server = PgServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

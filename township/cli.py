@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from county import cli as county
+from hall import commands as hall
 from kiosk.cli import Registrar, run
 from kiosk.commands import (
     admin,
@@ -18,6 +19,7 @@ from kiosk.commands import (
     catalog,
     config,
     copy,
+    counter,
     demo,
     doctor,
     fleet,
@@ -49,6 +51,8 @@ COMMANDS: tuple[Registrar, ...] = (
     print_cmd.register,
     card.register,
     ticket.register,
+    counter.register,
+    hall.register,
     copy.register,
     forms.register,
     partial(doctor.register, extra_checks=(ui.check_glyphs,)),

@@ -22,7 +22,8 @@ def register(sub: Subparsers) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
-    print(f"kiosk.toml OK: hall {cfg.hall.name}, {len(cfg.services)} services, "
+    queue = cfg.queue.server or cfg.path(cfg.queue.hall_config)
+    print(f"kiosk.toml OK: hall {cfg.hall.name}, queue {queue}, "
           f"panel {cfg.display.width}x{cfg.display.height} at {cfg.display.dpi:.0f} dpi")
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import socket
 import subprocess
 import sys
@@ -72,6 +73,9 @@ def _demo(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     base = [sys.executable, "-m", "kiosk"] + (["--config", args.config] if args.config else [])
     children: list[subprocess.Popen[bytes]] = []
+    # `kill`, systemd's stop and a closed terminal send SIGTERM, whose default ends Python
+    # without `finally`: the simulators would live on holding their ports. Make it an exit.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         if not args.no_sims:
             cmds = sim_commands(cfg)
@@ -92,6 +96,10 @@ def _demo(args: argparse.Namespace) -> int:
         for child in children:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=3)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _wait(children: list[subprocess.Popen[bytes]]) -> int:

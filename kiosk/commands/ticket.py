@@ -1,5 +1,6 @@
-"""`kiosk ticket take|list|reprint|void|set-open|reset|call|done`: the queue from the command
+"""`kiosk ticket take|list|reprint|void|set-open|reset`: this kiosk's queue from the command
 line, on the same store and printer the touchscreen uses (staff at a terminal, scripts, tests).
+Windows call tickets with `kiosk counter …` (kiosk/commands/counter.py).
 
 Exit codes: 0 done; 1 refused or the print failed (the number was voided); 2 an unknown
 service or ticket; 3 the store failed (cli.py).
@@ -49,13 +50,6 @@ def register(sub: Subparsers) -> None:
     so.set_defaults(handler=_guarded(_set_open))
     rs = tsub.add_parser("reset", help="void every ticket still waiting today")
     rs.set_defaults(handler=_guarded(_reset))
-    ca = tsub.add_parser("call", help="a counter calls a ticket (where no calling system does)")
-    ca.add_argument("number", metavar="NUMBER")
-    ca.add_argument("counter", metavar="COUNTER", help="e.g. 1号窗口")
-    ca.set_defaults(handler=_guarded(_call))
-    dn = tsub.add_parser("done", help="a called ticket was served (feeds the wait estimate)")
-    dn.add_argument("number", metavar="NUMBER")
-    dn.set_defaults(handler=_guarded(_done))
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -124,7 +118,8 @@ def _list(args: argparse.Namespace) -> int:
     for t in tickets:
         prio = {"age": "老年人优先",
                 "declared": f"{t.declared}（待核验）"}.get(t.priority.value, "")
-        extra = " ".join(x for x in (prio, t.counter, t.void_reason) if x)
+        where = f"{t.window}号窗口" if t.window else ""
+        extra = " ".join(x for x in (prio, where, t.void_reason or t.verify_reason) if x)
         print(f"{t.number:>6}  {t.state.value:<8} {t.issued_at:%H:%M:%S}  "
               f"ahead {t.people_ahead:<3} {extra}")
     return 0
@@ -160,19 +155,4 @@ def _reset(args: argparse.Namespace) -> int:
     with _queue(args) as q:
         voided = q.reset_today()
     print(f"{len(voided)} waiting ticket(s) voided: {' '.join(t.number for t in voided)}")
-    return 0
-
-
-def _call(args: argparse.Namespace) -> int:
-    with _queue(args) as q:
-        t = q.call(args.number, args.counter)
-    print(f"{t.number} called to {t.counter}")
-    return 0
-
-
-def _done(args: argparse.Namespace) -> int:
-    with _queue(args) as q:
-        t = q.finish(args.number)
-    minutes = (t.done_at - t.called_at).total_seconds() / 60 if t.done_at and t.called_at else 0
-    print(f"{t.number} done ({minutes:.1f} min at {t.counter})")
     return 0

@@ -12,17 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from devices.id_reader.record import IdCardRecord
-from kiosk.errors import QueueError
-from kiosk.queue import messages
-
-SECRET_BYTES = 32
+from kiosk.queue.secret import load_or_create_secret
 
 
 @dataclass(frozen=True)
@@ -76,36 +71,3 @@ class PersonHasher:
         # letters A-Z and 2-7 can never contain it, not even by chance.
         digest = hmac.new(self._key, msg, hashlib.sha256).digest()
         return base64.b32encode(digest).decode("ascii").rstrip("=")
-
-
-def load_or_create_secret(path: Path) -> bytes:
-    """The installation's secret; created 0600 on first use, atomically (two processes at
-    first start both end up with the same key: the second one's link fails and it reads)."""
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, secrets.token_bytes(SECRET_BYTES))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> bytes:
-    data = path.read_bytes()
-    if len(data) < SECRET_BYTES:
-        raise QueueError(f"{path}: expected a {SECRET_BYTES}-byte secret, got {len(data)} "
-                         f"bytes (delete it only if no tickets of today depend on it)",
-                         messages.STORE_UNAVAILABLE)
-    return data

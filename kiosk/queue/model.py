@@ -1,53 +1,38 @@
-"""The queue's vocabulary: ticket states, tickets, the allocation request a store answers.
+"""The queue's values: tickets, issue requests, what the hall says about a service, events.
 
-These types cross the store boundary, so they are plain frozen values with no behaviour that
-needs a database: a hall server can send them as JSON (`Ticket.to_dict`) and rebuild them.
+They cross the store boundary (and the HTTP API), so they are plain frozen values: `to_dict()`
+is JSON-ready and `from_dict()` rebuilds them on the other side. None of them holds personal
+data: the person hash never leaves the store, and no name, ID number or birth date is here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from protocol.queue import (
+    CALLABLE,
+    OPEN_AT_WINDOW,
+    EventType,
+    Priority,
+    Refusal,
+    TicketState,
+    WindowState,
+)
 
-class TicketState(enum.StrEnum):
-    """issuing → printed → called → done, or void from issuing/printed/called.
-
-    `issuing` exists so that a number counts only once its slip came out of the printer: a
-    ticket whose print failed (or whose process died) never reaches `printed`.
-    """
-
-    ISSUING = "issuing"
-    PRINTED = "printed"
-    CALLED = "called"
-    DONE = "done"
-    VOID = "void"
-
-
-WAITING_STATES = (TicketState.ISSUING, TicketState.PRINTED)
-"""States of a ticket whose holder still waits in the hall (issuing: its slip is printing)."""
-
-
-class Priority(enum.StrEnum):
-    NONE = ""
-    AGE = "age"             # from the ID card's birth date: no need to verify
-    DECLARED = "declared"   # the citizen pressed 残疾人/军人/孕妇: staff verify at the counter
-
-
-class Refusal(enum.StrEnum):
-    """Why a store refused to allocate: the service turns each into a plain Chinese message."""
-
-    CLOSED = "closed"
-    DAILY_LIMIT = "daily_limit"
-    NUMBERS_EXHAUSTED = "numbers_exhausted"   # 999 numbers used (voids count) for this prefix
-    PERSON_WAITING = "person_waiting"
-    PERSON_DAILY_LIMIT = "person_daily_limit"
-    NEEDS_CARD = "needs_card"                 # decided by the service: no card was read
-
+__all__ = ["CALLABLE", "MAX_SEQ", "NORMAL_LANE", "OPEN_AT_WINDOW", "Event", "EventType",
+           "IssueRequest", "Priority", "Refusal", "ServiceView", "Ticket", "TicketState",
+           "WindowState", "WindowView", "format_number", "queue_day"]
 
 MAX_SEQ = 999   # numbers are prefix + 3 digits
+NORMAL_LANE = 9
+"""The lane of a ticket with no priority; priority classes have lanes 1..8 (lower first)."""
+
+T = TypeVar("T")
 
 
 def queue_day(now: datetime, reset_hour: int) -> date:
@@ -62,27 +47,63 @@ def format_number(number_prefix: str, seq: int) -> str:
     return f"{number_prefix}{seq:03d}"
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild a value sent as JSON; unknown keys (a newer hall) are ignored."""
+    hints = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {}
+    for name, tp in hints.items():
+        if name not in data:
+            continue
+        kwargs[name] = _typed(str(tp), data[name])
+    return cls(**kwargs)
+
+
+_ENUMS: dict[str, type[enum.Enum]] = {"TicketState": TicketState, "Priority": Priority,
+                                      "WindowState": WindowState, "EventType": EventType}
+
+
+def _typed(tp: str, value: Any) -> Any:
+    if value is None:
+        return None
+    base = tp.split(" |")[0].strip()
+    if base in _ENUMS:
+        return _ENUMS[base](value)
+    if base == "datetime":
+        return datetime.fromisoformat(value)
+    if base == "date":
+        return date.fromisoformat(value)
+    if base.startswith("tuple"):
+        return tuple(value)
+    return value
+
+
 @dataclass(frozen=True)
-class AllocationRequest:
-    """Everything a store needs to check limits and hand out the next number atomically.
+class IssueRequest:
+    """What a kiosk sends to take a number: the hall decides everything else (hours, limits,
+    priority class, prefix). `age` is whole years from the card, used only to apply the
+    hall's age rule and never stored; `person_hash` only for services that need the card."""
 
-    The service decides the policy (which prefix, whether hours say open, the limits, the
-    minutes per ticket); the store applies it inside one transaction, so two kiosks cannot both
-    get the last ticket of the day or the same number.
-    """
-
-    day: date
-    service_prefix: str          # "A": whose limits and queue this ticket joins
-    number_prefix: str           # "A", or "YA" for a priority ticket in prefix mode
-    issued_at: datetime
-    open_by_hours: bool          # the store's open/close override for the day wins over it
-    daily_limit: int
-    minutes_per_ticket: float    # handling minutes / open counters, for the recorded estimate
-    priority: Priority = Priority.NONE
-    declared: str = ""           # 残疾人 / 军人 / 孕妇 for Priority.DECLARED
-    person_hash: str | None = None   # only for services that require the ID card
-    person_daily_limit: int = 1
-    owner: str = ""              # who is printing it: lets recover() tell a crash from a peer
+    service: str                       # the service's letter
+    request_id: str                    # the same on every retry: a retry never issues twice
+    person_hash: str | None = None
+    age: int | None = None
+    declared: str = ""                 # a self-declared priority class, e.g. 残疾人
+    owner: str = ""                    # host/pid/start of the printing process (recovery)
+    kiosk: str = ""                    # the enrolled kiosk's name (set by the hall service)
 
 
 @dataclass(frozen=True)
@@ -97,35 +118,123 @@ class Ticket:
     people_ahead: int
     est_wait_min: float          # minutes, at issue time; shown as a range, never as is
     priority: Priority = Priority.NONE
-    declared: str = ""
+    declared: str = ""           # the priority class's name (残疾人, 老年人 …) when priority
+    lane: int = NORMAL_LANE
+    pos: float = 0.0             # place in its lane (arrival, moved by 过号 and 转移)
     printed_at: datetime | None = None
     called_at: datetime | None = None
+    serving_at: datetime | None = None
     done_at: datetime | None = None
     voided_at: datetime | None = None
     void_reason: str = ""
-    counter: str = ""
+    verify_reason: str = ""      # why the slip may or may not exist (state verify)
+    window: int | None = None    # the window that called it (or it was transferred to)
+    staff: str = ""              # the staff number at that window
+    calls: int = 0
+    no_shows: int = 0
+    transfers: int = 0
+    case_no: str = ""            # 办件编号 entered at 完成
+    kiosk: str = ""
 
     @property
     def waiting(self) -> bool:
-        return self.state in WAITING_STATES
+        """Still to be called (issuing counts: its slip is printing)."""
+        return self.state is TicketState.ISSUING or self.state in CALLABLE
+
+    @property
+    def open_at_window(self) -> bool:
+        return self.state in OPEN_AT_WINDOW
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready; holds no personal data (the person hash never leaves the store)."""
-        out: dict[str, Any] = {}
-        for key, value in self.__dict__.items():
-            if isinstance(value, datetime | date):
-                out[key] = value.isoformat()
-            elif isinstance(value, enum.Enum):
-                out[key] = value.value
-            else:
-                out[key] = value
-        return out
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Ticket:
+        return from_dict(cls, data)
 
 
 @dataclass(frozen=True)
-class ServiceDay:
-    """One service's counts for one queue day, as the overview needs them."""
+class ServiceView:
+    """One service as the hall sees it now: what a kiosk's button needs."""
 
-    waiting: int = 0
-    waiting_priority: int = 0
-    issued: int = 0              # not void: what the daily limit counts
+    prefix: str
+    name: str
+    is_open: bool
+    hours: tuple[str, ...]
+    waiting: int
+    waiting_priority: int
+    issued: int                  # not void: what the daily limit counts
+    daily_limit: int
+    per_person_daily_limit: int
+    requires_id: bool
+    where: str
+    windows: tuple[str, ...]     # names of the windows that serve it ("1号窗口")
+    override: bool | None        # staff's open/close for today; None: by the hours
+    open_windows: int            # windows serving it with staff at them now (not paused)
+    minutes_per_ticket: float    # handling minutes / open windows: the wait estimate's rate
+    estimate_basis: str          # "observed" / "typical" handling, "configured" windows when
+                                 # none is open yet
+    number_prefixes: tuple[str, ...] = ()   # ("A",) or ("A", "YA") in priority prefix mode
+
+    @property
+    def available(self) -> bool:
+        return self.is_open and self.issued < self.daily_limit
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ServiceView:
+        return from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class WindowView:
+    number: int
+    name: str
+    services: tuple[str, ...]    # in the order the window serves them
+    state: WindowState
+    paused_reason: str = ""
+    staff: str = ""
+    ticket: Ticket | None = None  # its open ticket
+
+    def to_dict(self) -> dict[str, Any]:
+        out = to_dict(self)
+        out["ticket"] = self.ticket.to_dict() if self.ticket else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WindowView:
+        ticket = data.get("ticket")
+        view = from_dict(cls, {k: v for k, v in data.items() if k != "ticket"})
+        return dataclasses.replace(view, ticket=Ticket.from_dict(ticket) if ticket else None)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the event log. `id` is gap-free and in commit order (docs/hall.md)."""
+
+    id: int
+    at: datetime
+    day: date
+    type: EventType
+    ticket_id: str = ""
+    number: str = ""
+    service: str = ""
+    window: int | None = None
+    staff: str = ""
+    kiosk: str = ""
+    request_id: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = to_dict(self)
+        out["data"] = dict(self.data)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return from_dict(cls, data)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))

@@ -1,31 +1,36 @@
-"""The queue store: the one interface behind which tickets live.
+"""The hall store contract: the one interface behind which a hall's tickets, windows and
+events live, whoever holds them — a SQLite file (kiosk.queue.sqlite_store, the embedded shape),
+PostgreSQL (hall.pg_store), or the hall service over HTTP (kiosk.queue.remote_store, what a
+kiosk with `[queue].server` uses). tests/contract runs one suite against all of them.
 
-The embedded default is `kiosk.queue.sqlite_store.SqliteQueueStore` (one hall, one or a few
-kiosks on one machine). A hall server shared by several kiosks and the counters can stand
-behind the same Protocol later: every method is one request/response with plain values, and
-every rule that must hold across kiosks (next number, limits, the open/close override) is
-decided *inside* `allocate`, never by the caller reading then writing. docs/queue-store.md
-has the semantics in full.
+`QueueStore` is what a kiosk needs (issue and settle its tickets, read the hall);
+`HallStore` adds the windows and the event log. Every command takes a client `request_id`: a
+retry with the same id returns the first result and acts once. Times come from the store's own
+clock (the hall's), never from the caller.
 
-Errors: a refusal (limit, closed) is `AllocationRefused` carrying a `Refusal`; anything else
-that goes wrong in the store (file unreadable, locked too long, unknown ticket) is
-`QueueStoreError`. Both are `kiosk.errors.QueueError`s with a plain Chinese citizen_message.
+Errors, all `kiosk.errors.QueueError`s with a plain Chinese citizen_message:
+    QueueStoreError     the store cannot be used now (file, database or service unreachable)
+    AllocationRefused   a rule refused the number (`reason`); nothing was written
+    StoreConflict       the ticket or window is not in a state for this (`code`, `info`)
+    TicketNotFound      no such ticket, service or window
+    BadRequest          the request cannot be understood (an unknown priority class …)
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Protocol
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Protocol
 
 from kiosk.errors import QueueError
 from kiosk.queue import messages
-from kiosk.queue.model import AllocationRequest, Refusal, ServiceDay, Ticket
+from kiosk.queue.model import Event, IssueRequest, Refusal, ServiceView, Ticket, WindowView
 
 STORE_CITIZEN_MESSAGE = messages.STORE_UNAVAILABLE
 
 
 class QueueStoreError(QueueError):
-    """The store cannot do what was asked: names the file/ticket and what went wrong."""
+    """The store cannot do what was asked: names the file/server and what went wrong."""
 
     def __init__(self, message: str, citizen_message: str = STORE_CITIZEN_MESSAGE) -> None:
         super().__init__(message, citizen_message)
@@ -39,68 +44,135 @@ class AllocationRefused(QueueError):
         self.reason = reason
 
 
+class StoreConflict(QueueError):
+    """`code`: one of protocol.queue.ErrorCode (window_busy, nobody_waiting, too_soon …)."""
+
+    def __init__(self, code: str, message: str, info: dict[str, Any] | None = None) -> None:
+        super().__init__(message, messages.NOT_NOW)
+        self.code = code
+        self.info = dict(info or {})
+
+
+class TicketNotFound(QueueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, messages.NUMBER_NOT_FOUND)
+
+
+class BadRequest(QueueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, messages.GENERIC)
+
+
 class QueueStore(Protocol):
-    """Tickets for one hall. Times are the caller's clock (the kiosk's local time)."""
+    """A hall's queue as a kiosk uses it."""
 
     def open(self, *, readonly: bool = False) -> None:
         """Connect / create. Nothing happens before this (no I/O in constructors).
         `readonly` (reports, checks): never write, and refuse a store that is not there."""
 
     def close(self) -> None:
-        """Release the connection; safe to call twice."""
+        """Release connections; safe to call twice."""
 
-    def allocate(self, req: AllocationRequest) -> Ticket:
-        """Atomically check the rules and create the next ticket in state `issuing`.
-
-        Numbers for (req.day, req.number_prefix) start at 1, increase by one per allocation and
-        are never handed out twice, even for tickets later voided. Raises AllocationRefused.
-        """
+    def day(self) -> date:
+        """Today's queue day by the hall's clock and reset hour."""
         ...
 
-    def mark_printed(self, ticket_id: str, at: datetime) -> Ticket:
-        """issuing → printed. QueueStoreError if the ticket is not (any longer) issuing."""
+    def services(self) -> list[ServiceView]:
+        """Every service of the hall as it is now, in hall.toml's order."""
         ...
 
-    def void(self, ticket_id: str, reason: str, at: datetime) -> Ticket:
-        """Any state but done → void (idempotent for void). The number stays used."""
+    def declared_classes(self) -> list[str]:
+        """The priority classes a citizen may declare at the kiosk (the hall's rule table)."""
         ...
 
-    def call(self, ticket_id: str, counter: str, at: datetime) -> Ticket:
-        """printed → called at a counter (the counters' side; here for completeness)."""
+    def issue(self, req: IssueRequest) -> Ticket:
+        """Atomically apply the hall's rules and create the next ticket in state `issuing`.
+        Numbers per (day, number prefix) start at 1, increase by one and are never reused."""
         ...
 
-    def finish(self, ticket_id: str, at: datetime) -> Ticket:
-        """called → done; called_at..done_at is the observed handling time."""
+    def printed(self, ticket_id: str, request_id: str = "") -> Ticket:
+        """issuing (or verify) → waiting: the slip came out."""
         ...
 
-    def recover(self, at: datetime) -> list[Ticket]:
-        """Void (reason 'interrupted') every ticket left in `issuing` by a process that no
-        longer runs, so that a crash between allocation and print leaves no ghost number.
-        Returns the tickets it voided. Tickets a live peer is printing right now are kept."""
+    def verify(self, ticket_id: str, reason: str, request_id: str = "") -> Ticket:
+        """issuing → verify: the print failed after data was sent; the slip may exist, so
+        the ticket stays servable and staff check it at the window."""
+        ...
+
+    def void(self, ticket_id: str, reason: str, request_id: str = "", staff: str = "") -> Ticket:
+        """Any state but done → void (idempotent). The number stays used."""
+        ...
+
+    def recover(self, owner: str, kiosk: str = "") -> list[Ticket]:
+        """Settle as `verify` the tickets a stopped process left `issuing` (see sql.tickets)."""
+        ...
+
+    def holding(self, service: str, person_hash: str) -> Ticket | None:
+        """This person's ticket of the service today that is not done or void, with the
+        people ahead of it now."""
+        ...
+
+    def queue(self, service: str) -> list[Ticket]:
+        """The service's tickets still to be called, in the hall's order of service; each
+        one's `people_ahead` is its place now."""
         ...
 
     def get(self, ticket_id: str) -> Ticket | None: ...
 
-    def find(self, day: date, number: str) -> Ticket | None: ...
+    def find(self, number: str, day: date | None = None) -> Ticket | None: ...
 
-    def tickets(self, day: date) -> list[Ticket]:
-        """Every ticket of the queue day, in allocation order."""
+    def tickets(self, day: date | None = None) -> list[Ticket]:
+        """Every ticket of the queue day (default today), in order of arrival."""
         ...
 
-    def summary(self, day: date) -> dict[str, ServiceDay]:
-        """Counts per service prefix (services with no ticket are absent)."""
+    def set_service_open(self, service: str, is_open: bool | None, request_id: str = "",
+                         staff: str = "") -> None:
+        """Staff's override for today: True open, False closed, None back to the hours."""
         ...
 
-    def handling_minutes(self, day: date, service_prefix: str, last: int) -> list[float]:
-        """Observed minutes at a counter of the `last` tickets done, newest first."""
+    def reset(self, reason: str = "reset", request_id: str = "",
+              staff: str = "") -> list[Ticket]:
+        """Void every ticket of today still in the queue (numbering goes on)."""
         ...
 
-    def set_service_open(self, day: date, service_prefix: str, is_open: bool | None) -> None:
-        """Staff override for the day: True open, False closed, None back to the hours."""
+
+class HallStore(QueueStore, Protocol):
+    """The whole hall: the kiosks' side, the windows' side and the event log."""
+
+    def login_window(self, number: int, staff: str, request_id: str = "") -> WindowView: ...
+
+    def logout_window(self, number: int, staff: str, request_id: str = "") -> WindowView: ...
+
+    def pause(self, number: int, staff: str, reason: str, request_id: str = "") -> WindowView: ...
+
+    def resume(self, number: int, staff: str, request_id: str = "") -> WindowView: ...
+
+    def call_next(self, number: int, staff: str, request_id: str = "",
+                  close_open: str = "") -> Ticket:
+        """呼叫下一位, atomically; `close_open` 'done'/'no_show' settles a held ticket first."""
         ...
 
-    def service_overrides(self, day: date) -> dict[str, bool]: ...
+    def recall(self, number: int, staff: str, request_id: str = "") -> Ticket: ...
 
-    def void_waiting(self, day: date, reason: str, at: datetime) -> list[Ticket]:
-        """Void every ticket of the day still waiting (end of day, or a staff reset)."""
+    def start(self, number: int, staff: str, request_id: str = "") -> Ticket: ...
+
+    def no_show(self, number: int, staff: str, request_id: str = "") -> Ticket: ...
+
+    def finish(self, number: int, staff: str, case_no: str = "",
+               request_id: str = "") -> Ticket: ...
+
+    def transfer(self, number: int, staff: str, service: str = "", to_window: int | None = None,
+                 request_id: str = "") -> Ticket: ...
+
+    def window(self, number: int) -> WindowView: ...
+
+    def windows(self) -> list[WindowView]: ...
+
+    def events_after(self, last_id: int, limit: int = 500) -> list[Event]:
+        """Events with id > last_id, in order (ids are gap-free, in commit order)."""
         ...
+
+    def last_event_id(self) -> int: ...
+
+
+Listener = Callable[[int], None]

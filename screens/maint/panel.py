@@ -168,9 +168,7 @@ class MaintenancePanel(StaffScreen[None]):
         self.app.invalidate()
 
     def ask_number(self, title: str, fn: Callable[[str], ActionResult]) -> None:
-        prefixes = [s.prefix for s in self.app.cfg.services]
-        if self.app.cfg.queue.priority_mode == "prefix":
-            prefixes.append(self.app.cfg.queue.priority_prefix)
+        prefixes = self.backend.number_prefixes()
 
         def chosen(number: str | None) -> None:
             if number:

@@ -34,6 +34,7 @@ def test_demo_prints_the_control_ports_and_they_answer(tmp_path: Path) -> None:
     lines = (REPO / "kiosk.toml").read_text(encoding="utf-8")
     for old, new in (("9100", ports[0]), ("9101", ports[1]), ("9201", ports[2]),
                      ("9202", ports[3])):
+        assert f"127.0.0.1:{old}" in lines, f"kiosk.toml no longer uses port {old}: update me"
         lines = lines.replace(f"127.0.0.1:{old}", f"127.0.0.1:{new}")
     lines = lines.replace('seed = "assets/', f'seed = "{REPO}/assets/')
     lines = lines.replace('forms_dir = "assets/', f'forms_dir = "{REPO}/assets/')
@@ -61,3 +62,24 @@ def test_demo_prints_the_control_ports_and_they_answer(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # The demo's simulators end with it (they used to outlive a SIGTERM, holding their ports).
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _children_of_config(cfg):
+        time.sleep(0.1)
+    assert not _children_of_config(cfg), "simulators outlived the demo"
+
+
+def _children_of_config(cfg: Path) -> list[int]:
+    """Pids of live processes started with `--config CFG` (the demo's simulators)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(cfg).encode() in argv and state != "Z":
+            found.append(int(proc.name))
+    return found

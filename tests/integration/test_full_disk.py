@@ -17,10 +17,9 @@ from kiosk.catalog.generate import generate_document
 from kiosk.catalog.store import CatalogStore
 from kiosk.config import Config, parse_config
 from kiosk.errors import CatalogError
-from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.queue.store import QueueStoreError
 from tests.support.smallfs import SmallFs, small_tmpfs
-from tests.unit.test_queue_store import DAY, request
+from tests.unit.test_queue_store import DAY, new_store, request
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "mini-catalog.json"
 
@@ -115,18 +114,18 @@ def test_rollback_on_a_full_disk_says_so(disk: SmallFs) -> None:
 
 def test_the_queue_store_names_a_full_disk_and_its_report_still_reads(disk: SmallFs) -> None:
     path = disk.root / "queue.sqlite"
-    store = SqliteQueueStore(path)
+    store = new_store(path)
     store.open()
-    store.allocate(request())
+    store.issue(request())
     store.close()
     disk.fill(4096)
     with pytest.raises(QueueStoreError, match=r"cannot open.*disk full"):
-        SqliteQueueStore(path).open()
-    reader = SqliteQueueStore(path)
+        new_store(path).open()
+    reader = new_store(path)
     reader.open(readonly=True)                   # kiosk status / maintenance: read-only
     try:
         assert [t.number for t in reader.tickets(DAY)] == ["C001"]
         with pytest.raises(QueueStoreError, match=r"refused.*disk full.*no ticket was changed"):
-            reader.allocate(request())
+            reader.issue(request())
     finally:
         reader.close()

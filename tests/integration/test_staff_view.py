@@ -60,8 +60,10 @@ def test_staff_see_failed_and_voided_tickets_and_todays_counts(tmp_path: Path) -
         q = rig.terminal.queue
         assert q is not None
         q.repeat_guard_s = 0
-        day = queue_day(datetime.now(), rig.app.cfg.queue.reset_hour)   # the day status reads
+        reset_hour = q.store.settings.queue.reset_hour  # type: ignore[attr-defined]
+        day = queue_day(datetime.now(), reset_hour)     # the day status reads
         afternoon = datetime.combine(day, dtime(15, 0))         # C is open at 15:00
+        q.store.clock = lambda: afternoon               # type: ignore[attr-defined]
         q.clock = lambda: afternoon
         assert q.take("C").ok
         rig.printer.command("paper out")

@@ -31,6 +31,7 @@ from kiosk.lookup import catalog_from_file, make_searcher
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
+from tests.queue_support import hall_toml
 from tests.support.catalogs import MINI_CATALOG
 from tests.ui.helpers import REPO, FakeClock
 
@@ -67,13 +68,18 @@ class Rig:
 def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str = "",
                size: tuple[int, int] = (1080, 1920), elder: bool = False,
                services: int = 0, printer_timeout_s: float = 5.0) -> Config:
-    """The demo's kiosk.toml pointed at the rig; `services`: that many all-day services
-    instead of the demo's four."""
+    """The demo's kiosk.toml and hall.toml pointed at the rig; `services`: that many all-day
+    services instead of the demo's four."""
     data: dict[str, Any] = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
+    tmp.mkdir(parents=True, exist_ok=True)
     if services:
-        data["services"] = [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
-                             "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
-                            for i in range(services)]
+        (tmp / "hall.toml").write_text(hall_toml(
+            [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
+              "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
+             for i in range(services)]), encoding="utf-8")
+    else:
+        (tmp / "hall.toml").write_text((REPO / "hall.toml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
     data["display"].update(width=size[0], height=size[1], elder_mode=elder, fullscreen=False,
                            scale=1.0, touch=True)
     data["receipt_printer"].update(url=f"tcp://127.0.0.1:{printer_port}",
@@ -112,6 +118,7 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     terminal = bootstrap.terminal(cfg)
     terminal.open()
     assert terminal.queue is not None, "queue did not open"
+    terminal.queue.store.clock = lambda: AFTERNOON      # type: ignore[attr-defined]
     terminal.queue.clock = lambda: AFTERNOON
     clock = FakeClock()
     cat = catalog_from_file(catalog)

@@ -80,13 +80,13 @@ def confirm(rig: Rig) -> None:
 def test_services_show_waiting_counts_and_closed_hours(rig: Rig) -> None:
     q = rig.terminal.queue
     assert q is not None
-    q.repeat_guard_s = 0          # two citizens in a row at the counter's kiosk
-    assert q.take("C").ok and q.take("C").ok and q.take("C").ok
-    rig.receipts(3)
+    q.repeat_guard_s = 0          # citizens in a row at the counter's kiosk
+    assert all(q.take("C").ok for _ in range(8))    # C: five windows, 1 minute a ticket
+    rig.receipts(8)
     open_services(rig)
     shot(rig, "01-services")
     c = svc(rig, "C  综合咨询")
-    assert c.sublabel.startswith("等候 3 人，约 ")          # a range, never one number
+    assert c.sublabel.startswith("等候 8 人，约 ")          # a range, never one number
     assert "–" in c.sublabel and c.sublabel.endswith("分钟")
     a = svc(rig, "A  社保医保")
     assert a.sublabel == "等候 0 人，无需等待，需带身份证" and a.enabled
@@ -123,7 +123,7 @@ def test_card_service_full_visit_prints_masked_ticket_and_goes_home(rig: Rig) ->
                    RESIDENT["id_number"][-4:] + " "):
         assert secret not in text
     (ticket,) = rig.terminal.queue.list_today()  # type: ignore[union-attr]
-    assert ticket.state is TicketState.PRINTED and ticket.number == "A001"
+    assert ticket.state is TicketState.WAITING and ticket.number == "A001"
     assert rig.app.session.card is None          # the card served this ticket: forgotten
     assert taken.card_on_reader                  # 请取回您的身份证, until it is lifted
     rig.clock.advance(SHOW_TICKET_S + 5)

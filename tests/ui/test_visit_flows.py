@@ -256,7 +256,9 @@ def test_elderly_and_others_can_declare_priority(rig: Rig) -> None:
 def test_home_says_when_the_whole_queue_is_closed(rig: Rig) -> None:
     q = rig.terminal.queue
     assert q is not None
-    q.clock = lambda: datetime(2026, 11, 23, 19, 30)     # after hours
+    q.clock = lambda: datetime(2026, 11, 23, 19, 30)     # after hours: the kiosk's clock …
+    q.store.clock = q.clock  # type: ignore[attr-defined]  # … and the hall's, which decides
+
     services(rig)
     home(rig)
     screen = rig.app.top
@@ -274,11 +276,11 @@ def test_the_wait_reads_the_same_on_list_confirm_screen_and_slip(rig: Rig) -> No
     q = rig.terminal.queue
     assert q is not None
     q.repeat_guard_s = 0
-    for _ in range(3):
+    for _ in range(8):                                   # C: five windows, 1 minute a ticket
         assert q.take("C").ok
-    rig.receipts(3)
+    rig.receipts(8)
     services(rig)
-    sub = button(rig.app, "C  综合咨询").sublabel           # "等候 3 人，约 10–20 分钟"
+    sub = button(rig.app, "C  综合咨询").sublabel           # "等候 8 人，约 5–10 分钟"
     wait = sub.split("，", 1)[1]
     assert wait.startswith("约 ") and wait.endswith("分钟")
     choose(rig, "C  综合咨询")
@@ -287,7 +289,7 @@ def test_the_wait_reads_the_same_on_list_confirm_screen_and_slip(rig: Rig) -> No
     confirm(rig)
     taken = rig.app.top
     assert isinstance(taken, TicketTaken) and any(wait in line for line in taken.lines())
-    slip = "\n".join(rig.receipts(4)[-1].text)
+    slip = "\n".join(rig.receipts(9)[-1].text)
     assert f"预计等候：{wait.replace('–', '-')}" in slip
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, hours_open, load_config, parse_config
+from kiosk.config import Config, load_config, parse_config
 from kiosk.configschema import document
 from kiosk.errors import ConfigError
 
@@ -22,7 +22,7 @@ def test_demo_config_loads(repo: Path) -> None:
     cfg = load_config(repo / "kiosk.toml")
     assert cfg.hall.name.endswith("便民服务中心")
     assert cfg.receipt_profile.paper_mm == 80
-    assert [s.prefix for s in cfg.services] == ["A", "B", "D", "C", "E", "F"]
+    assert cfg.queue.server == "" and cfg.queue.hall_config == "hall.toml"
     assert cfg.path(cfg.catalog.db) == repo / "var" / "catalog.sqlite"
 
 
@@ -56,10 +56,9 @@ def test_unknown_section() -> None:
                                                   'matching'),
         ({"printer_profiles": {"x": {"paper_mm": 76}}}, "printer_profiles.x.paper_mm: expected "
                                                         "one of 58, 80, got 76"),
-        ({"services": [{"name": "a", "prefix": "AB", "counters": ["1"]}]},
-         'services[0].prefix: expected a string matching [A-Z], got "AB"'),
-        ({"services": [{"prefix": "A", "counters": ["1"]}]},
-         "services[0].name: required key is missing"),
+        ({"queue": {"server": "ftp://hall"}}, "queue.server: expected a string matching"),
+        ({"services": []}, "services: moved to hall.toml ([[services]])"),
+        ({"queue": {"reset_hour": 4}}, "queue.reset_hour: moved to hall.toml"),
         ({"display": {"diagonal_inch": True}}, "display.diagonal_inch: expected a number"),
         ({"hall": "青山镇"}, 'hall: expected a table, got "青山镇"'),
     ],
@@ -84,12 +83,6 @@ def test_cross_checks() -> None:
     })
     assert problems == ['receipt_printer.profile: expected one of the [printer_profiles] '
                         '(demo-80, generic-58, raster-80), got "nope"']
-    dup = problems_of({"services": [
-        {"name": "a", "prefix": "A", "counters": ["1"]},
-        {"name": "b", "prefix": "A", "counters": ["2"], "hours": ["12:00-08:00"]},
-    ]})
-    assert any(p.startswith("services[1].prefix") for p in dup)
-    assert any(p.startswith("services[1].hours[0]: expected start before end") for p in dup)
 
 
 def test_float_accepts_integer() -> None:
@@ -114,16 +107,6 @@ def test_millimetres_use_the_panel_size() -> None:
     assert abs(big.mm(25.4) - big.dpi) <= 1
 
 
-def test_hours_open() -> None:
-    periods = ["08:30-12:00", "14:00-17:30"]
-    assert hours_open(periods, "08:30")
-    assert not hours_open(periods, "12:00")
-    assert not hours_open(periods, "13:59")
-    assert hours_open(periods, "17:29")
-    with pytest.raises(ValueError):
-        hours_open(periods, "8:30")
-
-
 def test_readme_documents_every_key(repo: Path) -> None:
     readme = (repo / "README.md").read_text(encoding="utf-8")
     missing = [key for key, *_ in document(Config) if f"`{key}`" not in readme]
@@ -134,7 +117,7 @@ def test_demo_config_sets_every_section(repo: Path) -> None:
     text = (repo / "kiosk.toml").read_text(encoding="utf-8")
     sections = set(re.findall(r"^\[+([a-z_]+)", text, re.M))
     assert sections >= {"hall", "display", "session", "catalog", "receipt_printer", "id_reader",
-                        "queue", "services", "maintenance", "logging"}
+                        "queue", "maintenance", "logging"}
 
 
 def test_cli_config_check(run_kiosk, repo: Path) -> None:  # type: ignore[no-untyped-def]

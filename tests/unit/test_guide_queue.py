@@ -7,18 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config, parse_config
-from kiosk.guide_queue import service_for, unserved_windows, windows_named
+from kiosk.guide_queue import served_by, service_for, unserved_windows, windows_named
+from kiosk.queue.hallconfig import load_hall
 from kiosk.status_sources import check_windows_served
 from tests.ui.helpers import REPO
 
 
 def test_windows_named_and_the_service_that_serves_them() -> None:
-    cfg = load_config(REPO / "kiosk.toml")
+    services = served_by(load_hall(REPO / "hall.toml"))
     assert windows_named("清河镇便民服务中心一楼9号窗口（公安户籍窗口）") == ["9号窗口"]
     assert windows_named("青禾县婚姻登记处（县政务服务中心二楼）") == []
-    svc = service_for(cfg.services, "清河镇便民服务中心一楼9号窗口（公安户籍窗口）")
+    svc = service_for(services, "清河镇便民服务中心一楼9号窗口（公安户籍窗口）")
     assert svc is not None and svc.name == "户籍证件"
-    assert service_for(cfg.services, "一楼99号窗口") is None
+    assert service_for(services, "一楼99号窗口") is None
 
 
 def test_the_demo_serves_every_window_its_guides_name() -> None:
@@ -27,8 +28,12 @@ def test_the_demo_serves_every_window_its_guides_name() -> None:
 
 
 def _config_without_window_9(tmp: Path) -> Any:
+    """The demo hall with 户籍证件 called at a window 11 instead: no window 9 calls anyone."""
+    text = (REPO / "hall.toml").read_text(encoding="utf-8")
+    assert "[[windows]]\nnumber = 9\n" in text
+    (tmp / "hall.toml").write_text(text.replace("[[windows]]\nnumber = 9\n",
+                                                "[[windows]]\nnumber = 11\n"), "utf-8")
     data = tomllib.loads((REPO / "kiosk.toml").read_text(encoding="utf-8"))
-    data["services"] = [s for s in data["services"] if "9号窗口" not in s["counters"]]
     data["catalog"].update(db=str(tmp / "catalog.sqlite"),
                            seed=str(REPO / "assets" / "catalog" / "sample-catalog.json"),
                            forms_dir=str(REPO / "assets" / "forms"))
@@ -39,6 +44,6 @@ def test_doctor_names_a_window_no_service_covers(tmp_path: Path) -> None:
     check = check_windows_served(_config_without_window_9(tmp_path))
     assert not check.ok
     assert "9号窗口（4 项，如 居住证申领）" in check.message
-    assert "counters" in check.fix
+    assert "[[windows]]" in check.fix
     missing = unserved_windows([], [("X", "某事", "一楼3号窗口"), ("Y", "别的", "一楼3号窗口")])
     assert missing == {"3号窗口": ["某事", "别的"]}

@@ -1,5 +1,7 @@
-"""QueueService on a real SQLite file: numbering, the day boundary, limits, priority, wait
-ranges, double taps and failed prints. The printer is the FakePrinter of tests/queue_support."""
+"""The kiosk's QueueService on a real SQLite hall store: what it sends, what it prints, how a
+print settles the ticket (printed / verify / void), double taps, reprints, staff actions.
+The hall's rules themselves are tested once for every store in tests/contract. The printer is
+the FakePrinter of tests/queue_support."""
 
 from __future__ import annotations
 
@@ -16,9 +18,16 @@ from kiosk.errors import QueueError
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.model import Priority, Refusal, TicketState
 from kiosk.queue.service import IssueStatus, QueueService
-from kiosk.queue.sqlite_store import SqliteQueueStore
+from kiosk.queue.waittime import wait_text
 from kiosk.receipts.ticket import TicketSlip
-from tests.queue_support import PAPER_OUT, Clock, FakePrinter, make_config, make_service
+from tests.queue_support import (
+    PAPER_OUT,
+    Clock,
+    FakePrinter,
+    make_config,
+    make_service,
+    make_store,
+)
 
 MORNING = datetime(2026, 11, 23, 9, 0)
 
@@ -54,185 +63,113 @@ def numbers(q: QueueService) -> list[str]:
     return [t.number for t in q.list_today()]
 
 
-# -- numbering ------------------------------------------------------------------------------
+# -- issuing ---------------------------------------------------------------------------------
 
 
-def test_numbers_count_up_per_service_and_print_the_slip(queue: QueueService,
-                                                         printer: FakePrinter) -> None:
-    got = [queue.take("C").ticket for _ in range(3)] + [queue.take("A", card()).ticket]
-    assert [t.number for t in got if t] == ["C001", "C002", "C003", "A001"]
-    assert all(t is not None and t.state is TicketState.PRINTED for t in got)
+def test_numbers_count_up_and_the_slip_says_where_and_how_long(queue: QueueService,
+                                                               printer: FakePrinter) -> None:
+    first = queue.take("C")
+    second = queue.take("综合咨询")
+    assert (first.status, second.status) == (IssueStatus.ISSUED, IssueStatus.ISSUED)
+    assert numbers(queue) == ["C001", "C002"]
+    assert [t.state for t in queue.list_today()] == [TicketState.WAITING] * 2
     slip = printer.slips[-1]
-    assert (slip.number, slip.service_name, slip.holder_masked) == ("A001", "社保医保", "王*明")
-    assert slip.where == "一楼东侧等候区" and slip.counters == ("1号窗口", "2号窗口")
-    assert printer.slips[2].people_ahead == 2
+    assert (slip.number, slip.service_name, slip.people_ahead) == ("C002", "综合咨询", 1)
+    assert slip.counters == ("5号窗口",) and slip.wait_text == wait_text(1, 5.0)
+    assert first.message == "请取走您的号票。"
 
 
 def test_service_by_letter_or_name_and_unknown_service_named(queue: QueueService) -> None:
-    assert queue.take("c").ticket is not None
-    r = queue.take("综合咨询")
-    assert r.ticket is not None and r.ticket.number == "C002"
-    with pytest.raises(QueueError, match=r"no service 'Z'.*A 社保医保"):
+    assert queue.service("a").name == "社保医保"
+    assert queue.service("综合咨询").prefix == "C"
+    with pytest.raises(QueueError, match="no service 'Z'; expected one of: A 社保医保, C 综合咨询"):
         queue.take("Z")
 
 
-def test_voided_numbers_are_not_reused(queue: QueueService) -> None:
+def test_the_overview_comes_from_the_hall(queue: QueueService) -> None:
     queue.take("C")
-    queue.void("C001")
-    assert queue.take("C").ticket.number == "C002"  # type: ignore[union-attr]
+    rows = {s.prefix: s for s in queue.overview()}
+    assert rows["C"].waiting == 1 and rows["C"].available
+    assert rows["C"].wait_text == wait_text(1, 5.0) == "约 5 分钟以内"
+    assert rows["A"].requires_id and rows["A"].where == "一楼东侧等候区"
+    queue.set_service_open("C", False)
+    rows = {s.prefix: s for s in queue.overview()}
+    assert not rows["C"].available and rows["C"].note == "今日暂停取号"
+    assert queue.overrides() == {"C": False}
+    refused = queue.take("C")
+    assert refused.status is IssueStatus.REFUSED and refused.refusal is Refusal.PAUSED
+    assert refused.message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
 
 
-# -- daily reset -----------------------------------------------------------------------------
-
-
-def test_numbering_restarts_at_the_reset_hour_not_at_midnight(queue: QueueService,
-                                                              clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 23, 30)
-    assert queue.take("C").ticket.number == "C001"  # type: ignore[union-attr]
-    clock.now = datetime(2026, 11, 24, 3, 59)       # still the 23rd's queue day (reset 04:00)
-    t = queue.take("C").ticket
-    assert t is not None and t.number == "C002" and t.day == date(2026, 11, 23)
-    clock.now = datetime(2026, 11, 24, 4, 0)
-    t = queue.take("C").ticket
-    assert t is not None and t.number == "C001" and t.day == date(2026, 11, 24)
-    assert numbers(queue) == ["C001"]               # list_today is the new day only
-
-
-# -- limits ----------------------------------------------------------------------------------
-
-
-def test_closed_by_hours_is_refused_with_the_hours(tmp_path: Path, clock: Clock) -> None:
-    cfg = make_config(tmp_path, [{"name": "民政救助", "prefix": "B", "counters": ["3号窗口"],
-                                  "hours": ["08:30-12:00", "14:00-17:30"]}])
+def test_closed_by_hours_says_the_hours(tmp_path: Path, clock: Clock) -> None:
+    cfg = make_config(tmp_path, [{"name": "农业", "prefix": "D", "counters": ["4号窗口"],
+                                  "hours": ["08:30-12:00"]}])
+    clock.now = clock.now.replace(hour=13)
     q = make_service(cfg, clock)
-    clock.now = MORNING.replace(hour=12, minute=30)
-    r = q.take("B")
+    r = q.take("D")
     assert r.status is IssueStatus.REFUSED and r.refusal is Refusal.CLOSED
-    assert "08:30-12:00、14:00-17:30" in r.message
-    (status,) = q.overview()
-    assert not status.is_open and not status.available and "14:00-17:30" in status.note
-    clock.now = MORNING.replace(hour=14)
-    assert q.take("B").ok
+    assert r.message == "农业现在不能取号（办理时间 08:30-12:00），请在办理时间内再来。"
+    assert q.overview()[0].note == "办理时间 08:30-12:00"
     q.close()
 
 
-def test_staff_override_closes_and_reopens_for_the_day(queue: QueueService,
-                                                       clock: Clock) -> None:
-    queue.set_service_open("C", False)
-    r = queue.take("C")
-    assert r.refusal is Refusal.CLOSED and r.ticket is None
-    assert r.message == "综合咨询今天暂停取号，请咨询大厅工作人员。"
-    assert [s.note for s in queue.overview() if s.prefix == "C"] == ["今日暂停取号"]
-    queue.set_service_open("C", None)
-    assert queue.take("C").ok
-    queue.set_service_open("C", False)
-    clock.now = MORNING + timedelta(days=1)         # the override was for that day only
-    assert queue.take("C").ok
-
-
-def test_daily_limit_counts_issued_not_voided(tmp_path: Path, clock: Clock) -> None:
-    cfg = make_config(tmp_path, [{"name": "综合咨询", "prefix": "C", "counters": ["5号窗口"],
-                                  "hours": ["00:00-23:59"], "daily_limit": 2}])
-    printer = FakePrinter()
-    q = make_service(cfg, clock, printer)
-    assert q.take("C").ok
-    printer.fail = PAPER_OUT
-    assert q.take("C").status is IssueStatus.PRINT_FAILED  # C002 void: not counted
-    printer.fail = None
-    assert q.take("C").ticket.number == "C003"  # type: ignore[union-attr]
-    r = q.take("C")
-    assert r.refusal is Refusal.DAILY_LIMIT and "已经取完" in r.message
-    assert [s.available for s in q.overview()] == [False]
-    q.close()
-
-
-def test_card_required_and_one_waiting_ticket_per_person(queue: QueueService) -> None:
+def test_a_card_is_needed_and_one_waiting_ticket_per_person(queue: QueueService) -> None:
     r = queue.take("A")
-    assert r.refusal is Refusal.NEEDS_CARD and "身份证" in r.message
+    assert r.refusal is Refusal.NEEDS_CARD and "需要身份证" in r.message
     assert queue.take("A", card()).ok
-    r = queue.take("A", card())
-    assert r.refusal is Refusal.PERSON_WAITING and "等候中" in r.message
-    assert queue.take("A", card(id_number="110105196001015678")).ok  # another person
+    again = queue.take("A", card())
+    assert again.refusal is Refusal.PERSON_WAITING
+    assert again.message == "您已经取过社保医保的号，还在等候中，请留意叫号。"
+    assert queue.take("A", card("110105196001015678")).ok
 
 
-def test_per_person_daily_limit_after_the_first_is_done(queue: QueueService) -> None:
-    assert queue.take("A", card()).ok
-    queue.call("A001", "1号窗口")
-    queue.finish("A001")
-    r = queue.take("A", card())                     # limit 1 per day: done still counts
-    assert r.refusal is Refusal.PERSON_DAILY_LIMIT and "上限" in r.message
-    assert numbers(queue) == ["A001"]
+def test_holding_before_confirm_says_the_number_and_the_place(queue: QueueService) -> None:
+    queue.take("A", card("110105196001015678"))
+    mine = queue.take("A", card()).ticket
+    held = queue.holding("A", card())
+    assert held is not None and mine is not None
+    assert held.number == mine.number and held.people_ahead == 1
+    assert queue.holding("A", card("11010519700101999X")) is None
+    assert queue.holding("C", card()) is None, "no hash is kept for services without a card"
 
 
-def test_card_for_a_service_without_id_is_not_hashed_or_limited(queue: QueueService) -> None:
-    assert queue.take("C", card()).ok
-    assert queue.take("C", card()).ok               # no per-person rule without requires_id
-
-
-# -- priority --------------------------------------------------------------------------------
-
-
-def test_priority_from_age_on_the_card(queue: QueueService, printer: FakePrinter,
-                                       clock: Clock) -> None:
-    today = clock.now.date()
-    seventy_today = card("110105195611231234", date(1956, 11, 23))
-    seventy_tomorrow = card("110105195611245678", date(1956, 11, 24))
-    young = queue.take("A", seventy_tomorrow).ticket
-    old = queue.take("A", seventy_today).ticket
-    assert young is not None and young.priority is Priority.NONE
-    assert old is not None and old.priority is Priority.AGE
-    assert old.people_ahead == 0                    # priority waits only behind priority
+def test_a_card_for_a_service_without_id_only_gives_age_priority(queue: QueueService,
+                                                                 printer: FakePrinter) -> None:
+    old = card(birth=date(1940, 5, 1))
+    assert queue.take("C", old).ticket.priority is Priority.AGE  # type: ignore[union-attr]
+    assert queue.take("C", old).ok, "no per-person rule without the card requirement"
+    assert printer.slips[-1].holder_masked == "", "no name on a slip that needed no card"
     assert printer.slips[-1].priority == "老年人优先"
-    assert today == date(2026, 11, 23)
 
 
-def test_priority_prefix_mode_has_its_own_numbers(tmp_path: Path, clock: Clock) -> None:
-    cfg = make_config(tmp_path, priority_mode="prefix", priority_prefix="Y", priority_age=70)
-    q = make_service(cfg, clock)
-    assert q.take("C").ticket.number == "C001"  # type: ignore[union-attr]
-    t = q.take("C", card(birth=date(1940, 5, 1))).ticket
-    assert t is not None and t.number == "YC001" and t.service_prefix == "C"
-    assert q.take("C").ticket.number == "C002"  # type: ignore[union-attr]
-    q.close()
+def test_age_priority_from_the_card_passes_ordinary_tickets(queue: QueueService,
+                                                            printer: FakePrinter) -> None:
+    queue.take("A", card("110105196001015678", birth=date(1980, 1, 1)))
+    r = queue.take("A", card(birth=date(1950, 11, 23)))       # 76 today
+    assert r.ticket is not None and r.ticket.priority is Priority.AGE
+    assert printer.slips[-1].people_ahead == 0
+    assert printer.slips[-1].holder_masked == "王*明"
 
 
 def test_declared_priority_is_marked_for_staff_to_verify(queue: QueueService,
                                                          printer: FakePrinter) -> None:
-    t = queue.take("C", declared_priority="孕妇").ticket
-    assert t is not None and t.priority is Priority.DECLARED and t.declared == "孕妇"
-    assert printer.slips[-1].priority == "孕妇优先（待工作人员核验）"
-    with pytest.raises(QueueError, match="declared priority '老板'"):
-        queue.take("C", declared_priority="老板")
+    r = queue.take("C", None, "军人")
+    assert r.ticket is not None and r.ticket.priority is Priority.DECLARED
+    assert printer.slips[-1].priority == "军人优先（待工作人员核验）"
+    assert "带婴幼儿" in queue.declared_classes()
+    bad = queue.take("C", None, "总经理")
+    assert bad.status is IssueStatus.ERROR and "总经理" in bad.detail
 
 
-# -- wait estimate ---------------------------------------------------------------------------
-
-
-def test_wait_is_a_range_from_people_ahead_and_counters(queue: QueueService,
-                                                        printer: FakePrinter) -> None:
-    assert [s.wait_text for s in queue.overview()] == ["无需等待", "无需等待"]
+def test_one_wait_rule_for_the_list_the_slip_and_a_reprint(queue: QueueService,
+                                                           printer: FakePrinter) -> None:
     for _ in range(4):
-        queue.take("C")                             # 5 min/ticket, one counter
-    assert printer.slips[0].wait_text == "无需等待"
-    assert printer.slips[3].people_ahead == 3
-    assert printer.slips[3].wait_text == "约 10–20 分钟"  # 3 × 5 = 15 min
-    c = next(s for s in queue.overview() if s.prefix == "C")
-    assert (c.waiting, c.wait_text) == (4, "约 15–25 分钟")  # the next one: 4 × 5 = 20 min
-
-
-def test_observed_handling_time_replaces_the_typical_one(queue: QueueService,
-                                                         clock: Clock) -> None:
-    for _ in range(6):
         queue.take("C")
-    for n in ("C001", "C002", "C003"):               # counters take 20 min each, not 5
-        queue.call(n, "5号窗口")
-        clock.now += timedelta(minutes=20)
-        queue.finish(n)
-    c = next(s for s in queue.overview() if s.prefix == "C")
-    assert c.waiting == 3 and c.wait_text == "约 50–70 分钟"  # 3 × 20 min
-
-
-# -- double tap and failed prints ------------------------------------------------------------
+    listed = next(s for s in queue.overview() if s.prefix == "C")
+    assert listed.wait_text == queue.wait_text_for("C", 4) == "约 15–25 分钟"
+    assert printer.slips[-1].wait_text == queue.wait_text_for("C", 3)
+    queue.reprint("C004")
+    assert printer.slips[-1].wait_text == queue.wait_text_for("C", 3)
 
 
 def test_double_tap_issues_one_ticket(queue: QueueService, printer: FakePrinter) -> None:
@@ -258,9 +195,9 @@ def test_repeat_tap_right_after_issue_is_ignored(cfg: Config, clock: Clock) -> N
     q.close()
 
 
-def test_failed_print_voids_the_number_and_says_so(queue: QueueService,
-                                                   printer: FakePrinter) -> None:
-    printer.fail = PAPER_OUT
+def test_nothing_printed_voids_the_number_and_says_so(queue: QueueService,
+                                                       printer: FakePrinter) -> None:
+    printer.fail = PAPER_OUT                         # refused before a byte was sent
     r = queue.take("C")
     assert r.status is IssueStatus.PRINT_FAILED
     assert r.ticket is not None and r.ticket.state is TicketState.VOID
@@ -268,19 +205,66 @@ def test_failed_print_voids_the_number_and_says_so(queue: QueueService,
     assert r.message.startswith("打印机缺纸。") and "作废" in r.message
     printer.fail = None
     assert queue.take("C").ticket.number == "C002"  # type: ignore[union-attr]
-    assert [t.state for t in queue.list_today()] == [TicketState.VOID, TicketState.PRINTED]
+    assert [t.state for t in queue.list_today()] == [TicketState.VOID, TicketState.WAITING]
 
 
-def test_a_printer_that_raises_still_voids(cfg: Config, clock: Clock) -> None:
+def test_a_print_that_failed_after_sending_keeps_the_number_servable(
+        queue: QueueService, printer: FakePrinter) -> None:
+    printer.fail = JobOutcome(ok=False, detail="REC_EMPTY (after sending)",
+                              message="打印机缺纸。", bytes_sent=312)
+    r = queue.take("C")
+    assert r.status is IssueStatus.INCOMPLETE and not r.ok
+    assert r.ticket is not None and r.ticket.state is TicketState.VERIFY
+    assert "after sending" in r.ticket.verify_reason
+    assert "C001 仍然有效" in r.message
+    assert r.message.endswith("如果小票已经打出，请保留并告诉工作人员。")
+    assert queue.store.queue("C")[0].number == "C001", "a window will call it"
+
+
+def test_a_printer_that_raises_may_have_printed(cfg: Config, clock: Clock) -> None:
     def exploding_fake_printer(slip: TicketSlip) -> JobOutcome:
-        raise OSError("connection refused (tcp://127.0.0.1:1)")
+        raise OSError("connection reset (tcp://127.0.0.1:1)")
 
-    q = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), exploding_fake_printer,
-                     clock=clock)
+    q = QueueService(cfg, make_store(cfg, clock), exploding_fake_printer)
     q.open()
     r = q.take("C")
-    assert r.status is IssueStatus.PRINT_FAILED
-    assert r.ticket is not None and "connection refused" in r.ticket.void_reason
+    assert r.status is IssueStatus.INCOMPLETE
+    assert r.ticket is not None and "connection reset" in r.ticket.verify_reason
+    q.close()
+
+
+def test_the_state_is_read_again_before_voiding(cfg: Config, clock: Clock) -> None:
+    """Between the failed print and the void, the hall settled the ticket (its sweep, or the
+    kiosk's own retry): the kiosk must not void what is no longer issuing."""
+    store = make_store(cfg, clock)
+
+    def printer_while_the_hall_settles(slip: TicketSlip) -> JobOutcome:
+        store.verify(slip.ticket_id, "interrupted")
+        return PAPER_OUT
+
+    q = QueueService(cfg, store, printer_while_the_hall_settles)
+    q.open()
+    r = q.take("C")
+    assert r.status is IssueStatus.INCOMPLETE and r.ticket.state is TicketState.VERIFY  # type: ignore[union-attr]
+    assert [t.state for t in q.list_today()] == [TicketState.VERIFY]
+    q.close()
+
+
+def test_a_hall_lost_after_printing_leaves_the_number_valid(cfg: Config, clock: Clock) -> None:
+    store = make_store(cfg, clock)
+
+    def printer_then_the_hall_goes(slip: TicketSlip) -> JobOutcome:
+        store.close()                                # the store is gone after the print
+        return JobOutcome(ok=True, bytes_sent=900)
+
+    q = QueueService(cfg, store, printer_then_the_hall_goes)
+    q.open()
+    r = q.take("C")
+    assert r.ok and "hall not told" in r.detail
+    store.open()
+    assert q.list_today()[0].state is TicketState.ISSUING   # settled later as verify
+    clock.now += timedelta(minutes=3)
+    assert [t.state for t in store.recover("", "")] == [TicketState.VERIFY]
     q.close()
 
 
@@ -291,10 +275,11 @@ def test_reprint_marks_the_slip_and_recounts_people_ahead(queue: QueueService,
                                                           printer: FakePrinter) -> None:
     for _ in range(3):
         queue.take("C")
-    queue.call("C001", "5号窗口")
+    queue.store.login_window(5, "1001")              # type: ignore[attr-defined]
+    queue.store.call_next(5, "1001", "call-c001")   # type: ignore[attr-defined]
     r = queue.reprint("c003")
     assert r.ok and printer.slips[-1].reprint and printer.slips[-1].number == "C003"
-    assert printer.slips[-1].people_ahead == 1      # C001 is at the counter now
+    assert printer.slips[-1].people_ahead == 1      # C001 is at the window now
     queue.void("C002")
     with pytest.raises(QueueError, match="C002 is void"):
         queue.reprint("C002")
@@ -305,7 +290,8 @@ def test_reprint_marks_the_slip_and_recounts_people_ahead(queue: QueueService,
 def test_reset_today_voids_waiting_and_keeps_numbering(queue: QueueService) -> None:
     for _ in range(3):
         queue.take("C")
-    queue.call("C001", "5号窗口")
+    queue.store.login_window(5, "1001")              # type: ignore[attr-defined]
+    queue.store.call_next(5, "1001", "call-c001")   # type: ignore[attr-defined]
     assert [t.number for t in queue.reset_today()] == ["C002", "C003"]
     assert queue.take("C").ticket.number == "C004"  # type: ignore[union-attr]
 
@@ -319,7 +305,7 @@ def test_store_or_secret_failure_is_a_plain_error_not_a_crash(tmp_path: Path,
                                                               clock: Clock) -> None:
     cfg = make_config(tmp_path, secret_file="var/secret-is-a-folder")
     (tmp_path / "var" / "secret-is-a-folder").mkdir(parents=True)
-    q = QueueService(cfg, SqliteQueueStore(cfg.path(cfg.queue.db)), FakePrinter(), clock=clock)
+    q = QueueService(cfg, make_store(cfg, clock), FakePrinter())
     q.store.open()                                  # the store works; the secret cannot be read
     r = q.take("A", card())
     assert r.status is IssueStatus.ERROR and "secret-is-a-folder" in r.detail
@@ -397,8 +383,10 @@ def test_a_reprint_says_the_figures_of_now(queue: QueueService, printer: FakePri
     queue.repeat_guard_s = 0
     for _ in range(3):
         assert queue.take("C").ok                     # C001 (0 ahead) … C003 (2 ahead)
-    queue.call("C001", "5号窗口")
-    queue.finish("C001")
+    store = queue.store
+    store.login_window(5, "1001")                   # type: ignore[attr-defined]
+    store.call_next(5, "1001", "call-c001")         # type: ignore[attr-defined]
+    store.finish(5, "1001", "", "finish-c001")      # type: ignore[attr-defined]
     assert queue.reprint("C003").ok
     again = printer.slips[-1]
     assert again.reprint and again.number == "C003" and again.people_ahead == 1

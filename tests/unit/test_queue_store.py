@@ -1,10 +1,13 @@
-"""SqliteQueueStore on a real file, the person hash, and the wait wording."""
+"""SqliteQueueStore as a file (WAL, versions, the upgrade of a kiosk's old queue file, opens
+that write nothing), the person hash and the secret, and the wait wording. What the store
+does with tickets is the contract's (tests/contract), run against every store."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 import stat
+import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -12,12 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.queue.hallconfig import HallSettings
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
-from kiosk.queue.model import AllocationRequest, Refusal, TicketState, queue_day
+from kiosk.queue.model import IssueRequest, Refusal, TicketState, queue_day
 from kiosk.queue.owner import current_owner, owner_alive
+from kiosk.queue.sql.schema import V1
 from kiosk.queue.sqlite_store import SqliteQueueStore
-from kiosk.queue.store import AllocationRefused, QueueStoreError
-from kiosk.queue.waittime import handling_minutes, wait_text
+from kiosk.queue.store import QueueStoreError
+from kiosk.queue.waittime import wait_text
 from tests.queue_support import Clock, make_config, make_service
 
 DAY = date(2026, 11, 23)
@@ -25,17 +30,17 @@ NOW = datetime(2026, 11, 23, 9, 0)
 ID_NUMBERS = ["110105194912310021", "11010519600101123X", "440301198807154417"]
 
 
-def request(**kw: object) -> AllocationRequest:
-    base: dict[str, object] = dict(day=DAY, service_prefix="C", number_prefix="C", issued_at=NOW,
-                                   open_by_hours=True, daily_limit=999, minutes_per_ticket=5.0,
-                                   owner=current_owner())
-    base.update(kw)
-    return AllocationRequest(**base)  # type: ignore[arg-type]
+def request(service: str = "C") -> IssueRequest:
+    return IssueRequest(service=service, request_id=uuid.uuid4().hex, owner=current_owner())
+
+
+def new_store(path: Path) -> SqliteQueueStore:
+    return SqliteQueueStore(path, HallSettings(), Clock(NOW))
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> SqliteQueueStore:
-    s = SqliteQueueStore(tmp_path / "q.sqlite")
+    s = new_store(tmp_path / "q.sqlite")
     s.open()
     return s
 
@@ -103,7 +108,7 @@ def test_queue_day_turns_at_the_reset_hour() -> None:
 
 
 def test_store_must_be_opened_and_says_so(tmp_path: Path) -> None:
-    s = SqliteQueueStore(tmp_path / "q.sqlite")
+    s = new_store(tmp_path / "q.sqlite")
     assert not (tmp_path / "q.sqlite").exists()     # no I/O in the constructor
     with pytest.raises(QueueStoreError, match=r"q.sqlite: not open"):
         s.tickets(DAY)
@@ -113,58 +118,46 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "q.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
     with pytest.raises(QueueStoreError, match="format 99 is newer"):
-        SqliteQueueStore(path).open()
+        new_store(path).open()
 
 
-def test_wal_mode_and_states(store: SqliteQueueStore) -> None:
-    mode = store._connection().execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal"
-    t = store.allocate(request())
-    assert (t.number, t.state, t.people_ahead) == ("C001", TicketState.ISSUING, 0)
-    t2 = store.allocate(request())
-    assert (t2.people_ahead, t2.est_wait_min) == (1, 5.0)
-    store.void(t.ticket_id, "print failed", NOW)
-    with pytest.raises(QueueStoreError, match="ticket C001 is void; expected issuing"):
-        store.mark_printed(t.ticket_id, NOW)
-    assert store.void(t.ticket_id, "again", NOW).void_reason == "print failed"  # idempotent
-    store.mark_printed(t2.ticket_id, NOW)
-    store.call(t2.ticket_id, "5号窗口", NOW)
-    done = store.finish(t2.ticket_id, NOW + timedelta(minutes=7))
-    assert done.state is TicketState.DONE and done.counter == "5号窗口"
-    with pytest.raises(QueueStoreError, match="C002 is done"):
-        store.void(t2.ticket_id, "staff", NOW)
-    assert store.handling_minutes(DAY, "C", 10) == [7.0]
-    s = store.summary(DAY)["C"]
-    assert (s.waiting, s.issued) == (0, 1)
+def test_wal_mode_and_a_partial_unique_index(store: SqliteQueueStore) -> None:
+    assert store._file.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    index = store._file.conn.execute("SELECT sql FROM sqlite_master WHERE name = "
+                                     "'one_open_ticket_per_window'").fetchone()[0]
+    assert "UNIQUE" in index and "WHERE state IN ('called', 'serving')" in index
+    a, b = (store.printed(store.issue(request()).ticket_id) for _ in range(2))
+    with pytest.raises(sqlite3.IntegrityError), store._file.conn:   # the database refuses
+            store._file.conn.execute("UPDATE tickets SET state = 'called', window_no = 4 "
+                                     "WHERE ticket_id IN (?, ?)", (a.ticket_id, b.ticket_id))
 
 
-def test_refusals_write_nothing(store: SqliteQueueStore) -> None:
-    with pytest.raises(AllocationRefused) as info:
-        store.allocate(request(open_by_hours=False))
-    assert info.value.reason is Refusal.CLOSED
-    store.set_service_open(DAY, "C", True)             # staff override beats the hours
-    assert store.allocate(request(open_by_hours=False)).number == "C001"
-    with pytest.raises(AllocationRefused) as info:
-        store.allocate(request(daily_limit=1))
-    assert info.value.reason is Refusal.DAILY_LIMIT
-    assert store.allocate(request()).number == "C002"  # the refusal used no number
-
-
-def test_numbers_run_out_at_999(store: SqliteQueueStore) -> None:
-    store._connection().execute("INSERT INTO sequences VALUES (?, 'C', 998)", (DAY.isoformat(),))
-    assert store.allocate(request()).number == "C999"
-    with pytest.raises(AllocationRefused) as info:
-        store.allocate(request())
-    assert info.value.reason is Refusal.NUMBERS_EXHAUSTED
-
-
-def test_recover_of_an_owner_on_another_host_waits_for_staleness(
-        store: SqliteQueueStore) -> None:
-    t = store.allocate(request(owner="other-kiosk/1234/5678"))
-    assert owner_alive("other-kiosk/1234/5678") is None
-    assert store.recover(NOW + timedelta(seconds=30)) == []
-    (voided,) = store.recover(NOW + timedelta(minutes=3))
-    assert (voided.ticket_id, voided.void_reason) == (t.ticket_id, "interrupted")
+def test_a_kiosks_old_queue_file_is_upgraded_with_its_tickets(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite"
+    old = sqlite3.connect(path)
+    for statement in V1.split(";"):
+        if statement.strip():
+            old.execute(statement)
+    day = DAY.isoformat()
+    rows = [("t1", "C001", "C", 1, "printed", ""), ("t2", "C002", "C", 2, "void", ""),
+            ("t3", "A001", "A", 1, "called", "age")]
+    for tid, number, prefix, seq, state, prio in rows:
+        old.execute("INSERT INTO tickets (ticket_id, day, number, service_prefix, seq, state, "
+                    "issued_at, people_ahead, est_wait_min, priority) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, 0, 0, ?)", (tid, day, number, prefix, seq, state, NOW.isoformat(),
+                                       prio))
+    old.execute("INSERT INTO sequences VALUES (?, 'C', 2)", (day,))
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+    s = new_store(path)
+    s.open()
+    states = {t.number: t.state for t in s.tickets(DAY)}
+    assert states == {"C001": TicketState.WAITING, "C002": TicketState.VOID,
+                      "A001": TicketState.CALLED}
+    assert s.issue(request()).number == "C003", "numbering goes on after the upgrade"
+    assert next(v for v in s.services() if v.prefix == "C").issued == 2
+    s.close()
 
 
 def test_owner_liveness_on_this_host() -> None:
@@ -187,29 +180,23 @@ def test_wait_text_is_a_round_range(ahead: int, per_ticket: float, text: str) ->
     assert wait_text(ahead, per_ticket) == text
 
 
-def test_observed_handling_needs_enough_samples() -> None:
-    assert handling_minutes(6.0, [20.0, 20.0]) == 6.0
-    assert handling_minutes(6.0, [20.0, 10.0, 12.0]) == 12.0
-    assert handling_minutes(6.0, [600.0, 600.0, 600.0]) == 240.0
-
-
 def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
     from kiosk.status_sources import tickets_today
 
     cfg = make_config(tmp_path)
-    assert tickets_today(cfg, NOW) == []                # no store yet: none created
+    assert tickets_today(cfg) == []                     # no store yet: none created
     assert not (tmp_path / "var" / "queue.sqlite").exists()
-    q = make_service(cfg, Clock(NOW))
+    q = make_service(cfg, Clock(datetime.now()))    # `kiosk status` reads today, by the clock
     q.take("C")
     q.take("C")
     q.void("C001")
     q.close()
-    rows = tickets_today(cfg, NOW)
+    rows = tickets_today(cfg)
     assert rows == [
         {"prefix": "A", "name": "社保医保", "issued": 0, "waiting": 0, "void": 0,
-         "void_numbers": [], "last_number": ""},
+         "verify": 0, "void_numbers": [], "last_number": ""},
         {"prefix": "C", "name": "综合咨询", "issued": 1, "waiting": 1, "void": 1,
-         "void_numbers": ["C001（工作人员作废）"], "last_number": "C002"},
+         "verify": 0, "void_numbers": ["C001（工作人员作废）"], "last_number": "C002"},
     ]
 
 
@@ -251,17 +238,17 @@ def test_opening_an_existing_store_writes_nothing(tmp_path: Path) -> None:
     import hashlib
 
     path = tmp_path / "q.sqlite"
-    first = SqliteQueueStore(path)
+    first = new_store(path)
     first.open()
-    first.allocate(request())
+    first.issue(request())
     first.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     for readonly in (False, True):
-        again = SqliteQueueStore(path)
+        again = new_store(path)
         again.open(readonly=readonly)
         assert len(again.tickets(DAY)) == 1
         again.close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with pytest.raises(QueueStoreError, match="cannot open"):
-        SqliteQueueStore(tmp_path / "none.sqlite").open(readonly=True)
+        new_store(tmp_path / "none.sqlite").open(readonly=True)
     assert not (tmp_path / "none.sqlite").exists()
