@@ -35,6 +35,7 @@ from kiosk.queue import messages
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import IssueRequest, Refusal, ServiceView, Ticket, TicketState
 from kiosk.queue.owner import current_owner
+from kiosk.queue.remote_store import HallServerStore, Link
 from kiosk.queue.store import AllocationRefused, QueueStore, StoreConflict, TicketNotFound
 from kiosk.queue.waittime import wait_text
 from kiosk.receipts.ticket import TicketSlip
@@ -142,6 +143,10 @@ class QueueService:
         self._views = {v.prefix: v for v in views}
         self._declared = tuple(self.store.declared_classes())
         return views
+
+    def link(self) -> Link | None:
+        """How the hall service answered lately, for a kiosk that issues through it."""
+        return self.store.link if isinstance(self.store, HallServerStore) else None
 
     def known_services(self) -> list[ServiceView]:
         """The hall's services as of the last overview (no I/O: for the UI thread)."""
