@@ -9,6 +9,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import httpx
+
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.queue.remote_store import HallServerStore, read_token
@@ -86,10 +88,29 @@ def _run(cmd: list[str]) -> str:
     return done.stdout
 
 
+def pages(url: str) -> list[str]:
+    """The hall's browser pages this service serves (the window page, the TV display: issue 15's
+    hall/web, mounted by `kiosk hall serve` when it is there)."""
+    found = []
+    with httpx.Client(timeout=5.0) as client:
+        for path in ("/window", "/display"):
+            try:
+                if client.get(url + path).status_code == 200:
+                    found.append(path)
+            except httpx.HTTPError:
+                pass
+    return found
+
+
 def describe(url: str, pin_file: Path) -> list[str]:
     server = "" if url == "http://127.0.0.1:8700" else f" --server {url}"
+    served = pages(url)
+    web = [f"  窗口页面：{url}/window   （浏览器打开；工号 {DEMO_STAFF}，密码 {DEMO_PIN}，"
+           f"{DEMO_WINDOW}号窗口）"] if "/window" in served else []
+    web += [f"  大厅屏幕：{url}/display"] if "/display" in served else []
     return [
         f"叫号服务（演示）已启动：{url}   （自助终端通过它取号）",
+        *web,
         f"  窗口叫号：kiosk counter login {DEMO_WINDOW} --staff {DEMO_STAFF} --pin-file "
         f"{pin_file}{server}",
         "            kiosk counter next   /   recall / start / finish / no-show / pause 午休",

@@ -11,6 +11,8 @@ import time
 import tomllib
 from pathlib import Path
 
+import httpx
+
 from kiosk.commands.demo import sim_commands
 from kiosk.config import load_config
 from tests.ui.helpers import REPO
@@ -113,6 +115,8 @@ def test_the_demo_runs_the_hall_service_with_this_kiosk_enrolled(tmp_path: Path)
             out += line
         assert "叫号服务（演示）已启动：http://127.0.0.1:" in out, out
         url = out.split("叫号服务（演示）已启动：", 1)[1].split()[0]
+        window_page = httpx.get(url + "/window", timeout=10).status_code == 200
+        assert (f"窗口页面：{url}/window" in out) is window_page, out   # when hall/web is mounted
         token = read_token(tmp_path / "var" / "hall-token")
         assert token is not None and token.url == url and token.name == "demo-kiosk"
         kiosk = HallServerStore(url, token=token.token, probe_s=0)
