@@ -11,9 +11,9 @@ kiosk with it (`kiosk hall join`, on the kiosk).
     kiosk hall join URL --code CODE      (on a kiosk: token + the hall's secret, 0600)
     kiosk hall keys [--markdown]         (every hall.toml key)
 
-hall.toml is `--hall-config`, else $HALL_CONFIG, else ./hall.toml, else the one kiosk.toml
-names in [queue].hall_config. Exit codes as kiosk/cli.py: 2 usage or configuration, 3 the
-store or the service failed.
+hall.toml is `--hall-config`, else $HALL_CONFIG, else the one a `--config` kiosk.toml names in
+[queue].hall_config, else ./hall.toml, else the default kiosk.toml's. Exit codes as
+kiosk/cli.py: 2 usage or configuration, 3 the store or the service failed.
 """
 
 from __future__ import annotations
@@ -98,8 +98,9 @@ def _staff_parsers(hsub: Any) -> None:
 
 
 def hall_settings(args: argparse.Namespace) -> HallSettings:
-    path = (args.hall_config or os.environ.get("HALL_CONFIG")
-            or ("hall.toml" if Path("hall.toml").exists() else None))
+    path = args.hall_config or os.environ.get("HALL_CONFIG")
+    if not path and not getattr(args, "config", None) and Path("hall.toml").exists():
+        path = "hall.toml"
     try:
         if path:
             return load_hall(path)
