@@ -145,19 +145,20 @@ class HallApi:
         found: Session = await self.run(self.auth.session, bearer(request), address(request))
         return found
 
+    async def kiosk_or_session(self, request: Request) -> str | Session:
+        found: str | Session = await self.run(self.auth.kiosk_or_session, bearer(request),
+                                              address(request))
+        return found
+
     async def kiosk_or_manager(self, request: Request) -> str:
         """A kiosk (its maintenance mode) or a hall manager: who, for the event log."""
-        token = bearer(request)
-        try:
-            return "kiosk:" + await self.kiosk(request)
-        except AuthError:
-            if not token:
-                raise
-        s = await self.session(request)
-        if s.role != "manager":
+        who = await self.kiosk_or_session(request)
+        if isinstance(who, str):
+            return "kiosk:" + who
+        if who.role != "manager":
             raise Refuse(403, ErrorCode.FORBIDDEN, messages.FORBIDDEN_ROLE,
-                         f"staff {s.staff} is not a hall manager")
-        return s.staff
+                         f"staff {who.staff} is not a hall manager")
+        return who.staff
 
     # -- the handlers that need this machinery (the rest: hall/api_routes.py) -------------------
 

@@ -79,14 +79,8 @@ class Handlers:
 
     # -- kiosks (and, for lists, staff) --------------------------------------------------------
 
-    async def kiosk_or_staff(self, request: Request) -> None:
-        try:
-            await self.api.kiosk(request)
-        except Exception:
-            await self.api.session(request)
-
     async def tickets(self, request: Request) -> dict[str, Any]:
-        await self.kiosk_or_staff(request)
+        await self.api.kiosk_or_session(request)
         number = request.query_params.get("number")
         day = day_param(request)
         if number:

@@ -207,6 +207,22 @@ class Auth:
             raise self._refuse(address, "unauthorized", "no such session (or expired)", EXPIRED)
         return Session(found.staff_no, found.role, found.window)
 
+    def kiosk_or_session(self, token: str, address: str) -> str | Session:
+        """An enrolled kiosk's name or a staff session for one bearer token. Only a token that
+        is neither is refused (and counted once): a window page reading what kiosks may read
+        must not run into the rate limit for not being a kiosk."""
+        self.limiter.check(address)
+        if token:
+            name = self.store.query(lambda tx: rows.kiosk_of(tx, digest(token)))
+            if name is not None:
+                return name
+            now = self.clock()
+            found = self.store.query(lambda tx: rows.session_get(tx, digest(token), now))
+            if found is not None:
+                return Session(found.staff_no, found.role, found.window)
+        raise self._refuse(address, "unauthorized", "neither an enrolled kiosk's token nor a "
+                           "staff session", EXPIRED)
+
     def close_session(self, token: str) -> None:
         self.store.transact("logout", lambda tx: rows.session_delete(tx, digest(token)))
 

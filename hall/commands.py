@@ -2,6 +2,7 @@
 kiosk with it (`kiosk hall join`, on the kiosk).
 
     kiosk hall serve [--listen HOST:PORT] [--database sqlite:PATH | postgresql://…]
+                     [--county URL [--fleet-dir DIR]]   (relay the kiosks' heartbeats)
     kiosk hall report [--day YYYY-MM-DD] [--json | --csv FILE]
     kiosk hall staff add NUMBER --name NAME [--role window|manager] [--pin-stdin]
     kiosk hall staff set-pin|disable|enable NUMBER ; kiosk hall staff list
@@ -10,9 +11,9 @@ kiosk with it (`kiosk hall join`, on the kiosk).
     kiosk hall join URL --code CODE      (on a kiosk: token + the hall's secret, 0600)
     kiosk hall keys [--markdown]         (every hall.toml key)
 
-hall.toml is `--hall-config`, else $HALL_CONFIG, else ./hall.toml, else the one kiosk.toml
-names in [queue].hall_config. Exit codes as kiosk/cli.py: 2 usage or configuration, 3 the
-store or the service failed.
+hall.toml is `--hall-config`, else $HALL_CONFIG, else the one a `--config` kiosk.toml names in
+[queue].hall_config, else ./hall.toml, else the default kiosk.toml's. Exit codes as
+kiosk/cli.py: 2 usage or configuration, 3 the store or the service failed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def register(sub: Any) -> None:
     s.add_argument("--listen", metavar="HOST:PORT", help="default: [server].listen")
     s.add_argument("--database", metavar="URL", help="sqlite:PATH or postgresql://… "
                                                      "(default: [server].database)")
+    s.add_argument("--county", metavar="URL", help="relay the kiosks' heartbeats to this county "
+                                                   "service (store and forward; docs/county.md)")
+    s.add_argument("--fleet-dir", metavar="DIR", default="var/hall-fleet",
+                   help="the hall's fleet key, identity and relay outbox (from kiosk fleet join "
+                        "URL --code CODE --hall DIR; relative to hall.toml's folder)")
     s.set_defaults(handler=_serve)
     r = hsub.add_parser("report", help="one day's figures from the event log")
     r.add_argument("--day", metavar="YYYY-MM-DD", help="default: today's queue day")
@@ -92,8 +98,9 @@ def _staff_parsers(hsub: Any) -> None:
 
 
 def hall_settings(args: argparse.Namespace) -> HallSettings:
-    path = (args.hall_config or os.environ.get("HALL_CONFIG")
-            or ("hall.toml" if Path("hall.toml").exists() else None))
+    path = args.hall_config or os.environ.get("HALL_CONFIG")
+    if not path and not getattr(args, "config", None) and Path("hall.toml").exists():
+        path = "hall.toml"
     try:
         if path:
             return load_hall(path)
@@ -111,8 +118,14 @@ def _serve(args: argparse.Namespace) -> int:
     from hall.serve import serve
 
     settings = hall_settings(args)
+    relay = None
+    if args.county:
+        from hall.fleet_relay import open_relay
+
+        relay = open_relay(settings.path(args.fleet_dir), args.county)
     try:
-        return serve(settings, _database(args, settings), args.listen or settings.server.listen)
+        return serve(settings, _database(args, settings), args.listen or settings.server.listen,
+                     relay)
     except (OSError, ValueError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2

@@ -16,8 +16,10 @@ from contextlib import contextmanager
 import uvicorn
 
 from hall.app import HallService, describe, log_file, open_store
+from hall.fleet_relay import relay_routes
 from kiosk.logsetup import setup_logging
 from kiosk.queue.hallconfig import HallSettings
+from kiosk.sync.relay import Relay
 
 log = logging.getLogger("hall")
 
@@ -57,12 +59,18 @@ def _server(service: HallService) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(settings: HallSettings, database: str, listen: str) -> int:
-    """Run until SIGTERM/SIGINT. Prints one line with the address, then logs."""
+def serve(settings: HallSettings, database: str, listen: str, relay: Relay | None = None
+          ) -> int:
+    """Run until SIGTERM/SIGINT. Prints one line with the address, then logs. `relay`: the
+    kiosks' fleet messages are kept and forwarded to the county (hall/fleet_relay.py)."""
     setup_logging(log_file(settings).parent, "INFO")
     sock = bind(listen)
-    service = HallService(settings, open_store(database, settings))
+    service = HallService(settings, open_store(database, settings),
+                          extra_routes=relay_routes(relay) if relay is not None else ())
     service.open()
+    if relay is not None:
+        relay.start()
+        log.info("fleet relay to %s (hall %s)", relay.url, relay.hall.kiosk)
     print(f"hall service {settings.hall.name}: {url_of(sock)} on {describe(database)}",
           flush=True)
     log.info("hall service listening on %s, database %s", url_of(sock), describe(database))
@@ -75,6 +83,9 @@ def serve(settings: HallSettings, database: str, listen: str) -> int:
     try:
         server.run(sockets=[sock])
     finally:
+        if relay is not None:
+            relay.stop()
+            relay.outbox.close()
         service.close()
         sock.close()
         log.info("hall service stopped")

@@ -40,14 +40,17 @@ class ScrubFilter(logging.Filter):
 class QuietLibraryFilter(logging.Filter):
     """python-escpos logs every connect and close of a network printer at INFO on the root
     logger; with the status monitor that is two lines every few seconds, all day, which would
-    rotate the useful lines out of the capped file. Those become DEBUG-only."""
+    rotate the useful lines out of the capped file. httpx logs every request at INFO (a kiosk
+    issuing through the hall service asks it for the queue every few seconds). Those become
+    DEBUG-only."""
 
     def __init__(self, level: int) -> None:
         super().__init__()
         self.level = level
 
     def filter(self, record: logging.LogRecord) -> bool:
-        chatty = record.name == "root" and "/escpos/" in record.pathname.replace("\\", "/")
+        chatty = record.name in ("httpx", "httpcore") or (
+            record.name == "root" and "/escpos/" in record.pathname.replace("\\", "/"))
         return not (chatty and record.levelno <= logging.INFO and self.level > logging.DEBUG)
 
 

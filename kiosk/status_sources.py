@@ -31,6 +31,7 @@ from kiosk.maintenance.status import (
     Probe,
     StatusReport,
     collect,
+    hall_report,
     plain_words,
     running_kiosk,
     void_reason_zh,
@@ -102,11 +103,22 @@ def probe_scanner(cfg: Config) -> DeviceReport:
                            detail=found.detail)
 
 
+def probe_hall_service(cfg: Config) -> DeviceReport:
+    """For a kiosk with [queue].server: does the hall service answer now?"""
+    from kiosk.queue.remote_store import HallServerStore
+
+    return hall_report(HallServerStore(cfg.queue.server, timeout_s=cfg.queue.timeout_s,
+                                       probe_s=0).health())
+
+
 def device_probes(cfg: Config) -> dict[str, Probe]:
-    return {"receipt_printer": probe_receipt_printer,
-            "document_printer": probe_document_printer,
-            "scanner": probe_scanner,
-            "id_reader": probe_id_reader}
+    probes: dict[str, Probe] = {"receipt_printer": probe_receipt_printer,
+                                "document_printer": probe_document_printer,
+                                "scanner": probe_scanner,
+                                "id_reader": probe_id_reader}
+    if cfg.queue.server:
+        probes["hall_service"] = probe_hall_service
+    return probes
 
 
 def catalog_info(cfg: Config) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from devices.receipt_printer.printer import ReceiptPrinter
 from devices.scanner.sane import sweep_stale_scans
 from devices.status import DeviceEvent, DeviceState, StatusUpdate
 from kiosk.config import Config
-from kiosk.maintenance.status import DeviceReport, write_snapshot
+from kiosk.maintenance.status import DeviceReport, hall_report, write_snapshot
 from kiosk.queue.service import QueueService
 from kiosk.usage import USAGE_FILE, UsageCounters
 
@@ -135,9 +135,12 @@ class Terminal:
 
     # ---- device state -------------------------------------------------------------------------
     def reports(self) -> list[DeviceReport]:
-        order = ("receipt_printer", "document_printer", "scanner", "id_reader")
+        order = ("receipt_printer", "document_printer", "scanner", "id_reader", "hall_service")
         with self._lock:
             known = dict(self._reports)
+        link = self.queue.link() if self.queue is not None else None
+        if link is not None:       # a kiosk issuing through the hall service: its link too
+            known["hall_service"] = hall_report(link)
         return [known[n] for n in order if n in known]
 
     def _set(self, report: DeviceReport) -> None:

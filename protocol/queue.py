@@ -101,3 +101,5 @@ class EventType(enum.StrEnum):
     WINDOW_CLOSED = "window.closed"
     SERVICE_OVERRIDE = "service.override"
     QUEUE_RESET = "queue.reset"
+    RATING_CREATED = "rating.created"            # 好差评 (issue 15, hall/ratings.py)
+    RATING_ACKNOWLEDGED = "rating.acknowledged"

@@ -9,6 +9,7 @@ work without a display.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +23,16 @@ from kiosk.maintenance.doctor import Check
 def register_run(sub: Subparsers) -> None:
     p = sub.add_parser("run", help="start the kiosk")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--queue-server", metavar="URL",
+                   help="issue through this hall service (instead of [queue].server)")
     p.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
+    if getattr(args, "queue_server", None):
+        cfg = dataclasses.replace(cfg, queue=dataclasses.replace(cfg.queue,
+                                                                 server=args.queue_server))
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from screens.boot import run_kiosk
 

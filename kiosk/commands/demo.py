@@ -1,7 +1,10 @@
 """`kiosk demo`: the README's run command. Starts the simulated devices the demo kiosk.toml
 points at (virtual receipt printer, simulated ID reader) as child processes, each with its
-control channel (faults, cards), prints where they are and how to drive them, then the kiosk,
-and stops the children when the kiosk exits. `--no-ui`: the simulators alone, until Ctrl-C."""
+control channel (faults, cards), and the hall service with this kiosk enrolled in it
+(kiosk/commands/demo_hall.py); prints where they are and how to drive them (`kiosk counter …`
+calls the tickets), then the kiosk, issuing through the hall service, and stops the children
+when the kiosk exits. `--no-ui`: without the kiosk, until Ctrl-C; `--no-hall`: the kiosk holds
+the queue itself."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import sys
 import time
 from urllib.parse import urlparse
 
+from kiosk.commands import demo_hall
 from kiosk.commands.common import Subparsers, config_from_args
 from kiosk.config import Config
 
@@ -23,6 +27,8 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--no-sims", action="store_true", help="do not start simulated devices")
     p.add_argument("--no-ui", action="store_true",
                    help="start only the simulated devices (and print their ports), no kiosk")
+    p.add_argument("--no-hall", action="store_true",
+                   help="no hall service: the kiosk holds the queue itself (embedded shape)")
     p.set_defaults(handler=_demo)
 
 
@@ -84,9 +90,16 @@ def _demo(args: argparse.Namespace) -> int:
             time.sleep(0.5)  # let the simulators bind their ports before the kiosk connects
             _wait_for_controls(cmds)
             print("\n".join(describe(cmds)), flush=True)
+        run = [*base, "run", "--windowed"]
+        if not args.no_hall and not cfg.queue.server:
+            hall, url = demo_hall.start(base, cfg)
+            children.append(hall)                  # type: ignore[arg-type]
+            demo_hall.enrol(base, cfg, url)
+            print("\n".join(demo_hall.describe(url, demo_hall.pin_file(cfg))), flush=True)
+            run += ["--queue-server", url]
         if args.no_ui:
             return _wait(children)
-        ui = subprocess.Popen([*base, "run", "--windowed"])
+        ui = subprocess.Popen(run)
         children.append(ui)
         return ui.wait()
     finally:

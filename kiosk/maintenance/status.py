@@ -21,13 +21,17 @@ from typing import Any, TypeVar
 from devices.status import DeviceState, PaperState, in_trouble
 from kiosk import __version__
 from kiosk.config import Config
+from kiosk.queue.remote_store import Link
 
 DEVICE_NAMES_ZH = {
     "receipt_printer": "凭条打印机",
     "document_printer": "A4打印机",
     "scanner": "扫描仪",
     "id_reader": "身份证阅读器",
+    "hall_service": "叫号服务",
 }
+HALL_LOST = "连不上叫号服务，暂停取号；连上后自动恢复"
+HALL_UP = "正常（通过叫号服务取号）"
 
 _STATE_ZH = {
     DeviceState.ONLINE: "正常",
@@ -269,6 +273,17 @@ def collect(cfg: Config, probes: Mapping[str, Probe],
         version=__version__, hall=cfg.hall.name, generated_at=time.time(),
         uptime_s=(time.time() - snap[0]) if snap else None, devices=devices, catalog=cat,
         tickets_today=tix, usage_today=used, disk=disk, problems=problems)
+
+
+def hall_report(link: Link) -> DeviceReport:
+    """The hall service as a line among the devices: a kiosk that cannot reach it refuses to
+    issue, and says so here until it is back."""
+    if link.up:
+        return DeviceReport("hall_service", True, DeviceState.ONLINE.value, words=HALL_UP,
+                            detail=link.url, checked_at=time.time())
+    return DeviceReport("hall_service", True, DeviceState.OFFLINE.value, words=HALL_LOST,
+                        last_error=HALL_LOST, detail=f"{link.url} {link.problem}".strip(),
+                        checked_at=time.time(), last_error_at=link.since.timestamp())
 
 
 def _safe_probe(name: str, probe: Probe, cfg: Config) -> DeviceReport:

@@ -72,6 +72,7 @@ class Link:
     up: bool
     since: datetime
     problem: str = ""
+    url: str = ""
 
 
 def read_token(path: Path) -> Enrolled | None:
@@ -157,7 +158,7 @@ class HallServerStore:
         self._views: list[ServiceView] = []
         self._declared: list[str] = []
         self._day: date | None = None
-        self.link = Link(True, datetime.now())
+        self.link = Link(True, datetime.now(), url=self.url)
         self.probe_s = probe_s
         self._stop = threading.Event()
         self._prober: threading.Thread | None = None
@@ -193,22 +194,28 @@ class HallServerStore:
         return httpx.Client(base_url=self.url, timeout=self.timeout_s, transport=transport(),
                             headers={"User-Agent": "township-kiosk"})
 
+    def health(self) -> Link:
+        """Ask the hall service now (for `kiosk status` / `kiosk doctor`)."""
+        try:
+            with httpx.Client(timeout=self.timeout_s, transport=transport()) as client:
+                r = client.get(f"{self.url}/api/health")
+            up, problem = r.status_code == 200, "" if r.status_code == 200 else _detail(r)
+        except httpx.TransportError as exc:
+            up, problem = False, f"{type(exc).__name__}: {exc}"
+        self._mark(up, problem)
+        return self.link
+
     def _probe(self) -> None:
         while not self._stop.wait(self.probe_s):
             if self.link.up:
                 continue
-            try:
-                r = httpx.get(f"{self.url}/api/health", timeout=self.timeout_s)
-            except httpx.TransportError:
-                continue
-            if r.status_code == 200:
-                self._mark(True, "")
+            self.health()
 
     def _mark(self, up: bool, problem: str) -> None:
         if up != self.link.up:
             (log.info if up else log.error)("hall service %s: %s", self.url,
                                             "reachable again" if up else f"lost ({problem})")
-            self.link = Link(up, datetime.now(), problem)
+            self.link = Link(up, datetime.now(), problem, self.url)
 
     # -- requests ----------------------------------------------------------------------------
 

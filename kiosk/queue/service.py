@@ -35,7 +35,14 @@ from kiosk.queue import messages
 from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import IssueRequest, Refusal, ServiceView, Ticket, TicketState
 from kiosk.queue.owner import current_owner
-from kiosk.queue.store import AllocationRefused, QueueStore, StoreConflict, TicketNotFound
+from kiosk.queue.remote_store import HallServerStore, Link
+from kiosk.queue.store import (
+    AllocationRefused,
+    QueueStore,
+    QueueStoreError,
+    StoreConflict,
+    TicketNotFound,
+)
 from kiosk.queue.waittime import wait_text
 from kiosk.receipts.ticket import TicketSlip
 
@@ -96,6 +103,16 @@ class ServiceStatus:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A print the hall has not heard of yet."""
+
+    ticket_id: str
+    action: str                    # "printed" or "verify"
+    reason: str
+    request_id: str
+
+
 class QueueService:
     def __init__(self, cfg: Config, store: QueueStore, printer: Printer,
                  hasher: PersonHasher | None = None, kiosk: str = "",
@@ -113,6 +130,8 @@ class QueueService:
         self._last_issue: tuple[str, float] = ("", 0.0)
         self._owner = ""
         self._views: dict[str, ServiceView] = {}
+        self._pending: list[Pending] = []
+        self._pending_lock = threading.Lock()
         self._declared: tuple[str, ...] = DECLARED_PRIORITIES
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -136,12 +155,41 @@ class QueueService:
 
     # -- what the screens show ---------------------------------------------------------------
 
+    def settle_pending(self) -> int:
+        """Tell the hall how the prints went that it could not be told of (the link was down):
+        each with its first request id, so a report that did arrive is not acted on twice.
+        Returns how many are still pending."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, []
+        still = []
+        for p in pending:
+            try:
+                if p.action == "printed":
+                    self.store.printed(p.ticket_id, p.request_id)
+                else:
+                    self.store.verify(p.ticket_id, p.reason, p.request_id)
+                log.info("ticket %s settled late: %s", p.ticket_id, p.action)
+            except QueueStoreError:
+                still.append(p)
+            except QueueError as exc:       # settled otherwise meanwhile (the hall's sweep)
+                log.info("late %s of %s not needed: %s", p.action, p.ticket_id, exc)
+        with self._pending_lock:
+            self._pending = still + self._pending
+            return len(self._pending)
+
     def views(self) -> list[ServiceView]:
-        """The hall's services now (also refreshes what `service()` knows)."""
+        """The hall's services now (also refreshes what `service()` knows, and first tells the
+        hall about prints it missed)."""
+        if self._pending:
+            self.settle_pending()
         views = self.store.services()
         self._views = {v.prefix: v for v in views}
         self._declared = tuple(self.store.declared_classes())
         return views
+
+    def link(self) -> Link | None:
+        """How the hall service answered lately, for a kiosk that issues through it."""
+        return self.store.link if isinstance(self.store, HallServerStore) else None
 
     def known_services(self) -> list[ServiceView]:
         """The hall's services as of the last overview (no I/O: for the UI thread)."""
@@ -235,6 +283,8 @@ class QueueService:
                             kiosk=self.kiosk)
 
     def _take(self, svc: ServiceView, card: CardInfo | None, declared: str) -> IssueResult:
+        if self._pending:
+            self.settle_pending()
         if svc.requires_id and card is None:
             return IssueResult(IssueStatus.REFUSED, messages.needs_card(svc),
                                refusal=Refusal.NEEDS_CARD, detail=f"{svc.prefix} needs a card")
@@ -293,6 +343,11 @@ class QueueService:
         and the hall settles it as `verify` by itself within minutes: the number stays valid."""
         log.error("ticket %s: print %s but the hall was not told: %s", ticket.number,
                   "ok" if outcome.ok else f"failed ({outcome.detail})", exc)
+        if isinstance(exc, QueueStoreError):      # unreachable: tell it when it is back
+            with self._pending_lock:
+                self._pending.append(Pending(
+                    ticket.ticket_id, "printed" if outcome.ok else "verify",
+                    f"print failed after sending: {outcome.detail}", uuid.uuid4().hex))
         if outcome.ok:
             return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket, slip=slip,
                                detail=f"printed; hall not told: {exc}")

@@ -69,6 +69,8 @@ REASONS: dict[str, tuple[str, str]] = {
                 "U盘在读取中被拔出或无法读取，已停止，请重新插入再试"),
     "missing": ("a file the metadata needs is not in the repository (incomplete copy?)",
                 "更新源缺少文件（可能没有复制完整）"),
+    "import_failed": ("the verified catalog could not be written into the store",
+                      "目录导入失败，仍在使用原来的目录"),
     "unreachable": ("the update source cannot be reached", "暂时连不上县里的更新服务"),
     "not_configured": ("no update source or root metadata configured",
                        "本机没有设置目录更新来源"),
@@ -294,7 +296,7 @@ class _Check:
 
     def install(self, index: dict[str, Any], paths: dict[str, str]) -> None:
         from kiosk.catalog import import_catalog
-        from kiosk.errors import CatalogValidationError
+        from kiosk.errors import CatalogError, CatalogValidationError, EmptyCatalogRefused
 
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
@@ -307,6 +309,10 @@ class _Check:
                 first = exc.problems[0] if exc.problems else ""
                 raise Refused("invalid", f"{len(exc.problems)} problem(s), first: {first}"
                               ) from None
+            except EmptyCatalogRefused as exc:   # an empty bundle over a catalog with items
+                raise Refused("invalid", str(exc)) from None
+            except CatalogError as exc:          # the store could not take it (disk full …)
+                raise Refused("import_failed", str(exc)) from None
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
 

@@ -1,27 +1,20 @@
-"""A private PostgreSQL for the county service's tests (one server per session, a fresh
-database per test), failing loudly if it cannot start."""
+"""The county service's tests run on the session's private PostgreSQL (tests/conftest.py's
+`pg`, engineer hall's fixture), each test in a fresh schema of its own."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 import pytest
 
-from county.service.localpg import PrivatePostgres
-
-_names = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PrivatePostgres]:
-    pg = PrivatePostgres().start()
-    try:
-        yield pg
-    finally:
-        pg.stop()
+from tests.support.hall_env import drop_database, new_database
+from tests.support.pg_env import PgServer
 
 
 @pytest.fixture
-def pg_url(postgres: PrivatePostgres) -> str:
-    return postgres.create_db(f"county_{next(_names)}")
+def pg_url(pg: PgServer) -> Iterator[str]:
+    url = new_database(pg)
+    try:
+        yield url
+    finally:
+        drop_database(pg, url)

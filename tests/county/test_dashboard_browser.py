@@ -56,8 +56,9 @@ def _tile(page: object, kiosk_id: str) -> tuple[str, str]:
 def _wait_tile(page: object, kiosk_id: str, colour: str, text: str, timeout_s: float) -> float:
     start = time.monotonic()
     seen = ("", "")
+    url = page.url  # type: ignore[attr-defined]
     while time.monotonic() - start < timeout_s:
-        page.reload()  # type: ignore[attr-defined]
+        page.goto(url)  # type: ignore[attr-defined]
         seen = _tile(page, kiosk_id)
         if seen[0] == colour and text in seen[1]:
             return time.monotonic() - start

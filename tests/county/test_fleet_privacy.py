@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,6 @@ import httpx
 import pytest
 
 from county.service.auth import add_operator
-from county.service.localpg import PG_BIN
 from devices.sim.idcards import SAMPLE_CARDS
 from kiosk.config import FleetConfig
 from kiosk.sync.agent import FleetAgent, Sources
@@ -26,6 +24,7 @@ from kiosk.sync.outbox import Outbox
 from screens.county_link import between_visits, capture_png
 from screens.queue_flow import SHOW_TICKET_S, TicketTaken
 from tests.support.county_service import Service, county_service, enrol_kiosk
+from tests.support.pg_env import PgServer
 from tests.ui.helpers import button, tap
 from tests.ui.terminal_rig import terminal_rig
 from tests.ui.test_visit_privacy import data_leaks as byte_leaks
@@ -38,7 +37,7 @@ def service(pg_url: str) -> Iterator[Service]:
         yield s
 
 
-def test_no_card_data_in_any_fleet_payload(tmp_path: Path, service: Service, pg_url: str
+def test_no_card_data_in_any_fleet_payload(tmp_path: Path, service: Service, pg: PgServer
                                            ) -> None:
     wire: list[bytes] = []
 
@@ -94,8 +93,7 @@ def test_no_card_data_in_any_fleet_payload(tmp_path: Path, service: Service, pg_
     assert visits == ["idle", "in_use", "in_use", "idle"]      # it reported during the visit
     shot = service.db.one("SELECT png FROM screenshots")
     assert shot is not None and bytes(shot["png"]).startswith(b"\x89PNG")
-    dump = subprocess.run([str(PG_BIN / "pg_dump"), "--data-only", pg_url],
-                          capture_output=True, check=True).stdout
+    dump = pg.dump()            # the whole database: every schema, this test's among them
     assert b"in_use" in dump and len(wire) >= 6       # 3 posts and their replies
     assert byte_leaks(SAMPLE_CARDS[1]["name"].encode("gb18030"))    # the scan does find
     assert byte_leaks(dump) == []

@@ -355,3 +355,19 @@ def test_update_over_http_and_a_download_that_breaks_off(
         _Repo.cut = ""
         again = update(cfg, url)
         assert again.outcome == "updated" and again.to_version == "2026.12.03"
+
+
+def test_signed_empty_bundle_over_a_catalog_with_items_is_refused(
+        tmp_path: Path, county: County, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = kiosk(tmp_path, county)
+    assert update(cfg, county.repo.path).outcome == "updated"
+    role = county.repo.load(f"bundle-{REGION}")
+    assert role is not None
+    info = role.signed.targets[f"{REGION}/index.json"]
+    index = json.loads(county.repo.stored_name(info.path, info.hashes["sha256"]).read_bytes())
+    index["items"], index["forms"] = [], []
+    index["catalog"]["catalog_version"] = "2026.12.06"
+    forge_target(county, f"{REGION}/index.json", json.dumps(index).encode())
+    with caplog.at_level(logging.INFO):
+        r = update(cfg, county.repo.path)
+    assert_refused(cfg, r, "invalid", "2026.12.01", caplog)

@@ -11,6 +11,8 @@ import time
 import tomllib
 from pathlib import Path
 
+import httpx
+
 from kiosk.commands.demo import sim_commands
 from kiosk.config import load_config
 from tests.ui.helpers import REPO
@@ -83,3 +85,55 @@ def _children_of_config(cfg: Path) -> list[int]:
         if str(cfg).encode() in argv and state != "Z":
             found.append(int(proc.name))
     return found
+
+
+def test_the_demo_runs_the_hall_service_with_this_kiosk_enrolled(tmp_path: Path) -> None:
+    """The run command shows the hall: the service started, this kiosk enrolled (token and the
+    hall's secret, 0600), a demo window login printed — and it works as printed."""
+    from kiosk.queue.model import IssueRequest
+    from kiosk.queue.remote_store import HallServerStore, read_token
+
+    ports = [free_port() for _ in range(4)]
+    text = (REPO / "kiosk.toml").read_text(encoding="utf-8")
+    for old, new in zip(("9100", "9101", "9201", "9202"), ports, strict=True):
+        text = text.replace(f"127.0.0.1:{old}", f"127.0.0.1:{new}")
+    text = text.replace('seed = "assets/', f'seed = "{REPO}/assets/')
+    (tmp_path / "kiosk.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "hall.toml").write_text((REPO / "hall.toml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", "kiosk.toml", "demo",
+                             "--no-ui"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=tmp_path, env=env)
+    try:
+        out, deadline = "", time.monotonic() + 60
+        assert proc.stdout is not None
+        while "kiosk counter login" not in out and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            out += line
+        assert "叫号服务（演示）已启动：http://127.0.0.1:" in out, out
+        url = out.split("叫号服务（演示）已启动：", 1)[1].split()[0]
+        window_page = httpx.get(url + "/window", timeout=10).status_code == 200
+        assert (f"窗口页面：{url}/window" in out) is window_page, out   # when hall/web is mounted
+        token = read_token(tmp_path / "var" / "hall-token")
+        assert token is not None and token.url == url and token.name == "demo-kiosk"
+        kiosk = HallServerStore(url, token=token.token, probe_s=0)
+        kiosk.open()
+        t = kiosk.issue(IssueRequest(service="C", request_id="demo-test-0001"))
+        kiosk.printed(t.ticket_id, "demo-test-0002")
+        kiosk.close()
+        login = out.split("窗口叫号：", 1)[1].splitlines()[0].split()
+        assert login[:2] == ["kiosk", "counter"]
+        run = [sys.executable, "-m", "kiosk", "--config", "kiosk.toml", *login[1:]]
+        r = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=60)
+        assert r.returncode == 0, r.stderr
+        r = subprocess.run([sys.executable, "-m", "kiosk", "--config", "kiosk.toml", "counter",
+                            "next"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=60)
+        assert r.returncode == 0 and t.number in r.stdout, r.stderr
+    finally:
+        proc.terminate()
+        proc.wait(15)

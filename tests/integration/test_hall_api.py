@@ -119,6 +119,31 @@ def test_the_stream_pushes_events_and_a_resuming_subscriber_misses_none(rig: Rig
     again.close()
 
 
+def test_a_rating_event_written_in_its_transaction_reaches_the_stream(rig: Rig) -> None:
+    """好差评 (hall/ratings.py) appends rating.created / rating.acknowledged to the same log."""
+    from kiosk.queue.model import EventType
+    from kiosk.queue.sql.events import pending
+    from kiosk.queue.sql.tx import Tx
+
+    t = issue(rig)
+    sub = Subscriber(rig.url, last_event_id=rig.store.last_event_id())
+    day = rig.clock().date()
+    for etype in (EventType.RATING_CREATED, EventType.RATING_ACKNOWLEDGED):
+        def rate(tx: Tx, etype: EventType = etype) -> None:
+            tx.events.append(pending(etype, rig.clock(), day, ticket_id=t["ticket_id"],
+                                     number=t["number"], data={"rating_id": 1, "level": 2,
+                                                               "window": 4, "bad": True}))
+
+        rig.backend.transact("rate", rate)
+    last = rig.store.last_event_id()
+    sub.wait_for(last)
+    assert [e["type"] for e in sub.events] == ["rating.created", "rating.acknowledged"]
+    assert sub.events[0]["bad"] is True and sub.events[0]["number"] == t["number"]
+    assert [e.type for e in rig.backend.events_after(last - 2)] == [
+        EventType.RATING_CREATED, EventType.RATING_ACKNOWLEDGED]
+    sub.close()
+
+
 def test_the_snapshot_and_reads_need_no_login_but_writes_do(rig: Rig) -> None:
     issue(rig)
     state = httpx.get(rig.url + "/api/state", timeout=5).json()
@@ -169,6 +194,25 @@ def test_refusals_from_one_address_are_slowed_down(rig: Rig) -> None:
     r = post(rig, "/api/tickets", {"service": "C", "request_id": uuid.uuid4().hex},
              rig.kiosk_token)
     assert r.status_code == 429, "the address is slowed down, whoever it claims to be"
+
+
+def test_a_window_page_reading_todays_tickets_is_not_counted_as_a_refused_kiosk(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    """/api/tickets is for kiosks and staff: a staff session reading it often (the window page
+    does) is neither refused, logged as a bad kiosk token, nor slowed down."""
+    caplog.set_level(logging.INFO)
+    issue(rig)
+    token = login(rig, "1001", 4)
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(rig.settings.auth.failures_per_minute + 3):
+        r = httpx.get(rig.url + "/api/tickets", headers=headers, timeout=5)
+        assert r.status_code == 200 and r.json()["tickets"][0]["number"] == "C001"
+    r = post(rig, "/api/windows/4/next", {"request_id": uuid.uuid4().hex}, token)
+    assert r.status_code == 200, r.text
+    assert "refused" not in caplog.text
+    r = httpx.get(rig.url + "/api/tickets", headers={"Authorization": "Bearer nothing"},
+                  timeout=5)
+    assert r.status_code == 401 and "refused unauthorized" in caplog.text
 
 
 def test_a_refused_issue_says_why_in_plain_words(rig: Rig) -> None:

@@ -41,7 +41,13 @@ def chromium_page(viewport: tuple[int, int] = (1280, 900)) -> Iterator[Any]:
                 raise BrowserStartError(f"chromium could not start: `{CHROMIUM} "
                                         f"{' '.join(FLAGS)}`: {first}") from None
             try:
-                yield context.pages[0] if context.pages else context.new_page()
+                # a page of our own: the one Chromium opens with a persistent profile can be
+                # replaced under us while it starts ("Not attached to an active page")
+                page = context.new_page()
+                for other in context.pages:
+                    if other is not page:
+                        other.close()
+                yield page
             finally:
                 context.close()
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -182,17 +183,56 @@ def test_escpos_connect_chatter_stays_out_of_an_info_log(tmp_path: Path) -> None
         logging.getLogger().handle(rec)
         logging.getLogger("kiosk.test").info("a line of our own")
 
+    for level, expect_chatter in (("INFO", False), ("DEBUG", True)):
+        text = _logged(tmp_path / level, level, chatter)
+        assert "a line of our own" in text
+        assert ("Network printer enabled" in text) is expect_chatter
+
+
+def test_httpx_request_lines_stay_out_of_an_info_log(tmp_path: Path) -> None:
+    """A kiosk issuing through the hall service asks it for the queue every few seconds; httpx
+    logs each request at INFO. A real request to a real loopback server."""
+    import http.server
+    import threading
+
+    import httpx
+
+    class Ok(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def request() -> None:
+        httpx.get(f"http://127.0.0.1:{server.server_address[1]}/api/services")
+        logging.getLogger("kiosk.test").info("a line of our own")
+
+    try:
+        for level, expect_line in (("INFO", False), ("DEBUG", True)):
+            text = _logged(tmp_path / level, level, request)
+            assert "a line of our own" in text
+            assert ("/api/services" in text) is expect_line
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _logged(folder: Path, level: str, act: Callable[[], None]) -> str:
+    """What `act` leaves in a fresh kiosk log at `level`; the root logger restored after."""
     root = logging.getLogger()
     before, level_before = list(root.handlers), root.level
     try:
-        for level, expect_chatter in (("INFO", False), ("DEBUG", True)):
-            path = setup_logging(tmp_path / level, level, to_stderr=False)
-            chatter()
-            for h in root.handlers:
-                h.flush()
-            text = path.read_text(encoding="utf-8")
-            assert "a line of our own" in text
-            assert ("Network printer enabled" in text) is expect_chatter
+        path = setup_logging(folder, level, to_stderr=False)
+        act()
+        for h in root.handlers:
+            h.flush()
+        return path.read_text(encoding="utf-8")
     finally:
         for h in list(root.handlers):
             root.removeHandler(h)

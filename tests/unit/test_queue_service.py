@@ -16,7 +16,7 @@ from devices.outcome import JobOutcome
 from kiosk.config import Config
 from kiosk.errors import QueueError
 from kiosk.queue.identity import CardInfo
-from kiosk.queue.model import Priority, Refusal, TicketState
+from kiosk.queue.model import IssueRequest, Priority, Refusal, TicketState
 from kiosk.queue.service import IssueStatus, QueueService
 from kiosk.queue.waittime import wait_text
 from kiosk.receipts.ticket import TicketSlip
@@ -262,10 +262,20 @@ def test_a_hall_lost_after_printing_leaves_the_number_valid(cfg: Config, clock: 
     r = q.take("C")
     assert r.ok and "hall not told" in r.detail
     store.open()
-    assert q.list_today()[0].state is TicketState.ISSUING   # settled later as verify
-    clock.now += timedelta(minutes=3)
-    assert [t.state for t in store.recover("", "")] == [TicketState.VERIFY]
+    assert q.list_today()[0].state is TicketState.ISSUING   # the hall has not heard yet …
+    q.overview()                                     # … the kiosk tells it when it can
+    assert q.list_today()[0].state is TicketState.WAITING and q.settle_pending() == 0
     q.close()
+
+
+def test_a_kiosk_that_never_comes_back_leaves_verify(cfg: Config, clock: Clock) -> None:
+    store = make_store(cfg, clock)
+    store.open()
+    ticket = store.issue(IssueRequest(service="C", request_id="never-settled",
+                                      owner="gone-host/1/2"))
+    clock.now += timedelta(minutes=3)                # the hall's sweep, two minutes on
+    assert [t.ticket_id for t in store.recover("", "")] == [ticket.ticket_id]
+    assert store.get(ticket.ticket_id).state is TicketState.VERIFY  # type: ignore[union-attr]
 
 
 # -- staff -----------------------------------------------------------------------------------
