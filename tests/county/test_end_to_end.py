@@ -4,13 +4,16 @@
     kiosk county serve --repo … --database …    (the county server, on a private PostgreSQL)
     kiosk county enrol-hall / enrol-kiosk / operator, kiosk fleet join
     kiosk sim printer                           (the kiosk's receipt printer, simulated)
+    --notify webhook:… --notify module:factory  (a work chat robot, a county's own plug-in)
     kiosk catalog update                        (online through the county's /repo, then from
                                                  a USB stick's copy of the repository)
     kiosk fleet run                             (the kiosk's fleet agent heartbeating)
 
 and the county's dashboard in a real Chromium: the kiosk is there, green, on the catalog it
-verified; a one-item change is published, travels as a handful of small files, is picked up,
-and the dashboard shows the new version after the next heartbeat. Screenshots go to
+verified; its printer runs out of paper and the dashboard, the webhook and the plug-in say so
+within two heartbeats, then it resolves by itself; a one-item change is published, travels
+as a handful of small files, is picked up, and the dashboard shows the new version after the
+next heartbeat. Screenshots go to
 $KIOSK_SHOTS/county (or the test's folder)."""
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from subprocess import CompletedProcess
 from typing import Any
@@ -32,6 +38,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
+from tests.county.test_fleet_service import Webhook
 from tests.support.browser import chromium_page
 from tests.support.county_repo import FORMS, REGION, mini_doc
 from tests.support.county_service import free_port
@@ -158,6 +165,20 @@ def _wait_tile(page: Any, url: str, kiosk_id: str, colour: str, text: str,
                          f"{timeout_s} s; last: {seen}")
 
 
+def _printer_says(port: int, command: str) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(command.encode() + b"\n")
+        s.recv(256)
+
+
+def _wait_for(done: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} in {timeout_s} s")
+        time.sleep(0.2)
+
+
 def _update(run_kiosk: Run, cfg: Path, *source: str) -> dict[str, Any]:
     r = run_kiosk("--config", str(cfg), "catalog", "update", *source, "--json")
     out: dict[str, Any] = json.loads(r.stdout)
@@ -184,8 +205,14 @@ def test_publish_serve_update_online_and_by_stick_heartbeat_and_dashboard(
     # ---- the county server ---------------------------------------------------------------------
     port = free_port()
     county = f"http://127.0.0.1:{port}"
-    server = Proc("county-serve", ["county", "serve", "--listen", f"127.0.0.1:{port}", *db,
-                                   "--repo", str(repo)], tmp_path)
+    Webhook.got = []
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    plugged = tmp_path / "alerts.txt"
+    server = Proc("county-serve", [
+        "county", "serve", "--listen", f"127.0.0.1:{port}", *db, "--repo", str(repo),
+        "--notify", f"webhook:http://127.0.0.1:{hook.server_port}/robot",
+        "--notify", f"tests.support.notify_plugin:to_file:{plugged}"], tmp_path)
     procs.append(server)
     _wait_http(f"{county}/repo/metadata/1.root.json", server)
     _ok(run_kiosk("county", "enrol-hall", HALL, "--region", REGION, *db))
@@ -197,9 +224,11 @@ def test_publish_serve_update_online_and_by_stick_heartbeat_and_dashboard(
     kiosk_dir = tmp_path / "kiosk"
     kiosk_dir.mkdir()
     printer = Proc("sim-printer", ["sim", "printer", "--listen", "tcp://127.0.0.1:0", "--out",
-                                   str(kiosk_dir / "var" / "receipts")], kiosk_dir)
+                                   str(kiosk_dir / "var" / "receipts"), "--control",
+                                   "tcp://127.0.0.1:0"], kiosk_dir)
     procs.append(printer)
     printer_port = int(_wait_line(printer, r"listening on tcp://127\.0\.0\.1:(\d+)").group(1))
+    control = int(_wait_line(printer, r"control channel on tcp://127\.0\.0\.1:(\d+)").group(1))
     cfg = _kiosk_toml(kiosk_dir, repo / "metadata" / "1.root.json", county, printer_port)
     joined = _ok(run_kiosk("--config", str(cfg), "fleet", "join", county, "--code", code))
     kiosk_id = re.search(r"enrolled as (\S+)", joined).group(1)  # type: ignore[union-attr]
@@ -224,6 +253,18 @@ def test_publish_serve_update_online_and_by_stick_heartbeat_and_dashboard(
         page.click("button")
         _wait_tile(page, county + "/", kiosk_id, "green", "2026.12.01", 3 * INTERVAL_S)
         page.screenshot(path=str(shots / "e2e-dashboard-v1.png"), full_page=True)
+
+        # ---- paper out: an urgent event at once; dashboard, webhook and plug-in --------------
+        _printer_says(control, "paper out")
+        _wait_tile(page, county + "/", kiosk_id, "red", "凭条打印机缺纸", 2 * INTERVAL_S)
+        page.screenshot(path=str(shots / "e2e-paper-out.png"), full_page=True)
+        _wait_for(lambda: bool(Webhook.got) and plugged.exists(), 2 * INTERVAL_S, "alerts")
+        robot = Webhook.got[0]["text"]["content"]
+        assert HALL in robot and "1号机" in robot and "凭条打印机" in robot, robot
+        assert "凭条打印机" in plugged.read_text("utf-8") and HALL in plugged.read_text("utf-8")
+        _printer_says(control, "paper ok")
+        _wait_tile(page, county + "/", kiosk_id, "green", "一切正常", 2 * INTERVAL_S)
+        hook.shutdown()
 
         # ---- a one-item change, carried to the hall on a USB stick ---------------------------
         doc = mini_doc("2026.12.02", "2026-12-02")
