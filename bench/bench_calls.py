@@ -191,7 +191,7 @@ def forced_reconnects(counter: Counter, proxy: Any, n: int, rng: random.Random
     feed.start()
     actions = {"next": 0, "recall": 0}
     try:
-        assert wait_for(lambda: board.known and board.live, 10)
+        assert wait_for(lambda: board.known and board.live and feed.connects >= 1, 10)
         for i in range(n):
             window = 1 + i % len(WINDOWS)
             action = "recall" if i % 5 == 4 and window in counter.open else "next"
