@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pygame
 import pytest
 
 from devices.status import PaperState
+from kiosk.queue.identity import CardInfo
 from kiosk.queue.model import TicketState
+from kiosk.queue.sqlite_store import SqliteQueueStore
 from screens.card_prompt import BAD_NUMBER, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.guide import GuideScreen
@@ -237,6 +239,75 @@ def test_a_number_sent_before_the_paper_ran_out_stays_valid_and_is_shown(rig: Ri
         if isinstance(rig.app.top, HomeScreen):
             continue
     assert "incomplete" in seen, seen
+
+
+def test_a_held_number_is_said_before_confirm_with_the_people_ahead(rig: Rig) -> None:
+    """Someone else is ahead; 李*例 took A002 and comes back for 社保医保: before any 确认 she
+    is told her number, that 1 person (not herself) is ahead, and that staff reprint a lost
+    slip — and nothing is issued or asked."""
+    q = rig.terminal.queue
+    assert q is not None
+    q.repeat_guard_s = 0
+    other = CardInfo(id_number="110105196001015678", birth_date=date(1980, 1, 1),
+                     masked_name="张*")
+    assert q.take("A", other).ok
+    rig.receipts(1)
+    services(rig)
+    choose(rig, "A  社保医保")
+    read_card(rig)
+    confirm(rig)
+    assert isinstance(rig.app.top, TicketTaken) and rig.app.top.ticket.number == "A002"
+    lift_card(rig)
+    tap_widget(rig.app, button(rig.app, "完成"))
+    services(rig)
+    choose(rig, "A  社保医保")
+    assert isinstance(rig.app.top, CardPrompt)
+    rig.sim.place("resident")
+    rig.pump(lambda: isinstance(rig.app.top, Notice | Confirm) and not rig.app.busy,
+             what="the card being read and checked")
+    notice = rig.app.top
+    assert isinstance(notice, Notice), f"{type(notice).__name__}: asked to confirm again"
+    assert notice.title == "您已经取过号了"
+    assert "A002" in notice.message
+    assert "前面还有 1 人" in notice.message          # 张*, not herself
+    assert "补打" in notice.message and "服务台" in notice.message
+    assert rig.app.session.card is None               # the flow ended: the card is forgotten
+    shot(rig, "visit-already-holding")
+    assert layout_problems(notice, rig.app.theme, rig.app.size) == []
+    assert [t.number for t in q.list_today()] == ["A001", "A002"]
+    tap_widget(rig.app, button(rig.app, "知道了"))
+    assert isinstance(rig.app.top, ServicesScreen)
+
+
+def test_a_held_number_at_a_window_says_where_to_go(rig: Rig) -> None:
+    """Window 2 has called her number when she comes back to the kiosk: go there."""
+    q = rig.terminal.queue
+    assert q is not None
+    services(rig)
+    choose(rig, "A  社保医保")
+    read_card(rig)
+    confirm(rig)
+    lift_card(rig)
+    tap_widget(rig.app, button(rig.app, "完成"))
+    store = q.store
+    assert isinstance(store, SqliteQueueStore)
+    store.login_window(2, "0207")
+    assert store.call_next(2, "0207").number == "A001"
+    services(rig)
+    choose(rig, "A  社保医保")
+    rig.sim.place("resident")
+    rig.pump(lambda: isinstance(rig.app.top, Notice | Confirm) and not rig.app.busy,
+             what="the card being read and checked")
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and "A001" in notice.message
+    assert "已经叫到您的号了，请到2号窗口办理" in notice.message
+
+
+def lift_card(rig: Rig) -> None:
+    taken = rig.app.top
+    assert isinstance(taken, TicketTaken)
+    rig.sim.remove()
+    rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
 
 
 def test_elderly_and_others_can_declare_priority(rig: Rig) -> None:
