@@ -15,11 +15,12 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from devices.id_reader.events import CardRemoved
 from devices.sim.idcards import sample_cards
 from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import ControlServer, TcpLine
@@ -49,6 +50,7 @@ class Rig:
     sim: SimReader
     line: TcpLine
     control_url: str
+    removals: list[float] = field(default_factory=list)   # each CardRemoved the UI was sent
 
     def pump(self, until: Callable[[], bool], timeout_s: float = 10.0,
              what: str = "the condition") -> None:
@@ -60,6 +62,15 @@ class Rig:
                 return
         raise AssertionError(f"{what} did not happen within {timeout_s} s "
                              f"(top screen: {type(self.app.top).__name__})")
+
+    def lift_card(self, timeout_s: float = 10.0) -> None:
+        """Take the card off the reader and wait until the kiosk has seen it go (its
+        CardRemoved event): a card placed again before that would read as the same card
+        still lying there, and not be reported again."""
+        before = len(self.removals)
+        self.sim.remove()
+        self.pump(lambda: len(self.removals) > before, timeout_s, what="the card-removed event")
+        self.app.step(0)               # the screens have it too
 
     def receipts(self, n: int, timeout_s: float = 5.0) -> list[SimReceipt]:
         return self.printer.wait_for_receipts(n, timeout=timeout_s)
@@ -124,10 +135,16 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     cat = catalog_from_file(catalog)
     app = App(cfg, cat, make_searcher(cat), KioskActions(terminal), headless=True,
               windowed=True, clock=clock)
-    terminal.notify = app.post      # as screens/boot.py: device events reach the top screen
+    rig = Rig(app, clock, terminal, printer, sim, line, control.url)
+
+    def notify(event: object) -> None:
+        app.post(event)                # first: once counted, it is in the UI's inbox
+        if isinstance(event, CardRemoved):
+            rig.removals.append(time.monotonic())
+
+    terminal.notify = notify        # as screens/boot.py (app.post): events reach the top screen
     app.open()
     app.step(0)
-    rig = Rig(app, clock, terminal, printer, sim, line, control.url)
     try:
         if reader:
             rig.pump(lambda: terminal.reader is not None
