@@ -36,6 +36,7 @@ TAKE_SLIP = "请取走您的号票"
 INCOMPLETE_TITLE = "小票可能没有打全"
 TAKE_CARD = "请取回您的身份证"
 TAKE_CARD_HINT = "身份证还在感应区上，请拿走。"
+TAKE_CARD_SPOKEN = "请取回您的身份证。"
 KEEP_SLIP = "请保管好号票。过号或号票丢失，请到服务台找工作人员补打。"
 DONE = "完成"
 

@@ -16,6 +16,8 @@ from devices.status import PaperState
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.model import TicketState
 from kiosk.queue.sqlite_store import SqliteQueueStore
+from kiosk.speech.pcm import read_wav
+from kiosk.speech.player import WavFilePlayer
 from screens.card_prompt import BAD_NUMBER, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.guide import GuideScreen
@@ -24,6 +26,7 @@ from screens.idle import IdleWarning
 from screens.messages import queue as qmsg
 from screens.messages import visit as vmsg
 from screens.queue_flow import ServicesScreen, TicketTaken
+from screens.ticket_taken import REMIND_S
 from screens.widgets.button import Button
 from tests.ui.helpers import button, on_top, tap_widget
 from tests.ui.layout_check import layout_problems
@@ -147,6 +150,40 @@ def test_take_back_your_card_until_it_is_lifted(rig: Rig) -> None:
     rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
     services_no_card = rig.app.top
     assert services_no_card is taken
+
+
+def test_take_back_your_card_is_said_aloud_until_it_is_lifted(tmp_path: Path) -> None:
+    """The reminder goes through the kiosk's real speech (voice pack + offline synthesiser)
+    into WAV files: what the announcer played is checked, sample by sample, not a mock."""
+    with terminal_rig(tmp_path, voice=True) as rig:
+        voice = rig.voice
+        assert voice is not None
+        services(rig)
+        choose(rig, "A  社保医保")
+        read_card(rig)
+        assert list(voice.spoken) == []               # nothing said before the ticket
+        confirm(rig)
+        taken = rig.app.top
+        assert isinstance(taken, TicketTaken) and taken.card_on_reader
+        assert voice.wait_idle(30), "the reminder was not spoken"
+        (said,) = voice.spoken
+        assert said.announcement.text == "请取回您的身份证。"
+        assert said.rendering.sequence == ["synth:请取回您的身份证。"]
+        assert 0.8 < said.rendering.seconds < 6.0      # a short sentence, not a click
+        player = voice.player
+        assert isinstance(player, WavFilePlayer)
+        ((_at, wav),) = player.played
+        heard = read_wav(wav)
+        assert heard.data == said.rendering.pcm.data   # what was written is what was rendered
+        assert heard.peak() > 3000 and heard.rms() > 300     # a voice, not silence
+        rig.clock.advance(REMIND_S + 0.5)              # still there: said again
+        rig.app.step(0)
+        assert voice.wait_idle(30) and len(voice.spoken) == 2
+        rig.sim.remove()
+        rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
+        rig.clock.advance(REMIND_S * 2)
+        rig.app.step(0)
+        assert voice.wait_idle(5) and len(voice.spoken) == 2   # lifted: no more reminders
 
 
 def test_elder_mode_lasts_the_visit_after_a_ticket(rig: Rig) -> None:
