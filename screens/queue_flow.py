@@ -60,6 +60,7 @@ class ServicesScreen(Screen[None]):
         self.declared = ""
         self.issuing = False
         self.printer_words = ""       # the receipt printer's trouble, "" when it can print
+        self.lifted_at_read = 0       # session.cards_lifted when this ticket's card was read
 
     def on_enter(self) -> None:
         self.app.session.forget_card()     # a card read for an earlier flow is not reused
@@ -205,6 +206,7 @@ class ServicesScreen(Screen[None]):
                 self.app.notice(msg.NO_CARD_TITLE, msg.needs_card(s.name))
             return
         self.app.session.card = record   # for this ticket only
+        self.lifted_at_read = self.app.session.cards_lifted
         q = self.terminal.queue
         if q is None:
             self.confirm(s)
@@ -255,7 +257,9 @@ class ServicesScreen(Screen[None]):
         def done(result: IssueResult) -> None:
             self.issuing = False
             self.layout()
-            self._issued(s, result, card_on_reader=info is not None)
+            # 请取回您的身份证 only for a card still lying there (not lifted while printing)
+            on_reader = info is not None and self.app.session.cards_lifted == self.lifted_at_read
+            self._issued(s, result, card_on_reader=on_reader)
 
         def failed(exc: BaseException) -> None:
             self.issuing = False

@@ -18,6 +18,7 @@ from kiosk.queue.model import TicketState
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.speech.pcm import read_wav
 from kiosk.speech.player import WavFilePlayer
+from screens.busy import Busy
 from screens.card_prompt import BAD_NUMBER, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.guide import GuideScreen
@@ -28,7 +29,7 @@ from screens.messages import visit as vmsg
 from screens.queue_flow import ServicesScreen, TicketTaken
 from screens.ticket_taken import REMIND_S
 from screens.widgets.button import Button
-from tests.ui.helpers import button, on_top, tap_widget
+from tests.ui.helpers import button, on_top, tap_widget, touch_down, touch_up
 from tests.ui.layout_check import layout_problems
 from tests.ui.terminal_rig import Rig, terminal_rig
 
@@ -184,6 +185,30 @@ def test_take_back_your_card_is_said_aloud_until_it_is_lifted(tmp_path: Path) ->
         rig.clock.advance(REMIND_S * 2)
         rig.app.step(0)
         assert voice.wait_idle(5) and len(voice.spoken) == 2   # lifted: no more reminders
+
+
+def test_a_card_lifted_while_the_slip_prints_is_not_asked_for(tmp_path: Path) -> None:
+    """She picks her card up while the slow printer works: the number shows without
+    请取回您的身份证 (shown or said) — the countdown home starts at once."""
+    with terminal_rig(tmp_path, voice=True) as rig:
+        rig.printer.command("baud 2400")             # a slow serial printer: seconds a slip
+        services(rig)
+        choose(rig, "A  社保医保")
+        read_card(rig)
+        x, y = button(rig.app, "确认取号").rect.center
+        touch_down(rig.app, x, y)                    # a tap, without waiting for the print
+        rig.app.step(0)
+        touch_up(rig.app, x, y)
+        rig.app.step(0)
+        top = rig.app.top
+        assert isinstance(top, Busy), type(top).__name__
+        rig.lift_card()                              # the CardRemoved reaches the Busy card
+        rig.pump(lambda: not rig.app.busy and isinstance(rig.app.top, TicketTaken),
+                 timeout_s=30, what="the ticket")
+        taken = rig.app.top
+        assert isinstance(taken, TicketTaken) and not taken.card_on_reader
+        assert rig.voice is not None and rig.voice.wait_idle(5)
+        assert list(rig.voice.spoken) == [] and taken.said == 0
 
 
 def test_elder_mode_lasts_the_visit_after_a_ticket(rig: Rig) -> None:
