@@ -27,10 +27,8 @@ if TYPE_CHECKING:
     from screens.app import App
 
 SHOW_TICKET_S = 20.0
-REMIND_S = 12.0
-"""While the card still lies on the reader, 请取回您的身份证 is said again this often …"""
-REMINDERS = 3
-"""… at most this many times in all (then the band on screen goes on saying it)."""
+REMIND_S = 12.0      # while the card still lies on the reader, the reminder is said again …
+REMINDERS = 3        # … at most this many times in all (the band on screen goes on showing it)
 
 
 class TicketTaken(Screen[None]):
