@@ -78,7 +78,7 @@ def hall_toml() -> str:
     out = ['[hall]\nname = "基准测试便民服务中心"\n']
     for letter in SERVICES:
         out.append(f'[[services]]\nname = "业务{letter}"\nprefix = "{letter}"\n'
-                   'hours = ["00:00-23:59"]\ndaily_limit = 999\nhandling_minutes = 5.0\n')
+                   'hours = ["00:00-24:00"]\ndaily_limit = 999\nhandling_minutes = 5.0\n')
     for w in WINDOWS:
         order = SERVICES[w % len(SERVICES):] + SERVICES[:w % len(SERVICES)]
         out.append(f"[[windows]]\nnumber = {w}\nservices = {json.dumps(list(order))}\n")
