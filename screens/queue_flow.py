@@ -20,8 +20,9 @@ import pygame
 
 from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState, StatusUpdate
+from kiosk.errors import QueueError
 from kiosk.queue.identity import CardInfo
-from kiosk.queue.model import Ticket
+from kiosk.queue.model import Refusal, Ticket
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
 from kiosk.usage import Usage
@@ -254,9 +255,22 @@ class ServicesScreen(Screen[None]):
         q = self.terminal.queue
         declared = self.declared
 
-        def done(result: IssueResult) -> None:
+        def work() -> tuple[IssueResult, Ticket | None]:
+            result = q.take(s.prefix, info, declared)
+            if result.refusal is not Refusal.PERSON_WAITING or info is None:
+                return result, None
+            try:          # issued elsewhere since the check before 确认: say which number
+                return result, q.holding(s.prefix, info)
+            except QueueError:
+                return result, None
+
+        def done(outcome: tuple[IssueResult, Ticket | None]) -> None:
+            result, held = outcome
             self.issuing = False
             self.layout()
+            if held is not None:
+                self._holding(s, held)
+                return
             # 请取回您的身份证 only for a card still lying there (not lifted while printing)
             on_reader = info is not None and self.app.session.cards_lifted == self.lifted_at_read
             self._issued(s, result, card_on_reader=on_reader)
@@ -266,7 +280,7 @@ class ServicesScreen(Screen[None]):
             self.layout()
             self.app.notice(msg.NOT_TAKEN_TITLE, msg.NOT_TAKEN)
 
-        run_busy(self, busy, lambda: q.take(s.prefix, info, declared), done, failed)
+        run_busy(self, busy, work, done, failed)
 
     def _issued(self, s: ServiceStatus, result: IssueResult, card_on_reader: bool) -> None:
         if result.status is IssueStatus.BUSY:

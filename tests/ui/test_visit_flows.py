@@ -12,6 +12,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from devices.sim.idcards import SAMPLE_CARDS
 from devices.status import PaperState
 from kiosk.queue.identity import CardInfo
 from kiosk.queue.model import TicketState
@@ -339,6 +340,30 @@ def test_a_held_number_is_said_before_confirm_with_the_people_ahead(rig: Rig) ->
     assert [t.number for t in q.list_today()] == ["A001", "A002"]
     tap_widget(rig.app, button(rig.app, "知道了"))
     assert isinstance(rig.app.top, ServicesScreen)
+
+
+def test_a_number_issued_elsewhere_meanwhile_is_said_after_confirm(rig: Rig) -> None:
+    """While her 确认 dialog shows, a ticket in her name comes from another kiosk (the hall's
+    rule refuses the second): the refusal says that number too, with the people ahead."""
+    q = rig.terminal.queue
+    assert q is not None
+    services(rig)
+    choose(rig, "A  社保医保")
+    read_card(rig)
+    card = SAMPLE_CARDS[1]
+    birth = card["birth"]
+    mine = q.take("A", CardInfo(id_number=card["id_number"], masked_name="李*例",
+                                birth_date=date(int(birth[:4]), int(birth[4:6]),
+                                                int(birth[6:]))))
+    assert mine.ok and mine.ticket is not None
+    rig.receipts(1)
+    q.repeat_guard_s = 0
+    confirm(rig)
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and notice.title == "您已经取过号了"
+    assert mine.ticket.number in notice.message and "前面没有人等候" in notice.message
+    assert "补打" in notice.message
+    assert [t.number for t in q.list_today()] == [mine.ticket.number]
 
 
 def test_a_held_number_at_a_window_says_where_to_go(rig: Rig) -> None:
