@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from devices.outcome import JobOutcome
+from kiosk.calls.ratelink import link_key, rating_url
 from kiosk.config import Config
 from kiosk.errors import QueueError, citizen_message_of
 from kiosk.queue import messages
@@ -36,6 +37,7 @@ from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import IssueRequest, Refusal, ServiceView, Ticket, TicketState
 from kiosk.queue.owner import current_owner
 from kiosk.queue.remote_store import HallServerStore, Link
+from kiosk.queue.secret import load_or_create_secret
 from kiosk.queue.store import (
     AllocationRefused,
     QueueStore,
@@ -133,6 +135,7 @@ class QueueService:
         self._pending: list[Pending] = []
         self._pending_lock = threading.Lock()
         self._declared: tuple[str, ...] = DECLARED_PRIORITIES
+        self._rate_key: bytes | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -372,7 +375,18 @@ class QueueService:
             people_ahead=people, wait_text=self.wait_text_for(svc.prefix, people),
             issued_at=ticket.issued_at, ticket_id=ticket.ticket_id, where=svc.where,
             counters=svc.windows, priority=messages.priority_label(ticket),
-            holder_masked=holder_masked, reprint=reprint)
+            holder_masked=holder_masked, reprint=reprint, rate_url=self._rate_url(ticket))
+
+    def _rate_url(self, ticket: Ticket) -> str:
+        """The slip's 好差评 link for a phone, when [queue].rating_url says where phones reach
+        the hall service; keyed by the hall's secret (kiosk/calls/ratelink.py)."""
+        base = self.cfg.queue.rating_url
+        if not base:
+            return ""
+        if self._rate_key is None:
+            secret = load_or_create_secret(self.cfg.path(self.cfg.queue.secret_file))
+            self._rate_key = link_key(secret)
+        return rating_url(base, self._rate_key, ticket.ticket_id)
 
     # -- staff -------------------------------------------------------------------------------
 
