@@ -55,6 +55,8 @@ rule table, is `declared_classes()`."""
 REPEAT_GUARD_S = 2.0
 """After a ticket is issued, another take() for the same service within this time is a
 double tap (a town-office queue system learnt this the hard way), not a second citizen."""
+UNANSWERED = "unanswered"
+"""A Pending action: an issue whose reply never came (see QueueService._void_unanswered)."""
 REPRINTABLE = (TicketState.WAITING, TicketState.VERIFY, TicketState.CALLED,
                TicketState.NO_SHOW, TicketState.TRANSFERRED)
 
@@ -108,7 +110,7 @@ class Pending:
     """A print the hall has not heard of yet."""
 
     ticket_id: str
-    action: str                    # "printed" or "verify"
+    action: str                    # "printed", "verify" or UNANSWERED
     reason: str
     request_id: str
 
@@ -164,7 +166,9 @@ class QueueService:
         still = []
         for p in pending:
             try:
-                if p.action == "printed":
+                if p.action == UNANSWERED:
+                    self._void_unanswered(p)
+                elif p.action == "printed":
                     self.store.printed(p.ticket_id, p.request_id)
                 else:
                     self.store.verify(p.ticket_id, p.reason, p.request_id)
@@ -176,6 +180,24 @@ class QueueService:
         with self._pending_lock:
             self._pending = still + self._pending
             return len(self._pending)
+
+    def _remember(self, p: Pending) -> None:
+        with self._pending_lock:
+            self._pending.append(p)
+
+    def _void_unanswered(self, p: Pending) -> None:
+        """An issue that got no reply (the hall died, or the reply was lost after its commit):
+        the citizen was told 取号系统暂时无法使用 and nothing was printed. If the hall did make
+        the ticket and it is still `issuing`, it is voided with that reason, so no number is
+        called for nobody; one the hall already settled otherwise (its sweep: verify) stays."""
+        made = self.store.issued_by(p.request_id)
+        if made is None or made.state is not TicketState.ISSUING:
+            log.info("unanswered issue %s: %s", p.request_id[:8],
+                     "never committed" if made is None else f"already {made.state.value}")
+            return
+        self.store.void(made.ticket_id, p.reason, p.request_id + "-void")
+        log.warning("ticket %s voided: its issue got no reply, nothing was printed",
+                    made.number)
 
     def views(self) -> list[ServiceView]:
         """The hall's services now (also refreshes what `service()` knows, and first tells the
@@ -289,12 +311,16 @@ class QueueService:
             return IssueResult(IssueStatus.REFUSED, messages.needs_card(svc),
                                refusal=Refusal.NEEDS_CARD, detail=f"{svc.prefix} needs a card")
         try:
-            ticket = self.store.issue(self._request(svc, card, declared))
+            req = self._request(svc, card, declared)
+            ticket = self.store.issue(req)
         except AllocationRefused as exc:
             return IssueResult(IssueStatus.REFUSED, messages.refusal(exc.reason, svc),
                                refusal=exc.reason, detail=str(exc))
         except (QueueError, OSError) as exc:   # the hall, or the secret file under var/
             log.error("issue failed: %s", exc)
+            if isinstance(exc, QueueStoreError):  # it may have committed before the reply
+                self._remember(Pending("", UNANSWERED, "no reply to the issue; nothing "
+                                       "printed", req.request_id))
             return IssueResult(IssueStatus.ERROR, citizen_message_of(exc, messages.GENERIC),
                                detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card and svc.requires_id else "")
@@ -344,10 +370,9 @@ class QueueService:
         log.error("ticket %s: print %s but the hall was not told: %s", ticket.number,
                   "ok" if outcome.ok else f"failed ({outcome.detail})", exc)
         if isinstance(exc, QueueStoreError):      # unreachable: tell it when it is back
-            with self._pending_lock:
-                self._pending.append(Pending(
-                    ticket.ticket_id, "printed" if outcome.ok else "verify",
-                    f"print failed after sending: {outcome.detail}", uuid.uuid4().hex))
+            self._remember(Pending(ticket.ticket_id, "printed" if outcome.ok else "verify",
+                                   f"print failed after sending: {outcome.detail}",
+                                   uuid.uuid4().hex))
         if outcome.ok:
             return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket, slip=slip,
                                detail=f"printed; hall not told: {exc}")
