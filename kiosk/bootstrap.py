@@ -64,12 +64,15 @@ def receipt_printer(cfg: Config, url: str | None = None,
 
 
 def open_receipt_printer(cfg: Config, url: str | None = None,
-                         events: EventSink[DeviceEvent] | None = None) -> ReceiptPrinter:
+                         events: EventSink[DeviceEvent] | None = None, *,
+                         probe: bool = True) -> ReceiptPrinter:
     """The receipt printer, opened. An absent printer is OFFLINE, not an error; a malformed
-    URL raises ConfigError naming the key it came from."""
+    URL raises ConfigError naming the key it came from. `probe=False` for a command that
+    prints at once: its job reads the status, so opening reads nothing (one bounded wait on
+    a silent printer, not two)."""
     printer = receipt_printer(cfg, url, events)
     try:
-        printer.open()
+        printer.open(probe=probe)
     except ValueError as exc:
         key = "--printer" if url else "receipt_printer.url"
         raise ConfigError([f"{key}: {exc}"]) from None
@@ -150,7 +153,7 @@ def kiosk_name(cfg: Config) -> str:
 def ticket_printer(cfg: Config, url: str | None = None) -> TicketPrinter:
     """A printer function of its own over the receipt printer, for commands that print tickets
     without a running Terminal (`kiosk ticket take`)."""
-    return TicketPrinter(partial(open_receipt_printer, cfg, url))
+    return TicketPrinter(partial(open_receipt_printer, cfg, url, probe=False))
 
 
 # ---- the whole terminal ----------------------------------------------------------------------

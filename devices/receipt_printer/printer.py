@@ -100,11 +100,15 @@ class ReceiptPrinter:
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
-    def open(self) -> None:
+    def open(self, probe: bool = True) -> None:
         """Connect now. A printer that is not there is not an error: it is OFFLINE, and
-        `status()`/`print_document()` keep trying with back-off."""
+        `status()`/`print_document()` keep trying with back-off. `probe=False`: check the URL
+        only and read nothing — for a command about to print, whose job reads the status
+        anyway (a silent printer would otherwise cost the citizen two full waits)."""
         if self._given is None:
             connection_for_url(self.url, self.timeout_s)   # a bad URL is a config error: now
+        if not probe:
+            return
         with self._lock:
             self._publish(self._read_status(force=True))
             self._release()

@@ -29,6 +29,9 @@ def register(sub: Subparsers) -> None:
                    help="start only the simulated devices (and print their ports), no kiosk")
     p.add_argument("--no-hall", action="store_true",
                    help="no hall service: the kiosk holds the queue itself (embedded shape)")
+    p.add_argument("--hall-hours", action="store_true",
+                   help="keep the hall's opening hours (by default the demo opens every "
+                        "service for today, so tickets can be taken at any hour)")
     p.set_defaults(handler=_demo)
 
 
@@ -95,6 +98,10 @@ def _demo(args: argparse.Namespace) -> int:
             hall, url = demo_hall.start(base, cfg)
             children.append(hall)                  # type: ignore[arg-type]
             demo_hall.enrol(base, cfg, url)
+            if not args.hall_hours:
+                opened = demo_hall.open_all_day(cfg, url)
+                print(f"演示：{'、'.join(opened)} 各项服务今天全天可取号"
+                      "（kiosk demo --hall-hours：按 hall.toml 的办理时间）", flush=True)
             print("\n".join(demo_hall.describe(url, demo_hall.pin_file(cfg))), flush=True)
             run += ["--queue-server", url]
         if args.no_ui:

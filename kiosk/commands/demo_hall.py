@@ -66,6 +66,24 @@ def enrol(base: list[str], cfg: Config, url: str) -> None:
                    input=DEMO_PIN + "\n", capture_output=True, text=True, check=False)
 
 
+def open_all_day(cfg: Config, url: str) -> list[str]:
+    """Every service opened for the rest of today (the staff override of `kiosk ticket
+    set-open`), so the demo issues tickets at any hour — at lunch or in the evening the hall's
+    hours would close them all. Returns the letters opened."""
+    token = read_token(cfg.path(cfg.queue.token_file))
+    if token is None:
+        raise KioskError("demo: this kiosk is not enrolled with the demo's hall service")
+    store = HallServerStore(url, token=token.token, probe_s=0)
+    store.open()
+    try:
+        letters = [svc.prefix for svc in store.services()]
+        for letter in letters:
+            store.set_service_open(letter, True)
+        return letters
+    finally:
+        store.close()
+
+
 def _enrolled(cfg: Config, url: str) -> bool:
     token = read_token(cfg.path(cfg.queue.token_file))
     if token is None or token.url != url:

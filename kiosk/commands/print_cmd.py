@@ -55,7 +55,7 @@ def _guide(args: argparse.Namespace) -> int:
 
     cfg = config_from_args(args)
     item = load_item(cfg, args.code)
-    printer = open_receipt_printer(cfg, args.printer)
+    printer = open_receipt_printer(cfg, args.printer, probe=False)
     try:
         return _report(print_guide(printer, item, cfg))
     finally:
@@ -67,7 +67,7 @@ def _test(args: argparse.Namespace) -> int:
     from kiosk.receipts.service import print_test_page
 
     cfg = config_from_args(args)
-    printer = open_receipt_printer(cfg, args.printer)
+    printer = open_receipt_printer(cfg, args.printer, probe=False)
     try:
         return _report(print_test_page(printer, cfg))
     finally:

@@ -65,3 +65,62 @@ def test_print_test_page_and_guide(sim: tuple[int, int, Path], run_kiosk: Run, r
 
     r = run_kiosk("--config", str(cfg), "print", "guide", "NOPE", "--printer", url)
     assert r.returncode == 3 and "NOPE" in r.stderr
+
+
+@pytest.fixture
+def silent_printer() -> Iterator[tuple[int, list[bytes]]]:
+    """A printer that takes the connection and every byte but never answers a status request
+    (a hung firmware): what it was asked is recorded, one entry per connection."""
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            data = b""
+            conn.settimeout(0.2)
+            with conn:
+                while not stop.is_set():
+                    try:
+                        chunk = conn.recv(4096)
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    data += chunk
+            received.append(data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], received
+    stop.set()
+    thread.join(timeout=5)
+    server.close()
+
+
+def test_a_silent_printer_is_asked_once_not_twice(silent_printer: tuple[int, list[bytes]],
+                                                  run_kiosk: Run, repo: Path,
+                                                  tmp_path: Path) -> None:
+    """`kiosk print` used to read the status when opening and again for the job: two full
+    waits on a printer that never answers. Counted in status requests (DLE EOT n), not time."""
+    port, received = silent_printer
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f'[catalog]\nseed = "{repo / "tests/data/mini-catalog.json"}"\n'
+                   '[receipt_printer]\ntimeout_s = 1.0\n', "utf-8")
+    r = run_kiosk("--config", str(cfg), "print", "test", "--printer",
+                  f"tcp://127.0.0.1:{port}")
+    assert r.returncode == 3, r.stderr
+    result = json.loads(r.stdout)
+    assert result["ok"] is False and "no status reply" in result["detail"]
+    assert result["bytes_sent"] == 0
+    asked = b"".join(received).count(b"\x10\x04")
+    assert asked == 4, f"status requests sent: {asked} (one reading is DLE EOT 1-4)"
