@@ -110,7 +110,7 @@ class Pending:
     """A print the hall has not heard of yet."""
 
     ticket_id: str
-    action: str                    # "printed", "verify" or UNANSWERED
+    action: str                    # "printed", "verify", "void" or UNANSWERED
     reason: str
     request_id: str
 
@@ -170,6 +170,8 @@ class QueueService:
                     self._void_unanswered(p)
                 elif p.action == "printed":
                     self.store.printed(p.ticket_id, p.request_id)
+                elif p.action == "void":
+                    self.store.void(p.ticket_id, p.reason, p.request_id)
                 else:
                     self.store.verify(p.ticket_id, p.reason, p.request_id)
                 log.info("ticket %s settled late: %s", p.ticket_id, p.action)
@@ -356,8 +358,16 @@ class QueueService:
             return IssueResult(IssueStatus.INCOMPLETE,
                                messages.slip_may_exist(outcome.detail, ticket.number),
                                ticket=now, slip=slip, detail=f"settled meanwhile: {now.state}")
-        voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
-                                 uuid.uuid4().hex)
+        reason, rid = f"print failed: {outcome.detail}", uuid.uuid4().hex
+        try:
+            voided = self.store.void(ticket.ticket_id, reason, rid)
+        except QueueStoreError as exc:
+            # The void may have committed before its reply was lost: the citizen is told it
+            # is void, and the same void (same request id) is sent again when the hall is
+            # back — never "still valid" for a number the hall may have voided.
+            log.error("ticket %s: void not confirmed, sent again later: %s", ticket.number, exc)
+            self._remember(Pending(ticket.ticket_id, "void", reason, rid))
+            voided = ticket
         log.warning("ticket %s voided: nothing printed (%s)", ticket.number, outcome.detail)
         return IssueResult(IssueStatus.PRINT_FAILED,
                            messages.print_failed(outcome.message), ticket=voided,

@@ -240,3 +240,29 @@ def test_killed_after_the_commit_before_the_reply_the_number_is_voided_with_its_
         r = k.q.take("C")
         assert r.ok and r.ticket is not None and r.ticket.number == "C002"
         k.q.close()
+
+
+def test_a_void_whose_reply_was_lost_is_said_as_void_and_sent_again(
+        hall: HallProcess, tmp_path: Path) -> None:
+    """Nothing printed, the kiosk voids — and the hall dies after the void's commit, before
+    its reply (found in the fault run: the citizen was told "仍然有效" for a voided number).
+    The citizen is told the number is void; the same void goes again when the hall is back."""
+    with DropProxy(("127.0.0.1", hall.port),
+                   drop=lambda line: line.startswith("POST ") and "/void " in line,
+                   on_drop=lambda _line: hall.kill()) as proxy:
+        k = kiosk_on(hall, tmp_path, proxy.url)
+        k.printer.outcome = JobOutcome(ok=False, detail="paper out before the job",
+                                       message="打印纸用完了", bytes_sent=0)
+        k.printer.gate.set()
+        r = k.q.take("C")
+        assert proxy.dropped == 1
+        assert r.status is IssueStatus.PRINT_FAILED and "仍然有效" not in r.message, r
+        assert rows(hall.folder / DB) == [("C001", "void", "print failed: paper out before "
+                                                           "the job")]
+        proxy.drop = lambda _line: False
+        hall.start()
+        wait_up(k)
+        k.q.overview()                           # the void again, same request id: acts once
+        assert event_types(hall.folder / DB).count("ticket.void") == 1
+        assert k.q.settle_pending() == 0
+        k.q.close()
