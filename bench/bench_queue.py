@@ -35,7 +35,7 @@ from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.receipts.ticket import TicketSlip
 
 NOW = datetime(2026, 11, 23, 9, 0)
-ALL_DAY = ["00:00-23:59"]
+ALL_DAY = ["00:00-24:00"]
 
 
 def config(base: Path, printer_url: str = "tcp://127.0.0.1:1") -> Config:

@@ -17,6 +17,7 @@ import uvicorn
 
 from hall.app import HallService, describe, log_file, open_store
 from hall.fleet_relay import relay_routes
+from hall.web import pages
 from kiosk.logsetup import setup_logging
 from kiosk.queue.hallconfig import HallSettings
 from kiosk.sync.relay import Relay
@@ -65,8 +66,9 @@ def serve(settings: HallSettings, database: str, listen: str, relay: Relay | Non
     kiosks' fleet messages are kept and forwarded to the county (hall/fleet_relay.py)."""
     setup_logging(log_file(settings).parent, "INFO")
     sock = bind(listen)
-    service = HallService(settings, open_store(database, settings),
-                          extra_routes=relay_routes(relay) if relay is not None else ())
+    routes = [*pages.routes(), *(relay_routes(relay) if relay is not None else ())]
+    service = HallService(settings, open_store(database, settings), extra_routes=routes)
+    pages.mount(service)         # the window, manager, display and rating pages (issue 15)
     service.open()
     if relay is not None:
         relay.start()

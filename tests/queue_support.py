@@ -20,7 +20,7 @@ from kiosk.queue.service import QueueService
 from kiosk.queue.sqlite_store import SqliteQueueStore
 from kiosk.receipts.ticket import TicketSlip
 
-ALL_DAY = ["00:00-23:59"]
+ALL_DAY = ["00:00-24:00"]
 
 
 def hall_toml(services: list[dict[str, Any]], **queue: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from kiosk import configcheck as cc
 from kiosk.configschema import build, setting
 
-_HOURS = r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
+_HOURS = r"([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)"   # 24:00: until midnight
 
 
 class HallConfigError(Exception):
@@ -106,7 +106,8 @@ class ServiceRule:
     daily_limit: int = setting(200, "Most tickets per day.", min=1, max=999)
     per_person_daily_limit: int = setting(1, "Most tickets one person (by ID card) may hold per "
                                              "day.", min=1, max=99)
-    hours: list[str] = setting(doc="Opening periods, e.g. ['08:30-12:00', '14:00-17:30'].",
+    hours: list[str] = setting(doc="Opening periods, e.g. ['08:30-12:00', '14:00-17:30']; an "
+                                   "end of 24:00 is midnight.",
                                factory=lambda: ["08:30-12:00", "14:00-17:30"], pattern=_HOURS)
     handling_minutes: float = setting(8.0, "Typical minutes per citizen at one window (used "
                                            "until today's own handling times are known).",

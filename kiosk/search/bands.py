@@ -2,16 +2,17 @@
 
 A band is a score shared by every hit found the same way (exact name, name prefix, pinyin of
 the name …). Higher band wins; inside a band the smaller item id wins (ids are in
-popularity order, see data.py). Working with sets of ids per band keeps the per-query work in
-C (set union/difference) instead of a Python loop over every hit.
+popularity order, see data.py). Each band's items are one integer of bits (kiosk.search.bits),
+so combining bands is a few word-wise operations in C, never a Python loop over every hit,
+and a band can be cached and shared as it is (an integer never changes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 
+from kiosk.search import bits
 from kiosk.search.data import IndexData
 from kiosk.search.normalize import is_latin
 from kiosk.search.pinyin import Kind
@@ -42,7 +43,7 @@ KEYWORD_PINYIN = 38
 # the whole catalog.
 MIN_LOW_FIELD = 2
 
-Bands = dict[float, set[int]]
+Bands = dict[float, int]          # band → its items as bits
 
 
 @dataclass
@@ -59,13 +60,9 @@ class Piece:
     via: str = ""       # the colloquial word this piece is the official meaning of
 
 
-def add(bands: Bands, band: float, ids: Iterable[int]) -> None:
-    cur = bands.get(band)
-    if cur is None:
-        # A fresh set from items_of() is taken as is: no copy of a 100,000-item band.
-        bands[band] = ids if type(ids) is set else set(ids)
-    else:
-        cur.update(ids)
+def add(bands: Bands, band: float, ids: int) -> None:
+    if ids:
+        bands[band] = bands.get(band, 0) | ids
 
 
 def piece_bands(data: IndexData, text: str, word: bool = False) -> tuple[Piece, Bands]:
@@ -80,12 +77,10 @@ def piece_bands(data: IndexData, text: str, word: bool = False) -> tuple[Piece, 
                         (data.step, STEP)):
         if band <= MATERIAL and (len(text) < MIN_LOW_FIELD or (word and bands)):
             continue
-        tids = table.find(text)
-        if tids:
-            add(bands, band, table.items_of(tids))
+        add(bands, band, table.find_items(text))
     exact_short = data.short.text_id(text)
     if exact_short is not None:
-        add(bands, EXACT, data.short.items[exact_short])
+        add(bands, EXACT, data.short.bits_of(exact_short))
     _synonym_bands(data, piece, bands)
     if piece.latin:
         _name_pinyin_bands(data, piece, bands)
@@ -94,14 +89,14 @@ def piece_bands(data: IndexData, text: str, word: bool = False) -> tuple[Piece, 
 
 
 def _name_bands(data: IndexData, text: str, bands: Bands) -> None:
-    tids = data.name.find(text)
-    if not tids:
+    found = data.name.find_items(text)
+    if not found:
         return
-    add(bands, NAME, data.name.items_of(tids))
-    add(bands, PREFIX, data.name.items_of(data.name.starting_with(text)))
+    add(bands, NAME, found)
+    add(bands, PREFIX, data.name.starting_items(text))
     exact = data.name.text_id(text)
     if exact is not None:
-        add(bands, EXACT, data.name.items[exact])
+        add(bands, EXACT, data.name.bits_of(exact))
 
 
 def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
@@ -116,8 +111,8 @@ def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
         add(bands, SYNONYM_PART, syn.items)
         for m in syn.means:
             expanded = text.replace(syn.term, m)
-            add(bands, SYNONYM, data.name.items_of(data.name.find(expanded)))
-            add(bands, SYNONYM, data.alias.items_of(data.alias.find(expanded)))
+            add(bands, SYNONYM, data.name.find_items(expanded))
+            add(bands, SYNONYM, data.alias.find_items(expanded))
 
 
 def _name_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
@@ -144,63 +139,57 @@ def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
 def all_of(per_piece: list[Bands], limit: int | None = None) -> Bands:
     """Items every piece found (mixed input: 'gl补贴' = 'gl' and '补贴'); a hit ranks by its
     weakest piece, one below a whole-query hit of that band. Walks the band levels from the
-    top with set operations: at level v, the items whose every piece reached v. Once `limit`
-    items are placed, the rest go in one band below: they could never reach the page (every
-    item on it has a band at least as high), and the walk over 100,000-item sets stops."""
+    top: at level v, the items whose every piece reached v. Once `limit` items are placed,
+    the rest go in one band below: they could never reach the page (every item on it has a
+    band at least as high)."""
     levels = sorted(set().union(*[b.keys() for b in per_piece]), reverse=True)
-    reached: list[set[int]] = [set() for _ in per_piece]
-    assigned: set[int] = set()
+    reached = [0 for _ in per_piece]
+    assigned = 0
+    placed = 0
     out: Bands = {}
     for k, v in enumerate(levels):
-        if limit is not None and len(assigned) >= limit and k < len(levels) - 1:
-            every = [set().union(*b.values()) for b in per_piece]
-            rest = set.intersection(*every) - assigned
+        if limit is not None and placed >= limit and k < len(levels) - 1:
+            rest = _every(bits.union(b.values()) for b in per_piece) & ~assigned
             if rest:
                 out[v - 1] = rest
             break
         for i, b in enumerate(per_piece):
             if v in b:
                 reached[i] |= b[v]
-        now = set.intersection(*reached) - assigned
+        now = _every(reached) & ~assigned
         if now:
             out[v - 1] = now
             assigned |= now
+            placed += now.bit_count()
     return out
 
 
+def _every(sets: Iterable[int]) -> int:
+    out = -1
+    for b in sets:
+        out &= b
+        if not out:
+            return 0
+    return out if out >= 0 else 0
+
+
 def merge(into: Bands, other: Bands) -> None:
-    """Add `other`'s bands to `into` without changing any set either holds (the index
-    caches the bands of words it looked up)."""
+    """Add `other`'s bands to `into`."""
     for band, ids in other.items():
-        cur = into.get(band)
-        into[band] = ids if cur is None else cur | ids
+        into[band] = into.get(band, 0) | ids
 
 
-def _smallest(ids: set[int], k: int, n_items: int) -> list[int]:
-    if len(ids) * 32 > n_items:
-        # A big band: walk ids in rank order until k are found (cheaper than sorting it).
-        return list(islice(filter(ids.__contains__, range(n_items)), k))
-    return sorted(ids)[:k]
-
-
-def top(bands: Bands, limit: int, n_items: int, also: set[int] | None = None
-        ) -> tuple[list[tuple[int, float]], int]:
+def top(bands: Bands, limit: int, also: int = 0) -> tuple[list[tuple[int, float]], int]:
     """The best `limit` (item, band) pairs and how many items were found in all (`also`:
     more items found that are not in `bands`). While the list is not full every item of the
-    higher bands is in it, so only the chosen few need skipping in the next band."""
+    higher bands is in it, so a band's new items are its bits less those bands'."""
     best: list[tuple[int, float]] = []
-    chosen: set[int] = set()
+    taken = 0
     for band in sorted(bands, reverse=True):
         need = limit - len(best)
         if need <= 0:
             break
         ids = bands[band]
-        for i in _smallest(ids, need + len(chosen & ids), n_items):
-            if i not in chosen and len(best) < limit:
-                best.append((i, band))
-                chosen.add(i)
-    if any(len(ids) == n_items for ids in bands.values()):
-        return best, n_items          # 申请 (in every 申请表): no union of the whole catalog
-    if also and len(also) == n_items:
-        return best, n_items
-    return best, len(set().union(*bands.values(), also or ()))
+        best += [(i, band) for i in bits.lowest(ids & ~taken, need)]
+        taken |= ids
+    return best, (bits.union(bands.values()) | also).bit_count()

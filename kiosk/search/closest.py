@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search import bands as B
+from kiosk.search import bits
 from kiosk.search.data import IndexData
 from kiosk.search.words import Vocabulary
 
@@ -30,7 +31,7 @@ def closest_items(data: IndexData, vocab: Vocabulary,
     for letters in _LETTERS.findall(whole):
         for w in vocab.words_for(letters)[:3]:
             for band, ids in lookup(w)[1].items():
-                for i in ids:
+                for i in bits.ids_of(ids):
                     score[i] = max(score[i], int(band))
     if not score:
         return _by_characters(data, vocab, whole)

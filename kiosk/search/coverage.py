@@ -15,10 +15,11 @@ items counts less than 八十岁 in one. A word no item has carries no weight at
 word (zhangfu) never hides the items a known one (qushi) finds. Items must cover at least
 MIN_COVER of the known words' weight.
 
-Fast without a loop over items: every word's finds are split into disjoint sets by best value;
-the cells of that product lattice are visited best score first (a heap), each cell one C-level
-set intersection; the first cell an item turns up in is its best. Only the cells needed to fill
-the page are visited, and the total is one union of intersections over word subsets.
+Fast without a loop over items: every word's finds are split into disjoint sets (bits,
+kiosk.search.bits) by best value; the cells of that product lattice are visited best score
+first (a heap), each cell one AND of integers; the first cell an item turns up in is its best.
+Only the cells needed to fill the page are visited, and the total is one union of
+intersections over word subsets.
 """
 
 from __future__ import annotations
@@ -58,14 +59,14 @@ class WordHits:
     """What one word found: disjoint item sets by best value, best first."""
 
     word: Word
-    levels: list[tuple[float, set[int]]]
-    found: set[int]                                   # every item it found
-    direct: set[int]                                  # … by itself, not via its meaning
+    levels: list[tuple[float, int]]
+    found: int                                        # every item it found (bits)
+    direct: int                                       # … by itself, not via its meaning
     pieces: list[B.Piece] = field(default_factory=list)      # for highlighting
     via: list[B.Piece] = field(default_factory=list)         # the meanings' pieces
 
     def __len__(self) -> int:
-        return len(self.found)
+        return self.found.bit_count()
 
 
 def word_hits(word: Word, lookup: Callable[[str], tuple[B.Piece, B.Bands]],
@@ -73,19 +74,21 @@ def word_hits(word: Word, lookup: Callable[[str], tuple[B.Piece, B.Bands]],
     """`lookup(text)` gives piece_bands of a text (cached by the index: never mutated).
     `direct=False`: the word is the whole query, already matched as one piece; only what
     it means is added (so a colloquial meaning never outranks what was typed)."""
-    by_value: dict[float, set[int]] = {}
+    by_value: dict[float, int] = {}
     pieces: list[B.Piece] = []
     via: list[B.Piece] = []
-    found_direct: set[int] = set()
+    found_direct = 0
     for text in (word.text, *word.variants) if direct else word.variants:
         piece, bands = lookup(text)
         pieces.append(piece)
-        if n_items >= COMMON_FROM and any(len(ids) * COMMON > n_items for ids in bands.values()):
+        if n_items >= COMMON_FROM and \
+                any(ids.bit_count() * COMMON > n_items for ids in bands.values()):
             # In a large share of the catalog (申请, 受理, 居民): it tells nothing apart, and
             # its sets are the costliest to combine. It weighs nothing; highlights stay.
-            return WordHits(word, [], set(), set(), pieces, [])
+            return WordHits(word, [], 0, 0, pieces, [])
         for band, ids in bands.items():
-            by_value.setdefault(value_of(band), set()).update(ids)
+            v = value_of(band)
+            by_value[v] = by_value.get(v, 0) | ids
             found_direct |= ids
     for m in word.means:
         piece, bands = lookup(m)
@@ -94,11 +97,12 @@ def word_hits(word: Word, lookup: Callable[[str], tuple[B.Piece, B.Bands]],
         for band, ids in bands.items():
             if band < B.KEYWORD_PINYIN:
                 continue      # a meaning counts in names, aliases and keywords only
-            by_value.setdefault(round(value_of(band) * VIA, 1), set()).update(ids)
-    levels: list[tuple[float, set[int]]] = []
-    seen: set[int] = set()
+            v = round(value_of(band) * VIA, 1)
+            by_value[v] = by_value.get(v, 0) | ids
+    levels: list[tuple[float, int]] = []
+    seen = 0
     for v in sorted(by_value, reverse=True):
-        ids = by_value[v] - seen if seen else by_value[v]
+        ids = by_value[v] & ~seen
         if ids:
             levels.append((v, ids))
             seen |= ids
@@ -115,7 +119,7 @@ def major(word: Word) -> bool:
     return not word.minor and word.weight > WEAK
 
 
-def _enough(ws: list[float], majors: list[bool], sets: list[set[int] | None],
+def _enough(ws: list[float], majors: list[bool], sets: list[int | None],
             need: float) -> bool:
     """A cell qualifies when its words carry `need` of the weight, one of them more than a
     stray character (照 alone never makes 营业执照 a hit for 办护照)."""
@@ -123,10 +127,10 @@ def _enough(ws: list[float], majors: list[bool], sets: list[set[int] | None],
     return any(majors[k] for k in on) and sum(ws[k] for k in on) + 1e-9 >= need
 
 
-def _total(hits: Sequence[WordHits], q: list[float], need: float) -> set[int]:
+def _total(hits: Sequence[WordHits], q: list[float], need: float) -> int:
     """Items covering at least `need` of the weight: a union over minimal word subsets."""
     idx = [i for i, w in enumerate(q) if w > 0]
-    out: set[int] = set()
+    out = 0
     minimal: list[frozenset[int]] = []
     for r in range(1, len(idx) + 1):
         for combo in combinations(idx, r):
@@ -135,29 +139,31 @@ def _total(hits: Sequence[WordHits], q: list[float], need: float) -> set[int]:
                     not any(major(hits[i].word) for i in combo):
                 continue
             minimal.append(s)
-            sets = sorted((hits[i].found for i in combo), key=len)
-            out |= sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+            cell = -1
+            for i in combo:
+                cell &= hits[i].found
+            out |= cell
     return out
 
 
 def rank(hits: Sequence[WordHits], limit: int, n_items: int
-         ) -> tuple[B.Bands, set[int]]:
+         ) -> tuple[B.Bands, int]:
     """Score bands (score → items) enough to fill `limit`, and every item that qualifies."""
     q = weights(hits, n_items)
     known = sum(q)
     if known <= 0 or limit <= 0:
-        return {}, set()
+        return {}, 0
     need = MIN_COVER * known
     qualified = _total(hits, q, need)
     if not qualified:
-        return {}, set()
+        return {}, 0
     live = [(h, w) for h, w in zip(hits, q, strict=True) if w > 0]
     lists = [[*h.levels, (0.0, None)] for h, _ in live]
     majors = [major(h.word) for h, _ in live]
     return _walk(lists, [w for _, w in live], majors, need, known, limit), qualified
 
 
-Level = tuple[float, "set[int] | None"]
+Level = tuple[float, "int | None"]
 
 
 def _walk(lists: list[list[Level]], ws: list[float], majors: list[bool], need: float,
@@ -170,21 +176,24 @@ def _walk(lists: list[list[Level]], ws: list[float], majors: list[bool], need: f
     heap = [(-score(start), start)]
     seen = {start}
     out: B.Bands = {}
-    got: set[int] = set()
+    got = 0
+    placed = 0
     cells = 0
-    while heap and len(got) < limit and cells < MAX_CELLS:
+    while heap and placed < limit and cells < MAX_CELLS:
         neg, ix = heapq.heappop(heap)
         cells += 1
         sets = [lists[k][i][1] for k, i in enumerate(ix)]
-        chosen = sorted((s for s in sets if s is not None), key=len)
+        chosen = [s for s in sets if s is not None]
         if not chosen:
             break
         if _enough(ws, majors, sets, need):
-            cell = chosen[0].intersection(*chosen[1:]) if len(chosen) > 1 else set(chosen[0])
-            cell -= got
+            cell = ~got
+            for s in chosen:
+                cell &= s
             if cell:
                 B.add(out, round(-neg / known - 1, 1), cell)
                 got |= cell
+                placed += cell.bit_count()
         for k in range(len(ix)):
             nxt = (*ix[:k], ix[k] + 1, *ix[k + 1:])
             if ix[k] + 1 < len(lists[k]) and nxt not in seen:

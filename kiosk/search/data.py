@@ -7,7 +7,7 @@ first, then shorter name). So within one rank band a smaller id is always the be
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kiosk.catalog.catalog import ItemSummary
@@ -23,7 +23,7 @@ class Synonym:
 
     term: str                    # normalised
     means: tuple[str, ...]       # normalised
-    items: frozenset[int]        # items whose name or alias contains one of `means`
+    items: int                   # items whose name or alias contains one of `means` (bits)
 
 
 def rank_order(summaries: Iterable[ItemSummary]) -> list[ItemSummary]:
@@ -56,13 +56,13 @@ class IndexData:
         def pairs(attr: str) -> list[tuple[int, str]]:
             return _pairs(items, ids, attr)
 
-        self.name = TextField(pairs("name"))
-        self.short = TextField(pairs("short_name"))
+        self.name = TextField(pairs("name"), single=True)
+        self.short = TextField(pairs("short_name"), single=True)
         self.alias = TextField(pairs("aliases"))
         self.keyword = TextField(pairs("keywords") + pairs("themes")
                                  + pairs("life_events"))
         self.material = TextField(pairs("materials"))
-        self.department = TextField(pairs("department"))
+        self.department = TextField(pairs("department"), single=True)
         self.step = TextField(pairs("steps"))
         self.name_py = PinyinIndex(self.name.texts)
         self.synonyms = [self._synonym(t, m) for t, m in synonyms if fold(t)]
@@ -72,21 +72,20 @@ class IndexData:
 
     def _synonym(self, term: str, means: Sequence[str]) -> Synonym:
         norm = tuple(m for m in (fold(x) for x in means) if m)
-        found: set[int] = set()
+        found = 0
         for m in norm:
-            found |= self.name.items_of(self.name.find(m))
-            found |= self.alias.items_of(self.alias.find(m))
-        return Synonym(fold(term), norm, frozenset(found))
+            found |= self.name.find_items(m) | self.alias.find_items(m)
+        return Synonym(fold(term), norm, found)
 
     def _build_terms(self) -> None:
         """Catalog terms a citizen may spell in pinyin: short names, aliases, synonym terms,
         keywords. One pinyin index over all of them; each term remembers its roles."""
-        roles: dict[str, list[tuple[Field, Collection[int]]]] = {}
+        roles: dict[str, list[tuple[Field, int]]] = {}
         tables: tuple[tuple[Field, TextField], ...] = (
             ("short_name", self.short), ("alias", self.alias), ("keyword", self.keyword))
         for fld, table in tables:
-            for text, owners in zip(table.texts, table.items, strict=True):
-                roles.setdefault(text, []).append((fld, owners))
+            for tid, text in enumerate(table.texts):
+                roles.setdefault(text, []).append((fld, table.bits_of(tid)))
         self.synonym_means: dict[str, tuple[str, ...]] = {}
         for syn in self.synonyms:
             roles.setdefault(syn.term, []).append(("synonym", syn.items))

@@ -22,6 +22,7 @@ from threading import Lock
 
 from kiosk.catalog.catalog import Catalog, Category, ItemSummary
 from kiosk.search import bands as B
+from kiosk.search import bits
 from kiosk.search import coverage as C
 from kiosk.search.closest import CLOSEST, closest_items
 from kiosk.search.complete import Completer
@@ -112,7 +113,7 @@ class SearchIndex:
         if not whole:
             return SearchResult(query, [], 0, self._suggest(NOTHING_TYPED))
         piece, cached = self._lookup(whole)
-        found = dict(cached)          # merged into below: the cached sets stay as they are
+        found = dict(cached)          # merged into below: the cached dict stays as it is
         pieces = [piece]
         parts = _pieces(query, whole)
         if parts:
@@ -121,17 +122,17 @@ class SearchIndex:
             B.merge(found, B.all_of([b for _, b in per_part], limit))
         words = self._vocab.analyze(whole)
         covered = self._by_words(words, whole, limit, found, pieces)
-        best, total = B.top(found, limit, len(self._data), covered)
+        best, total = B.top(found, limit, covered)
         if not total:
             return SearchResult(query, [], 0, self._nothing(whole))
         return SearchResult(query, [self._hit(i, band, pieces) for i, band in best], total)
 
     def _by_words(self, words: list[Word], whole: str, limit: int, found: B.Bands,
-                  pieces: list[B.Piece]) -> set[int]:
+                  pieces: list[B.Piece]) -> int:
         """Add the items the words find to `found` (and their pieces, for highlighting);
         every item that qualifies, for the total."""
         if not _worth_words(words, whole) or _page_full(found, limit):
-            return set()
+            return 0
         alone = len(words) == 1 and words[0].text == whole
         n = len(self._data)
         # Words that weigh nothing (父亲) or only help (a stray character, 办) are not looked
@@ -177,7 +178,7 @@ class SearchIndex:
         names) first; else the items sharing most of the query's characters."""
         found: B.Bands = {}
         covered = self._by_words(self._vocab.analyze(whole, loose=True), "", CLOSEST, found, [])
-        best, _ = B.top(found, CLOSEST, len(self._data), covered)
+        best, _ = B.top(found, CLOSEST, covered)
         closest = [self._data.items[i] for i, _ in best] or \
             closest_items(self._data, self._vocab, self._word_lookup, whole)
         if closest:
@@ -209,7 +210,7 @@ def _page_full(found: B.Bands, limit: int) -> bool:
     them (coverage scores stay under B.NAME), so they could not change what is shown.
     The total then counts the whole query's matches only."""
     top = [ids for band, ids in found.items() if band >= B.NAME]
-    return sum(map(len, top)) >= limit and len(set().union(*top)) >= limit
+    return sum(b.bit_count() for b in top) >= limit and bits.union(top).bit_count() >= limit
 
 
 def _worth_words(words: list[Word], whole: str) -> bool:

@@ -73,7 +73,7 @@ def test_a_request_id_reused_for_another_command_is_refused(rig: Rig) -> None:
 def test_refusals_write_nothing_and_use_no_number(make_rig: MakeRig) -> None:
     rig = make_rig(sample_hall(services=[
         {"name": "午间", "prefix": "C", "hours": ["08:30-12:00"], "daily_limit": 2},
-        {"name": "社保", "prefix": "A", "requires_id": True, "hours": ["00:00-23:59"],
+        {"name": "社保", "prefix": "A", "requires_id": True, "hours": ["00:00-24:00"],
          "per_person_daily_limit": 2}],
         windows=[{"number": 1, "services": ["A", "C"]}]))
     before = rig.store.last_event_id()
@@ -106,7 +106,7 @@ def test_refusals_write_nothing_and_use_no_number(make_rig: MakeRig) -> None:
 
 def test_the_per_person_daily_limit_counts_served_tickets(make_rig: MakeRig) -> None:
     rig = make_rig(sample_hall(services=[{"name": "社保", "prefix": "A", "requires_id": True,
-                                          "hours": ["00:00-23:59"],
+                                          "hours": ["00:00-24:00"],
                                           "per_person_daily_limit": 1}],
                                windows=[{"number": 1, "services": ["A"]}]))
     issue(rig, "A", person_hash=HASH)

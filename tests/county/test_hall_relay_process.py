@@ -30,7 +30,7 @@ name = "清河镇便民服务中心"
 [[services]]
 name = "综合咨询"
 prefix = "C"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 
 [[windows]]
 number = 5

@@ -118,8 +118,8 @@ def test_the_demo_runs_the_hall_service_with_this_kiosk_enrolled(tmp_path: Path)
         # for today, so this test (and a person trying the demo) works at any hour.
         assert "各项服务今天全天可取号" in out, out
         url = out.split("叫号服务（演示）已启动：", 1)[1].split()[0]
-        window_page = httpx.get(url + "/window", timeout=10).status_code == 200
-        assert (f"窗口页面：{url}/window" in out) is window_page, out   # when hall/web is mounted
+        assert httpx.get(url + "/window", timeout=10).status_code == 200
+        assert f"窗口页面：{url}/window" in out and f"大厅屏幕：{url}/display" in out, out
         token = read_token(tmp_path / "var" / "hall-token")
         assert token is not None and token.url == url and token.name == "demo-kiosk"
         kiosk = HallServerStore(url, token=token.token, probe_s=0)

@@ -27,7 +27,7 @@ name = "测试镇便民服务中心"
 [[services]]
 name = "综合咨询"
 prefix = "C"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 
 [[windows]]
 number = 5
@@ -119,6 +119,20 @@ def test_enrol_issue_through_the_service_call_and_report(service: tuple[str, Pat
     rep = json.loads(r.stdout)
     assert rep["total"]["issued"] == 1 and rep["total"]["served"] == 1
     assert rep["by_staff"]["1001"]["served"] == 1 and rep["by_window"]["5"]["served"] == 1
+
+
+def test_the_real_service_serves_the_staff_and_display_pages(service: tuple[str, Path]
+                                                             ) -> None:
+    """`kiosk hall serve` itself (not a test's assembly) serves the pages of issue 15: they
+    were mounted only by the tests, and the real service answered 404 on /window."""
+    url, _ = service
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for path in ("/window", "/manager", "/display"):
+            r = client.get(path)
+            assert r.status_code == 200 and "text/html" in r.headers["content-type"], path
+            assert "测试镇便民服务中心" in r.text or "<html" in r.text.lower(), path
+        assert client.get("/api/ratings").status_code in (401, 403)   # staff only
+        assert client.get("/api/rate/no-such-ticket").status_code == 403   # unsigned link
 
 
 def test_a_kiosk_with_an_unreachable_hall_refuses_plainly(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ HALL = """
 [[services]]
 name = "综合咨询"
 prefix = "C"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 
 [[windows]]
 number = 5

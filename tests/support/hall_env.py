@@ -37,7 +37,7 @@ from tests.support.pg_env import PgServer
 
 KINDS = ("sqlite", "postgresql", "http+sqlite", "http+postgresql")
 MONDAY_9 = datetime(2026, 11, 23, 9, 0)
-ALL_DAY = ["00:00-23:59"]
+ALL_DAY = ["00:00-24:00"]
 STAFF = {"1001": "246810", "1002": "135790", "1003": "975310", "1004": "864202",
          "1005": "112358", "1006": "314159", "9001": "271828"}
 _dbs = itertools.count(1)

@@ -75,7 +75,7 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
     if services:
         (tmp / "hall.toml").write_text(hall_toml(
             [{"name": f"测试业务{i + 1}", "prefix": "ABCDEFGHJKLM"[i],
-              "counters": [f"{i + 1}号窗口"], "hours": ["00:00-23:59"]}
+              "counters": [f"{i + 1}号窗口"], "hours": ["00:00-24:00"]}
              for i in range(services)]), encoding="utf-8")
     else:
         (tmp / "hall.toml").write_text((REPO / "hall.toml").read_text(encoding="utf-8"),

@@ -84,6 +84,20 @@ def test_hours_and_the_staff_override() -> None:
     assert policy.is_open(rule, True, at(13, 0)) and not policy.is_open(rule, False, at(9, 0))
 
 
+def test_a_service_open_until_midnight() -> None:
+    """'24:00' ends a period at midnight: '00:00-23:59' left the last minute of every day
+    closed (a test suite running then failed)."""
+    hall = parse_hall({"services": [{"name": "全天", "prefix": "A", "hours": ["00:00-24:00"]}],
+                       "windows": [{"number": 1, "services": ["A"]}]})
+    rule = hall.services[0]
+    assert policy.open_by_hours(rule, datetime(2026, 12, 2, 23, 59, 59))
+    assert policy.open_by_hours(rule, datetime(2026, 12, 2, 0, 0))
+    assert any(p.startswith("services[0].hours[0]: expected a string matching")
+               for p in problems_of({"services": [{"name": "x", "prefix": "A",
+                                                   "hours": ["24:00-24:00"]}],
+                                     "windows": [{"number": 1, "services": ["A"]}]}))
+
+
 def test_the_rule_table_classifies() -> None:
     h = parse_hall({})
     assert policy.classify(h, None, "") == policy.NO_PRIORITY
