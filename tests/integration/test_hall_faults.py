@@ -33,7 +33,7 @@ name = "测试镇便民服务中心"
 [[services]]
 name = "综合咨询"
 prefix = "C"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 daily_limit = 999
 
 [[windows]]

@@ -72,20 +72,20 @@ max_no_shows = 2
 name = "社保医保"
 prefix = "A"
 requires_id = true
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 daily_limit = 999
 per_person_daily_limit = 5
 
 [[services]]
 name = "户籍办理"
 prefix = "B"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 daily_limit = 999
 
 [[services]]
 name = "综合咨询"
 prefix = "C"
-hours = ["00:00-23:59"]
+hours = ["00:00-24:00"]
 daily_limit = 999
 
 [[windows]]
