@@ -26,16 +26,33 @@ def material_counts(m: Material) -> str:
             copy += f"（用{m.paper_spec}纸复印）" if m.paper_spec.upper().startswith("A") \
                 else f"（{m.paper_spec}）"
         parts.append(copy)
-    elif m.paper_spec:
-        parts.append(f"规格：{m.paper_spec}")
+    elif m.paper_spec and parts:        # '带3份（二寸）', never a bare 规格：二寸
+        parts[-1] = parts[-1].replace("原件", "") + f"（{_spec(m.paper_spec)}）"
     return ("带" + "，".join(parts)) if parts else "现场核验，不用带"
 
 
+def _spec(spec: str) -> str:
+    return f"{spec}纸" if spec.upper().startswith("A") else spec
+
+
+ISSUED = (("核发", "发"), ("签发", "开"), ("颁发", "发"), ("出具", "开"))
+"""Official verbs of who issues a paper, and the ones a farmer says."""
+
+
 def material_source(m: Material) -> str:
-    """'公安机关发的' / '自己准备' / '' — who gives it to you, in a few words."""
-    if m.source_note:
-        return f"在哪里办：{m.source_note}"
-    return SOURCE.get(m.source, "")
+    """'公安机关发的' / '您自己准备' / '' — who gives it to you, in a few words (the catalog's
+    '公安机关核发' read as an office's stamp, and '在哪里办：…' as if it had to be applied for)."""
+    note = m.source_note
+    if not note:
+        return SOURCE.get(m.source, "")
+    return "，".join(map(_said, note.split("，"))).replace("申请人", "您").replace("本人", "您")
+
+
+def _said(part: str) -> str:
+    for official, said in ISSUED:
+        if part.endswith(official):
+            return part[:-len(official)] + said + "的"
+    return part
 
 
 def material_name(m: Material) -> str:

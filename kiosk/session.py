@@ -68,6 +68,7 @@ class Session:
         self._last_touch = clock()
         self.visits_ended = 0
         self.cards_forgotten = 0
+        self.cards_lifted = 0          # CardRemoved events seen: "is that card still there?"
 
     def __repr__(self) -> str:
         # Never show the card holder, not even in a traceback.
@@ -137,6 +138,7 @@ class Session:
     def device_event(self, event: object) -> None:
         """Every device event passes here first (the App calls it): a lifted card is gone."""
         if isinstance(event, CardRemoved):
+            self.cards_lifted += 1
             self.forget_card()
 
     def end(self) -> None:

@@ -36,7 +36,7 @@ from kiosk.maintenance.status import (
     running_kiosk,
     void_reason_zh,
 )
-from kiosk.queue.model import TicketState
+from kiosk.queue.model import ServiceView, Ticket, TicketState
 from kiosk.usage import USAGE_FILE, UsageCounters
 
 
@@ -156,6 +156,12 @@ def tickets_today(cfg: Config) -> list[dict[str, Any]]:
         tickets = store.tickets()
     finally:
         store.close()
+    return ticket_rows(services, tickets)
+
+
+def ticket_rows(services: list[ServiceView], tickets: list[Ticket]) -> list[dict[str, Any]]:
+    """Per service: counts, the numbers voided (with why) and the numbers whose slip may be
+    incomplete (state verify: servable; staff check the slip or reprint it)."""
     rows = []
     for svc in services:
         mine = [t for t in tickets if t.service_prefix == svc.prefix]
@@ -167,6 +173,7 @@ def tickets_today(cfg: Config) -> list[dict[str, Any]]:
             "verify": sum(t.state is TicketState.VERIFY for t in mine),
             "void_numbers": [f"{t.number}（{void_reason_zh(t.void_reason)}）"
                              for t in mine if t.state is TicketState.VOID],
+            "verify_numbers": [t.number for t in mine if t.state is TicketState.VERIFY],
             "last_number": mine[-1].number if mine else "",
         })
     return rows

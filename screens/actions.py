@@ -68,6 +68,11 @@ class Actions:
         under 排队取号 (no service open now: the hours and the phone)."""
         return ""
 
+    def say(self, text: str) -> bool:
+        """Say a reminder aloud as well (请取回您的身份证); False when this kiosk has no voice.
+        Returns at once: the sound plays on its own thread."""
+        return False
+
     def copy(self) -> None:
         """Home screen 复印."""
         self._not_yet("复印")

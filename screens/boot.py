@@ -18,6 +18,7 @@ from kiosk.maintenance.power import RESTART_EXIT_CODE, NightlyRestart, disable_b
 from screens.app import App
 from screens.county_link import CountyLink
 from screens.kiosk_actions import KioskActions
+from screens.kiosk_voice import open_voice
 from screens.main import build_app
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ def run_kiosk(cfg: Config, windowed: bool = False) -> int:
     disable_blanking()
     terminal = build_terminal(cfg)
     terminal.open()
-    app = build_app(cfg, windowed, KioskActions(terminal))
+    voice = open_voice(cfg)         # 请取回您的身份证 said aloud too, when there is a speaker
+    app = build_app(cfg, windowed, KioskActions(terminal, voice))
     terminal.notify = app.post      # device events reach the top screen on the UI thread
     schedule = NightlyRestart(cfg.maintenance.nightly_restart, datetime.now())
     stop = threading.Event()
@@ -63,6 +65,8 @@ def run_kiosk(cfg: Config, windowed: bool = False) -> int:
         stop.set()
         county.stop()
         app.close()
+        if voice is not None:
+            voice.stop()
         terminal.close()
     log.info("kiosk stopped with exit code %d", app.exit_code)
     return app.exit_code

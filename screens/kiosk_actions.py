@@ -10,6 +10,7 @@ from devices.outcome import JobOutcome
 from kiosk.catalog.catalog import Catalog
 from kiosk.lookup import Searcher
 from kiosk.receipts.service import print_guide
+from kiosk.speech.announcer import Announcer
 from kiosk.terminal import Terminal
 from kiosk.terminal_backend import TerminalBackend
 from kiosk.usage import Usage
@@ -22,9 +23,16 @@ if TYPE_CHECKING:
 
 
 class KioskActions(Actions):
-    def __init__(self, terminal: Terminal) -> None:
+    def __init__(self, terminal: Terminal, voice: Announcer | None = None) -> None:
         super().__init__()
         self.terminal = terminal
+        self.voice = voice              # screens/kiosk_voice.py; None: reminders only shown
+
+    def say(self, text: str) -> bool:
+        if self.voice is None:
+            return False
+        self.voice.prompt(text)
+        return True
 
     @property
     def _app(self) -> App:

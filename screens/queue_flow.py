@@ -11,6 +11,7 @@ happened and locks the button while issuing. Every word is in screens/messages/q
 
 from __future__ import annotations
 
+import logging
 import math
 from functools import partial
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ import pygame
 from devices.id_reader.record import IdCardRecord
 from devices.status import DeviceState, StatusUpdate
 from kiosk.queue.identity import CardInfo
+from kiosk.queue.model import Ticket
 from kiosk.queue.service import DECLARED_PRIORITIES, IssueResult, IssueStatus, ServiceStatus
 from kiosk.terminal import Terminal
 from kiosk.usage import Usage
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SHOW_TICKET_S", "ServicesScreen", "TicketTaken", "open_queue"]
 
+log = logging.getLogger(__name__)
+
 
 def two_lines(t: Theme, px: int) -> int:
     """Height a button needs for a label of `px` and its sublabel (Button's own sizes)."""
@@ -56,6 +60,7 @@ class ServicesScreen(Screen[None]):
         self.declared = ""
         self.issuing = False
         self.printer_words = ""       # the receipt printer's trouble, "" when it can print
+        self.lifted_at_read = 0       # session.cards_lifted when this ticket's card was read
 
     def on_enter(self) -> None:
         self.app.session.forget_card()     # a card read for an earlier flow is not reused
@@ -201,6 +206,31 @@ class ServicesScreen(Screen[None]):
                 self.app.notice(msg.NO_CARD_TITLE, msg.needs_card(s.name))
             return
         self.app.session.card = record   # for this ticket only
+        self.lifted_at_read = self.app.session.cards_lifted
+        q = self.terminal.queue
+        if q is None:
+            self.confirm(s)
+            return
+        info = CardInfo.from_record(record)
+        # Before 确认: a person who already holds this service's number is told which, and
+        # how many are ahead of it now — not asked to confirm a ticket the hall would refuse.
+        run_busy(self, Busy(self.app, msg.CHECKING_TITLE, msg.CHECKING),
+                 lambda: q.holding(s.prefix, info), partial(self._holding, s),
+                 partial(self._holding_unknown, s))
+
+    def _holding(self, s: ServiceStatus, held: Ticket | None) -> None:
+        if held is None:
+            self.confirm(s)
+            return
+        self.app.session.forget_card()           # this flow ends here: no ticket to take
+        q = self.terminal.queue
+        wait = q.wait_text_for(s.prefix, held.people_ahead) if q is not None else ""
+        self.app.notice(msg.HOLDING_TITLE, msg.holding_text(s.name, held, wait, s.where))
+
+    def _holding_unknown(self, s: ServiceStatus, exc: BaseException) -> None:
+        """The hall could not say (the link is down): ask to confirm; the hall's own rule
+        still refuses a second ticket when it issues."""
+        log.warning("holding check for %s failed: %s", s.prefix, type(exc).__name__)
         self.confirm(s)
 
     def confirm(self, s: ServiceStatus) -> None:
@@ -227,7 +257,9 @@ class ServicesScreen(Screen[None]):
         def done(result: IssueResult) -> None:
             self.issuing = False
             self.layout()
-            self._issued(s, result, card_on_reader=info is not None)
+            # 请取回您的身份证 only for a card still lying there (not lifted while printing)
+            on_reader = info is not None and self.app.session.cards_lifted == self.lifted_at_read
+            self._issued(s, result, card_on_reader=on_reader)
 
         def failed(exc: BaseException) -> None:
             self.issuing = False

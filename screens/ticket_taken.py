@@ -1,6 +1,8 @@
 """The number on screen after 确认取号: very large, with how long and where; "请取回您的身份证"
-until the card is lifted off the reader; then home by itself — the flow ends (its card is
-forgotten) but the visit goes on, so elder mode stays for the next errand.
+until the card is lifted off the reader — also said aloud when the kiosk has a voice
+(screens/kiosk_voice.py), again every REMIND_S while the card lies there; then home by
+itself — the flow ends (its card is forgotten) but the visit goes on, so elder mode stays for
+the next errand.
 
 When the slip may be incomplete (IssueStatus.INCOMPLETE: the print failed after the number was
 sent) the number is still valid: it is shown here with "如果小票已经打出，请保留并告诉工作人员",
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from screens.app import App
 
 SHOW_TICKET_S = 20.0
+REMIND_S = 12.0      # while the card still lies on the reader, the reminder is said again …
+REMINDERS = 3        # … at most this many times in all (the band on screen goes on showing it)
 
 
 class TicketTaken(Screen[None]):
@@ -40,6 +44,19 @@ class TicketTaken(Screen[None]):
         self.card_on_reader = card_on_reader
         self.shown_at = app.clock()
         self._shown_left = -1
+        self.said = 0                  # times 请取回您的身份证 was said aloud
+        self._said_at = 0.0
+
+    def on_enter(self) -> None:
+        super().on_enter()
+        if self.card_on_reader:
+            self._remind()
+
+    def _remind(self) -> None:
+        """Say it (when this kiosk has a voice); the band on screen shows it regardless."""
+        if self.app.actions.say(msg.TAKE_CARD_SPOKEN):
+            self.said += 1
+        self._said_at = self.app.clock()
 
     def layout(self) -> None:
         t, (w, h) = self.theme, self.app.size
@@ -57,6 +74,9 @@ class TicketTaken(Screen[None]):
         return max(0, math.ceil(SHOW_TICKET_S - (self.app.clock() - self.shown_at)))
 
     def update(self, dt: float) -> bool:
+        if self.card_on_reader and 0 < self.said < REMINDERS \
+                and self.app.clock() - self._said_at >= REMIND_S:
+            self._remind()
         if not self.card_on_reader:
             left = self.seconds_left()
             if left == 0:

@@ -149,11 +149,11 @@ class HallFeed:
         need_snapshot = True
         with self._client_factory() as client:
             while not self._stop.is_set():
+                connects = self.connects
                 try:
                     if need_snapshot:
                         self._snapshot(client)
                         need_snapshot = False
-                    attempt = 0
                     need_snapshot = self._stream(client)
                     if need_snapshot:
                         continue      # resync: read the snapshot again at once
@@ -161,7 +161,12 @@ class HallFeed:
                     if self._stop.is_set():
                         break
                     self.errors += 1
-                    log.info("hall link: %s", type(exc).__name__)
+                    # The first failure of an outage is news; the retries after it are not
+                    # (a service down for an hour must not write ten lines a second).
+                    (log.info if attempt == 0 else log.debug)("hall link: %s",
+                                                              type(exc).__name__)
+                if self.connects > connects:
+                    attempt = 0       # it was following: the backoff starts again
                 self.sink.lost()
                 self._stop.wait(RETRY_S[min(attempt, len(RETRY_S) - 1)])
                 attempt += 1

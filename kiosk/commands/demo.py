@@ -2,8 +2,9 @@
 points at (virtual receipt printer, simulated ID reader) as child processes, each with its
 control channel (faults, cards), and the hall service with this kiosk enrolled in it
 (kiosk/commands/demo_hall.py); prints where they are and how to drive them (`kiosk counter …`
-calls the tickets), then the kiosk, issuing through the hall service, and stops the children
-when the kiosk exits. `--no-ui`: without the kiosk, until Ctrl-C; `--no-hall`: the kiosk holds
+calls the tickets), then the kiosk, issuing through the hall service, and the hall display in
+a window of its own (kiosk/commands/demo_display.py), and stops the children when the kiosk
+exits. `--no-ui`: without the kiosk, until Ctrl-C; `--no-hall`: the kiosk holds
 the queue itself."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 from urllib.parse import urlparse
 
-from kiosk.commands import demo_hall
+from kiosk.commands import demo_display, demo_hall
 from kiosk.commands.common import Subparsers, config_from_args
 from kiosk.config import Config
 
@@ -29,6 +30,8 @@ def register(sub: Subparsers) -> None:
                    help="start only the simulated devices (and print their ports), no kiosk")
     p.add_argument("--no-hall", action="store_true",
                    help="no hall service: the kiosk holds the queue itself (embedded shape)")
+    p.add_argument("--no-display", action="store_true",
+                   help="no hall display window (kiosk display) beside the kiosk")
     p.add_argument("--hall-hours", action="store_true",
                    help="keep the hall's opening hours (by default the demo opens every "
                         "service for today, so tickets can be taken at any hour)")
@@ -104,6 +107,9 @@ def _demo(args: argparse.Namespace) -> int:
                       "（kiosk demo --hall-hours：按 hall.toml 的办理时间）", flush=True)
             print("\n".join(demo_hall.describe(url, demo_hall.pin_file(cfg))), flush=True)
             run += ["--queue-server", url]
+            if not args.no_ui and not args.no_display:
+                children.append(demo_display.start(base, cfg, url))
+                print("\n".join(demo_display.describe(url)), flush=True)
         if args.no_ui:
             return _wait(children)
         ui = subprocess.Popen(run)

@@ -12,7 +12,7 @@ from typing import Any
 from kiosk.commands.common import Subparsers, config_from_args, print_json
 from kiosk.config import default_config_path
 from kiosk.maintenance.doctor import CheckFn
-from kiosk.maintenance.status import error_note, usage_line
+from kiosk.maintenance.status import VERIFY_NOTE, error_note, usage_line
 
 
 def register(sub: Subparsers, extra_checks: Sequence[CheckFn] = ()) -> None:
@@ -75,6 +75,9 @@ def render_status(d: dict[str, Any]) -> str:
         lines.append(f"今日 {t['prefix']} {t['name']}：已发 {t['issued']}，等候 {t['waiting']}")
         if t.get("void_numbers"):
             lines.append(f"  作废 {t['void']}：{'、'.join(t['void_numbers'])}")
+        if t.get("verify_numbers"):
+            lines.append(f"  待核对 {len(t['verify_numbers'])}：{'、'.join(t['verify_numbers'])}"
+                         f"（{VERIFY_NOTE}）")
     if d.get("usage_today"):
         lines.append(usage_line(d["usage_today"]))
     disk = d["disk"]

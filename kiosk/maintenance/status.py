@@ -169,6 +169,10 @@ def usage_line(counts: Mapping[str, int]) -> str:
 VOID_REASON_ZH = {"interrupted": "程序中断", "staff": "工作人员作废", "reset": "清空排队"}
 
 
+VERIFY_NOTE = "小票可能没有打全：照常叫号，请核对小票，需要时补打"
+"""What staff read beside numbers in state verify (the print failed after the number was sent)."""
+
+
 def void_reason_zh(reason: str) -> str:
     if reason.startswith("print failed"):
         return "没有打印出来"

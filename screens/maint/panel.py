@@ -16,7 +16,7 @@ import pygame
 
 from kiosk.maintenance.backend import ActionResult, MaintenanceBackend, ServiceToggle
 from kiosk.maintenance.power import RESTART_EXIT_CODE
-from kiosk.maintenance.status import StatusReport, usage_line
+from kiosk.maintenance.status import VERIFY_NOTE, StatusReport, usage_line
 from kiosk.maintenance.usb import CatalogCandidate
 from kiosk.sync.state import signature_lines
 from screens.chrome import Header
@@ -42,6 +42,9 @@ def tickets_lines(rows: list[dict[str, Any]]) -> list[tuple[str, bool]]:
                      f"等候 {t['waiting']} 人", True))
         if t.get("void_numbers"):
             out.append((f"　作废 {t['void']} 张：{'、'.join(t['void_numbers'])}", False))
+        if t.get("verify_numbers"):
+            out.append((f"　待核对 {len(t['verify_numbers'])} 张：{'、'.join(t['verify_numbers'])}"
+                        f"（{VERIFY_NOTE}）", False))
     return out
 
 

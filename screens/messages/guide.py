@@ -15,7 +15,7 @@ LIMITS = "多长时间办好"
 FEES = "收费"
 NO_FEE = "不收费"
 FEE_ASK = "收费，标准请到服务台咨询"
-LEVELS = "由哪一级办理"
+LEVELS = "谁收材料、谁批准"
 FAQ = "常见问题"
 PRINT_GUIDE = "打印办事指南"
 PRINT_GUIDE_SUB = "带走材料清单"
@@ -97,13 +97,19 @@ def fee_line(name: str, standard: str, reducible: bool) -> str:
     return f"{name}：{standard}" + ("（可以减免）" if reducible else "")
 
 
+PLACES = {"村(社区)": "村里（社区）", "乡镇(街道)": "镇上", "县级": "县里", "市级": "市里",
+          "省级": "省里"}
+"""The catalog's level names (乡镇(街道), 县级) as a farmer says them."""
+
+
 def levels(accept: str, review: str, approve: str) -> list[str]:
-    """Who takes the application in, who checks it, who decides."""
-    out = [f"在{accept}受理"]
+    """Who takes the papers in, who checks them, who decides — '镇上收材料', '县里批准' (not
+    '在乡镇(街道)受理', '由县级审批')."""
+    out = [f"{PLACES.get(accept, accept)}收材料"]
     if review:
-        out.append(f"由{review}审核")
+        out.append(f"{PLACES.get(review, review)}审核")
     if approve:
-        out.append(f"由{approve}审批")
+        out.append(f"{PLACES.get(approve, approve)}批准")
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kiosk.queue.model import Ticket, TicketState
 from kiosk.queue.service import ServiceStatus
 
 TITLE = "排队取号"
@@ -26,11 +27,16 @@ PRIORITY_ASK = "请选择您的情况。取号后请向工作人员出示相关�
 PRIORITY_NONE = "不需要"
 PRIORITY_BUTTON = "需要优先照顾？（老年人、残疾人等）"
 CLOSED_TITLE = "现在不能取这个号"
+CHECKING_TITLE = "正在查询"
+CHECKING = "正在查看您今天是否已经取过这项业务的号，请稍候…"
+HOLDING_TITLE = "您已经取过号了"
+REPRINT_HINT = "号票丢失了也不要紧，请到服务台请工作人员补打，号码不变。"
 # the ticket on screen
 TAKE_SLIP = "请取走您的号票"
 INCOMPLETE_TITLE = "小票可能没有打全"
 TAKE_CARD = "请取回您的身份证"
 TAKE_CARD_HINT = "身份证还在感应区上，请拿走。"
+TAKE_CARD_SPOKEN = "请取回您的身份证。"
 KEEP_SLIP = "请保管好号票。过号或号票丢失，请到服务台找工作人员补打。"
 DONE = "完成"
 
@@ -88,6 +94,21 @@ def card_purpose(name: str) -> str:
 
 def needs_card(name: str) -> str:
     return f"办理{name}需要身份证。您可以再试一次，或到服务台咨询工作人员。"
+
+
+def holding_text(name: str, t: Ticket, wait_text: str, where: str) -> str:
+    """Said before 确认 to a person who already holds this service's number: which one, how
+    many are ahead of it now (not counting the person), and that staff reprint a lost slip."""
+    head = f"您已经取过{name}的号，号码是 {t.number}。"
+    if t.state in (TicketState.CALLED, TicketState.SERVING):
+        window = f"{t.window}号窗口" if t.window else "窗口"
+        return f"{head}\n已经叫到您的号了，请到{window}办理。"
+    if t.people_ahead:
+        ahead = f"现在前面还有 {t.people_ahead} 人，预计等候{wait_text}。"
+    else:
+        ahead = "现在前面没有人等候，请留意叫号。"
+    place = f"请到{where}等候叫号。" if where else ""
+    return f"{head}\n{ahead}{place}\n{REPRINT_HINT}"
 
 
 def chosen_priority(declared: str) -> str:

@@ -120,6 +120,11 @@ def test_link_lost_keeps_the_last_state_and_catches_up(hall: FacesHall, proxy: T
     assert display.board.services["C"].waiting == 3          # never "0 人" while cut off
     hall.window(4, "1001").act("next")                        # while the display is cut off
     hall.window(6, "1002").act("next")
+    refused = proxy.refused
+    time.sleep(2.5)
+    # It backs off while the service is away (0.1, 0.2, 0.5, then 1 s): a handful of tries
+    # in these 2.5 s, not one every 0.1 s (25) with a log line each.
+    assert proxy.refused - refused <= 6, proxy.refused - refused
     proxy.restore()
     assert wait_for(lambda: len(display.board.calls) == 2, 5), "missed calls not caught up"
     assert display.board.live and display.board.stale_text == ""

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from kiosk.commands import demo_display
 from kiosk.speech.pcm import read_wav
 from kiosk.speech.phrases import Call
 from kiosk.speech.render import Renderer
@@ -32,11 +33,11 @@ def test_the_display_process_says_a_call(tmp_path: Path) -> None:
         hall.ticket("C")
         env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy",
                "SDL_AUDIODRIVER": "dummy"}
+        # The command line the demo (the README's run command) starts its display with.
+        base = [sys.executable, "-m", "kiosk", "--config", str(cfg), "--log-level", "INFO"]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--config", str(cfg), "--log-level", "INFO",
-             "display", "--server",
-             hall.url, "--windowed", "--audio-out", str(out)], cwd=tmp_path, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [*demo_display.command(base, hall.url), "--audio-out", str(out)], cwd=tmp_path,
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         stderr = proc.stderr
         assert stderr is not None
         lines: list[str] = []

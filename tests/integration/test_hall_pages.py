@@ -178,6 +178,29 @@ def test_window_page_says_when_the_link_is_lost(hall: FacesHall, browser: Any,
         assert len(events_of(hall, "ticket.called")) == 1
 
 
+def test_recall_waits_for_the_interval_and_the_keypad_acts(tmp_path: Path, browser: Any,
+                                                            shots: Path) -> None:
+    """hall.toml's recall_interval_s: 重呼 counts down and stays off until then; a USB keypad
+    (呼叫器) sends the numeric keypad's keys, which act as the main keyboard's digits."""
+    with faces_hall(tmp_path, recall_interval_s=30) as hall:
+        hall.ticket("C")
+        page = new_page(browser)
+        log_in(page, hall.url, "1003", 4)
+        page.wait_for_selector("#act-next:not([disabled])")
+        page.keyboard.press("Numpad1")                              # 呼叫下一位
+        page.wait_for_selector("#current-number")
+        assert page.is_disabled("#act-recall")
+        assert "重呼（" in page.inner_text("#act-recall")           # 重呼（30秒）, counting down
+        page.keyboard.press("Numpad2")                              # too soon: nothing
+        page.screenshot(path=str(shots / "window-12-recall-wait.png"))
+        page.keyboard.press("Numpad3")                              # 开始办理
+        page.wait_for_function("(document.querySelector('#current .state') || {textContent: ''})"
+                               ".textContent.includes('正在办理')")
+        assert events_of(hall, "ticket.recalled") == []
+        assert len(events_of(hall, "ticket.serving")) == 1
+        assert page.errors == []
+
+
 def _rate(hall: FacesHall, ticket_id: str, level: int, reasons: list[str],
           causes: tuple[str, ...] = ()) -> None:
     r = hall.client.post("/api/ratings", json={"ticket_id": ticket_id, "level": level,

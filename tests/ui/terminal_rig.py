@@ -15,11 +15,12 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from devices.id_reader.events import CardRemoved
 from devices.sim.idcards import sample_cards
 from devices.sim.idreader import SimReader
 from devices.sim.idreader_transport import ControlServer, TcpLine
@@ -28,6 +29,9 @@ from devices.status import DeviceState
 from kiosk import bootstrap
 from kiosk.config import Config, parse_config
 from kiosk.lookup import catalog_from_file, make_searcher
+from kiosk.speech.announcer import Announcer
+from kiosk.speech.player import WavFilePlayer
+from kiosk.speech.render import open_renderer
 from kiosk.terminal import Terminal
 from screens.app import App
 from screens.kiosk_actions import KioskActions
@@ -49,6 +53,8 @@ class Rig:
     sim: SimReader
     line: TcpLine
     control_url: str
+    removals: list[float] = field(default_factory=list)   # each CardRemoved the UI was sent
+    voice: Announcer | None = None      # terminal_rig(voice=True): the kiosk's real speech
 
     def pump(self, until: Callable[[], bool], timeout_s: float = 10.0,
              what: str = "the condition") -> None:
@@ -60,6 +66,15 @@ class Rig:
                 return
         raise AssertionError(f"{what} did not happen within {timeout_s} s "
                              f"(top screen: {type(self.app.top).__name__})")
+
+    def lift_card(self, timeout_s: float = 10.0) -> None:
+        """Take the card off the reader and wait until the kiosk has seen it go (its
+        CardRemoved event): a card placed again before that would read as the same card
+        still lying there, and not be reported again."""
+        before = len(self.removals)
+        self.sim.remove()
+        self.pump(lambda: len(self.removals) > before, timeout_s, what="the card-removed event")
+        self.app.step(0)               # the screens have it too
 
     def receipts(self, n: int, timeout_s: float = 5.0) -> list[SimReceipt]:
         return self.printer.wait_for_receipts(n, timeout=timeout_s)
@@ -90,17 +105,20 @@ def rig_config(tmp: Path, printer_port: int, reader_port: int, control_url: str 
     data["scanner"]["enabled"] = False
     data["catalog"].update(db="catalog.sqlite", seed=str(MINI_CATALOG))
     data["logging"]["dir"] = "log"
+    data["speech"]["voice_pack"] = str(REPO / data["speech"]["voice_pack"])
     return parse_config(data, base_dir=str(tmp))
 
 
 @contextmanager
 def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = False,
                  dev_control: bool = False, reader: bool = True, services: int = 0,
-                 printer_timeout_s: float = 5.0, catalog: Path = MINI_CATALOG
-                 ) -> Iterator[Rig]:
+                 printer_timeout_s: float = 5.0, catalog: Path = MINI_CATALOG,
+                 voice: bool = False) -> Iterator[Rig]:
     """`dev_control`: put the simulator's control URL in [id_reader] sim_control (the demo's
     development mode). `reader=False`: the reader's port has nobody listening.
-    `printer_timeout_s`: [receipt_printer] timeout_s."""
+    `printer_timeout_s`: [receipt_printer] timeout_s. `voice`: the kiosk speaks through the
+    configured voice pack and the offline synthesiser, each sound written as a WAV file under
+    tmp/spoken (no sound card here); `rig.voice` is the announcer, with its record."""
     tmp.mkdir(parents=True, exist_ok=True)
     sim = SimReader(sample_cards())
     line = TcpLine(sim, "127.0.0.1", 0)
@@ -122,12 +140,23 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
     terminal.queue.clock = lambda: AFTERNOON
     clock = FakeClock()
     cat = catalog_from_file(catalog)
-    app = App(cfg, cat, make_searcher(cat), KioskActions(terminal), headless=True,
+    speaker = Announcer(open_renderer(cfg), WavFilePlayer(tmp / "spoken"), repeat=1) \
+        if voice else None
+    if speaker is not None:
+        (tmp / "spoken").mkdir(exist_ok=True)
+        speaker.start()
+    app = App(cfg, cat, make_searcher(cat), KioskActions(terminal, speaker), headless=True,
               windowed=True, clock=clock)
-    terminal.notify = app.post      # as screens/boot.py: device events reach the top screen
+    rig = Rig(app, clock, terminal, printer, sim, line, control.url, voice=speaker)
+
+    def notify(event: object) -> None:
+        app.post(event)                # first: once counted, it is in the UI's inbox
+        if isinstance(event, CardRemoved):
+            rig.removals.append(time.monotonic())
+
+    terminal.notify = notify        # as screens/boot.py (app.post): events reach the top screen
     app.open()
     app.step(0)
-    rig = Rig(app, clock, terminal, printer, sim, line, control.url)
     try:
         if reader:
             rig.pump(lambda: terminal.reader is not None
@@ -136,6 +165,8 @@ def terminal_rig(tmp: Path, size: tuple[int, int] = (1080, 1920), elder: bool = 
         yield rig
     finally:
         app.close()
+        if speaker is not None:
+            speaker.stop()
         terminal.close()
         control.shutdown()
         control.server_close()

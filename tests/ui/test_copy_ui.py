@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pygame
 import pytest
 
 from screens import copy_flow
 from screens.app import App
 from screens.copy_flow import KEY, CopyFlow, CopyMenu, Scanning, ScanScreen
 from screens.dialog import Notice
+from screens.idle import IdleWarning
 from screens.print_preview import PrintPreview
 from tests.integration.test_scanning_copies import _images_mm
 from tests.support.a4_fixtures import (  # noqa: F401
@@ -307,3 +309,32 @@ def test_bank_card_and_household_register_are_in_the_menu(open_ui: Opener, menu:
     if menu.startswith("户口簿"):
         scan(app)
         assert "本人页" in screen.step_title()
+
+
+def test_idle_warning_hides_the_copy_preview(open_ui: Opener) -> None:
+    """Issue 17: the previous citizen's scanned document stayed readable behind the idle
+    countdown for 30 s. The warning now covers the whole screen: what shows is the warning
+    alone, whatever lies below."""
+    app = open_ui()
+    to_copy_menu(app)
+    tap_button(app, "身份证复印")
+    scan(app)
+    scan(app)
+    pump(app, lambda: isinstance(app.top, PrintPreview) and app.top.view.surface is not None,
+         "the ID copy preview")
+    pv = app.top
+    assert isinstance(pv, PrintPreview) and pv.personal
+    pump(app, lambda: not app.busy, "the workers")
+    # A minute without a touch, as the session counts it (the real clock would take a minute).
+    app.session._last_touch -= app.session.idle_timeout_s + 1
+    app.step(0)
+    warning = app.top
+    assert isinstance(warning, IdleWarning) and warning.covers_personal()
+    app.invalidate()
+    app.step(0)
+    shown = pygame.image.tobytes(app.surface, "RGB")
+    alone = pygame.Surface(app.size)
+    alone.fill((255, 0, 255))
+    warning.draw(alone)
+    assert pygame.image.tobytes(alone, "RGB") == shown
+    shot(app, "copy-preview-idle-covered")

@@ -234,3 +234,26 @@ def test_form_preview_zooms_on_a_tap_and_drags(ui: App) -> None:
     assert pv.view.pan != before and pv.view.is_zoomed        # a drag moves, not unzooms
     tap(app, x, y)
     assert not pv.view.is_zoomed                               # a tap: the whole page again
+
+
+def test_form_preview_zooms_larger_in_elder_mode(ui: App) -> None:
+    """Issue 17: in elder mode the page on screen is smaller (the buttons are bigger), so a
+    tap enlarges it more (ZOOM_ELDER), and never to less than the normal zoom."""
+    from screens.guide import GuideScreen
+    from screens.print_preview import ZOOM, ZOOM_ELDER
+
+    app = ui
+    app.set_elder(True)
+    app.push(GuideScreen(app, "T-0002"))
+    tap_button(app, "打印表格")
+    pump(app, lambda: preview_ready(app), "the preview")
+    pv = app.top
+    assert isinstance(pv, PrintPreview) and pv.view.surface is not None
+    small = pv.view.surface.get_width()
+    sheet = pv.view.sheet()
+    tap(app, sheet.centerx, sheet.centery)
+    pump(app, lambda: pv.view.is_zoomed, "the zoomed page")
+    assert pv.view.zoomed is not None
+    assert ZOOM_ELDER > ZOOM
+    assert pv.view.zoomed.get_width() >= round(small * ZOOM_ELDER) - 2
+    shot(app, "form-preview-zoomed-elder")

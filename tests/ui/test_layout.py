@@ -131,3 +131,22 @@ def test_material_sizes_say_what_they_are(driver: Driver) -> None:
                     assert f"复印件{m.copy_copies}份（用{m.paper_spec}纸复印）" in counts \
                         or f"（{m.paper_spec}）" in counts, counts
     assert specs > 10
+
+
+def test_guide_words_a_farmer_reads(driver: Driver) -> None:
+    """Issue 17's words, on every sample guide as the screen lays it out: who gives a paper
+    ("公安机关发的", not "在哪里办：公安机关核发"), no bare 规格：二寸, who takes the papers in and
+    who decides ("镇上收材料"/"县里批准", not "在乡镇(街道)受理"/"由县级审批"), and none of the
+    jargon the first test found (零跑动, 最多跑一次, 承诺即办, 个人办理, 时限：即办)."""
+    from screens.guide_content import GuideContent
+
+    app = driver.app
+    texts: list[str] = []
+    for s in app.catalog.summaries():
+        texts += [p.text for p in GuideContent(app.catalog.get(s.code), app.theme, 800).paras]
+    shown = "\n".join(texts)
+    for official in ("在哪里办：", "规格：", "在乡镇(街道)受理", "由县级审批", "由乡镇(街道)审核",
+                     "零跑动", "最多跑一次", "承诺即办", "个人办理", "时限：", "乡镇(街道)，"):
+        assert official not in shown, official
+    assert "公安机关发的" in texts and "县里批准" in texts and "镇上收材料" in texts
+    assert any(t.startswith("带") and t.endswith("（二寸）") for t in texts)

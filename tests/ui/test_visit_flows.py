@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pygame
 import pytest
 
 from devices.status import PaperState
+from kiosk.queue.identity import CardInfo
 from kiosk.queue.model import TicketState
+from kiosk.queue.sqlite_store import SqliteQueueStore
+from kiosk.speech.pcm import read_wav
+from kiosk.speech.player import WavFilePlayer
+from screens.busy import Busy
 from screens.card_prompt import BAD_NUMBER, CardPrompt
 from screens.dialog import Confirm, Notice
 from screens.guide import GuideScreen
@@ -22,8 +27,9 @@ from screens.idle import IdleWarning
 from screens.messages import queue as qmsg
 from screens.messages import visit as vmsg
 from screens.queue_flow import ServicesScreen, TicketTaken
+from screens.ticket_taken import REMIND_S
 from screens.widgets.button import Button
-from tests.ui.helpers import button, on_top, tap_widget
+from tests.ui.helpers import button, on_top, tap_widget, touch_down, touch_up
 from tests.ui.layout_check import layout_problems
 from tests.ui.terminal_rig import Rig, terminal_rig
 
@@ -147,6 +153,64 @@ def test_take_back_your_card_until_it_is_lifted(rig: Rig) -> None:
     assert services_no_card is taken
 
 
+def test_take_back_your_card_is_said_aloud_until_it_is_lifted(tmp_path: Path) -> None:
+    """The reminder goes through the kiosk's real speech (voice pack + offline synthesiser)
+    into WAV files: what the announcer played is checked, sample by sample, not a mock."""
+    with terminal_rig(tmp_path, voice=True) as rig:
+        voice = rig.voice
+        assert voice is not None
+        services(rig)
+        choose(rig, "A  社保医保")
+        read_card(rig)
+        assert list(voice.spoken) == []               # nothing said before the ticket
+        confirm(rig)
+        taken = rig.app.top
+        assert isinstance(taken, TicketTaken) and taken.card_on_reader
+        assert voice.wait_idle(30), "the reminder was not spoken"
+        (said,) = voice.spoken
+        assert said.announcement.text == "请取回您的身份证。"
+        assert said.rendering.sequence == ["synth:请取回您的身份证。"]
+        assert 0.8 < said.rendering.seconds < 6.0      # a short sentence, not a click
+        player = voice.player
+        assert isinstance(player, WavFilePlayer)
+        ((_at, wav),) = player.played
+        heard = read_wav(wav)
+        assert heard.data == said.rendering.pcm.data   # what was written is what was rendered
+        assert heard.peak() > 3000 and heard.rms() > 300     # a voice, not silence
+        rig.clock.advance(REMIND_S + 0.5)              # still there: said again
+        rig.app.step(0)
+        assert voice.wait_idle(30) and len(voice.spoken) == 2
+        rig.sim.remove()
+        rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
+        rig.clock.advance(REMIND_S * 2)
+        rig.app.step(0)
+        assert voice.wait_idle(5) and len(voice.spoken) == 2   # lifted: no more reminders
+
+
+def test_a_card_lifted_while_the_slip_prints_is_not_asked_for(tmp_path: Path) -> None:
+    """She picks her card up while the slow printer works: the number shows without
+    请取回您的身份证 (shown or said) — the countdown home starts at once."""
+    with terminal_rig(tmp_path, voice=True) as rig:
+        rig.printer.command("baud 2400")             # a slow serial printer: seconds a slip
+        services(rig)
+        choose(rig, "A  社保医保")
+        read_card(rig)
+        x, y = button(rig.app, "确认取号").rect.center
+        touch_down(rig.app, x, y)                    # a tap, without waiting for the print
+        rig.app.step(0)
+        touch_up(rig.app, x, y)
+        rig.app.step(0)
+        top = rig.app.top
+        assert isinstance(top, Busy), type(top).__name__
+        rig.lift_card()                              # the CardRemoved reaches the Busy card
+        rig.pump(lambda: not rig.app.busy and isinstance(rig.app.top, TicketTaken),
+                 timeout_s=30, what="the ticket")
+        taken = rig.app.top
+        assert isinstance(taken, TicketTaken) and not taken.card_on_reader
+        assert rig.voice is not None and rig.voice.wait_idle(5)
+        assert list(rig.voice.spoken) == [] and taken.said == 0
+
+
 def test_elder_mode_lasts_the_visit_after_a_ticket(rig: Rig) -> None:
     tap_widget(rig.app, button(rig.app, "长者模式 / 大字"))
     services(rig)
@@ -237,6 +301,75 @@ def test_a_number_sent_before_the_paper_ran_out_stays_valid_and_is_shown(rig: Ri
         if isinstance(rig.app.top, HomeScreen):
             continue
     assert "incomplete" in seen, seen
+
+
+def test_a_held_number_is_said_before_confirm_with_the_people_ahead(rig: Rig) -> None:
+    """Someone else is ahead; 李*例 took A002 and comes back for 社保医保: before any 确认 she
+    is told her number, that 1 person (not herself) is ahead, and that staff reprint a lost
+    slip — and nothing is issued or asked."""
+    q = rig.terminal.queue
+    assert q is not None
+    q.repeat_guard_s = 0
+    other = CardInfo(id_number="110105196001015678", birth_date=date(1980, 1, 1),
+                     masked_name="张*")
+    assert q.take("A", other).ok
+    rig.receipts(1)
+    services(rig)
+    choose(rig, "A  社保医保")
+    read_card(rig)
+    confirm(rig)
+    assert isinstance(rig.app.top, TicketTaken) and rig.app.top.ticket.number == "A002"
+    lift_card(rig)
+    tap_widget(rig.app, button(rig.app, "完成"))
+    services(rig)
+    choose(rig, "A  社保医保")
+    assert isinstance(rig.app.top, CardPrompt)
+    rig.sim.place("resident")
+    rig.pump(lambda: isinstance(rig.app.top, Notice | Confirm) and not rig.app.busy,
+             what="the card being read and checked")
+    notice = rig.app.top
+    assert isinstance(notice, Notice), f"{type(notice).__name__}: asked to confirm again"
+    assert notice.title == "您已经取过号了"
+    assert "A002" in notice.message
+    assert "前面还有 1 人" in notice.message          # 张*, not herself
+    assert "补打" in notice.message and "服务台" in notice.message
+    assert rig.app.session.card is None               # the flow ended: the card is forgotten
+    shot(rig, "visit-already-holding")
+    assert layout_problems(notice, rig.app.theme, rig.app.size) == []
+    assert [t.number for t in q.list_today()] == ["A001", "A002"]
+    tap_widget(rig.app, button(rig.app, "知道了"))
+    assert isinstance(rig.app.top, ServicesScreen)
+
+
+def test_a_held_number_at_a_window_says_where_to_go(rig: Rig) -> None:
+    """Window 2 has called her number when she comes back to the kiosk: go there."""
+    q = rig.terminal.queue
+    assert q is not None
+    services(rig)
+    choose(rig, "A  社保医保")
+    read_card(rig)
+    confirm(rig)
+    lift_card(rig)
+    tap_widget(rig.app, button(rig.app, "完成"))
+    store = q.store
+    assert isinstance(store, SqliteQueueStore)
+    store.login_window(2, "0207")
+    assert store.call_next(2, "0207").number == "A001"
+    services(rig)
+    choose(rig, "A  社保医保")
+    rig.sim.place("resident")
+    rig.pump(lambda: isinstance(rig.app.top, Notice | Confirm) and not rig.app.busy,
+             what="the card being read and checked")
+    notice = rig.app.top
+    assert isinstance(notice, Notice) and "A001" in notice.message
+    assert "已经叫到您的号了，请到2号窗口办理" in notice.message
+
+
+def lift_card(rig: Rig) -> None:
+    taken = rig.app.top
+    assert isinstance(taken, TicketTaken)
+    rig.sim.remove()
+    rig.pump(lambda: not taken.card_on_reader, what="the card being lifted")
 
 
 def test_elderly_and_others_can_declare_priority(rig: Rig) -> None:

@@ -48,3 +48,5 @@ def test_bench_hall_runs_and_counts_right(tmp_path: Path) -> None:
     assert load["display_subscriber"]["missed"] == 0
     display = load["display_subscriber"]
     assert display["events_received"] == load["last_event_id"] - display["after"] > 0
+    # every request of the load phase caused one event, and the display got each of them
+    assert display["commit_to_received_from_reply"]["n"] == load["operations"]

@@ -194,9 +194,10 @@ def test_status_report_counts_today_per_service(tmp_path: Path) -> None:
     rows = tickets_today(cfg)
     assert rows == [
         {"prefix": "A", "name": "社保医保", "issued": 0, "waiting": 0, "void": 0,
-         "verify": 0, "void_numbers": [], "last_number": ""},
+         "verify": 0, "void_numbers": [], "verify_numbers": [], "last_number": ""},
         {"prefix": "C", "name": "综合咨询", "issued": 1, "waiting": 1, "void": 1,
-         "verify": 0, "void_numbers": ["C001（工作人员作废）"], "last_number": "C002"},
+         "verify": 0, "void_numbers": ["C001（工作人员作废）"], "verify_numbers": [],
+         "last_number": "C002"},
     ]
 
 
