@@ -21,8 +21,9 @@ process, staff and 4 kiosks enrolled the way an installation enrols them):
 - load: 4 kiosk processes (issue → printed) and 6 window processes (next → start → finish,
   a short 10 ms back-off on 无人等候) at full speed for `--load-s` seconds, each its own
   process with its own HTTP connection, plus one display subscriber checking it saw every
-  event once in order. Operations per second, errors, latency under load, then the database
-  read directly: duplicate numbers, tickets called by two windows, windows holding two tickets.
+  event once in order, and how long after each reply it got the event (under full load).
+  Operations per second, errors, latency under load, then the database read directly:
+  duplicate numbers, tickets called by two windows, windows holding two tickets.
 
 Prints one JSON object (the machine noted; bench/machine.py). Figures, never pass/fail: the
 machine is a shared 2-core VM, so compare within one run. Targets: issue p95 ≤ 20 ms,
@@ -78,7 +79,7 @@ def hall_toml() -> str:
     out = ['[hall]\nname = "基准测试便民服务中心"\n']
     for letter in SERVICES:
         out.append(f'[[services]]\nname = "业务{letter}"\nprefix = "{letter}"\n'
-                   'hours = ["00:00-23:59"]\ndaily_limit = 999\nhandling_minutes = 5.0\n')
+                   'hours = ["00:00-24:00"]\ndaily_limit = 999\nhandling_minutes = 5.0\n')
     for w in WINDOWS:
         order = SERVICES[w % len(SERVICES):] + SERVICES[:w % len(SERVICES)]
         out.append(f"[[windows]]\nnumber = {w}\nservices = {json.dumps(list(order))}\n")
@@ -362,8 +363,13 @@ def load_phase(hall: Hall, seconds: float, display: bool = True) -> dict[str, An
         sub.stdin.flush()
         got = json.loads(sub.stdout.readline())
         stop(sub)
-        ids = [e[0] for e in got["streams"][0]["events"]]
+        received = got["streams"][0]["events"]
+        ids = [e[0] for e in received]
+        replies = {k: v for r in results for k, v in r["replies"].items()}
+        late = [(at - replies[request]) * 1000 for _eid, request, _t, at in received
+                if request in replies]
         display_check = {"after": got["first_after"], "events_received": len(ids),
+                         "commit_to_received_from_reply": ms_figures(late),
                          "in_order_once": ids == sorted(set(ids)),
                          "missed": len(set(range(got["first_after"] + 1,
                                                  checks["last_event_id"] + 1)) - set(ids))}
@@ -372,8 +378,19 @@ def load_phase(hall: Hall, seconds: float, display: bool = True) -> dict[str, An
             "elapsed_s": round(elapsed, 1), "operations": ops,
             "operations_per_s": round(ops / elapsed, 1), "counts": dict(totals),
             "errors": len(errors), "error_samples": errors[:10],
+            **({"service_when_errors": service_state(hall)} if errors else {}),
             "latency_under_load": {k: ms_figures(v) for k, v in samples.items()},
             "display_subscriber": display_check, **checks}
+
+
+def service_state(hall: Hall) -> dict[str, Any]:
+    """Whether the service was still running and what it said: why clients saw errors (a
+    refused connection under load: the process died, or its port went away)."""
+    out = hall.folder / "serve.out"
+    said = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
+    exit_code = hall.proc.poll() if hall.proc is not None else None
+    return {"running": hall.proc is not None and exit_code is None, "exit": exit_code,
+            "output_tail": said[-2000:]}
 
 
 def database_checks(hall: Hall, issued: list[tuple[Any, ...]], called: list[str]
@@ -415,6 +432,7 @@ def work_kiosk(args: argparse.Namespace) -> dict[str, Any]:
     ms: dict[str, list[float]] = {"issue": [], "printed": []}
     errors: list[str] = []
     tickets: list[tuple[str, str, str]] = []
+    replies: dict[str, float] = {}         # request id → when its reply came (time.time())
     wait_until(args.start_at)
     t_start = time.monotonic()
     end = t_start + args.seconds
@@ -422,14 +440,17 @@ def work_kiosk(args: argparse.Namespace) -> dict[str, Any]:
     while time.monotonic() < end:
         i += 1
         try:
+            r1, r2 = rid(), rid()
             t0 = time.perf_counter()
             t = client.issue(IssueRequest(service=SERVICES[i % len(SERVICES)],
-                                          request_id=rid(), owner=f"bench-{os.getpid()}"))
+                                          request_id=r1, owner=f"bench-{os.getpid()}"))
             t1 = time.perf_counter()
+            replies[r1] = time.time()
             counts["issue"] += 1
             ms["issue"].append((t1 - t0) * 1000)
             tickets.append((t.ticket_id, t.number, t.day.isoformat()))
-            client.printed(t.ticket_id, rid())
+            client.printed(t.ticket_id, r2)
+            replies[r2] = time.time()
             counts["printed"] += 1
             ms["printed"].append((time.perf_counter() - t1) * 1000)
         except Exception as exc:     # counted and reported: the bench expects none
@@ -437,7 +458,7 @@ def work_kiosk(args: argparse.Namespace) -> dict[str, Any]:
     elapsed = time.monotonic() - t_start
     client.close()
     return {"counts": counts, "ms": ms, "errors": errors, "tickets": tickets,
-            "elapsed_s": elapsed}
+            "replies": replies, "elapsed_s": elapsed}
 
 
 def work_window(args: argparse.Namespace) -> dict[str, Any]:
@@ -450,26 +471,29 @@ def work_window(args: argparse.Namespace) -> dict[str, Any]:
     ms: dict[str, list[float]] = {"next": [], "start": [], "finish": []}
     errors: list[str] = []
     called: list[str] = []
+    replies: dict[str, float] = {}         # request id → when its reply came (time.time())
     wait_until(args.start_at)
     t_start = time.monotonic()
     end = t_start + args.seconds
     while time.monotonic() < end:
         try:
-            t0 = time.perf_counter()
+            t0, r = time.perf_counter(), rid()
             try:
-                t = client.call_next(w, staff, rid())
+                t = client.call_next(w, staff, r)
             except StoreConflict as exc:
                 if exc.code != "nobody_waiting":
                     raise
                 counts["nobody_waiting"] += 1
                 time.sleep(0.01)
                 continue
+            replies[r] = time.time()
             counts["next"] += 1
             ms["next"].append((time.perf_counter() - t0) * 1000)
             called.append(t.ticket_id)
             for name in ("start", "finish"):
-                t0 = time.perf_counter()
-                window_step(client, name, w, staff)
+                t0, r = time.perf_counter(), rid()
+                window_step(client, name, w, staff, r)
+                replies[r] = time.time()
                 counts[name] += 1
                 ms[name].append((time.perf_counter() - t0) * 1000)
         except Exception as exc:     # counted and reported: the bench expects none
@@ -477,16 +501,18 @@ def work_window(args: argparse.Namespace) -> dict[str, Any]:
     elapsed = time.monotonic() - t_start
     client.close()
     return {"counts": counts, "ms": ms, "errors": errors, "called": called,
-            "elapsed_s": elapsed}
+            "replies": replies, "elapsed_s": elapsed}
 
 
-def window_step(client: HallServerStore, name: str, w: int, staff: str) -> None:
+def window_step(client: HallServerStore, name: str, w: int, staff: str,
+                request_id: str = "") -> None:
+    request_id = request_id or rid()
     if name == "next":
-        client.call_next(w, staff, rid())
+        client.call_next(w, staff, request_id)
     elif name == "start":
-        client.start(w, staff, rid())
+        client.start(w, staff, request_id)
     else:
-        client.finish(w, staff, "", rid())
+        client.finish(w, staff, "", request_id)
 
 
 def wait_until(at: float) -> None:

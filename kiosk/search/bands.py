@@ -116,9 +116,32 @@ def _synonym_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
 
 
 def _name_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:
-    piece.names_found = data.name_py.find(piece.text)
-    for hit, lines in piece.names_found.groups.items():
-        add(bands, NAME_PINYIN[hit.kind, hit.at_start], data.name.items_of(lines))
+    """Items whose name the letters match, by (kind, at start). The name pinyin index's
+    lines are the name field's texts, and every item has one name, so the items of names
+    where each two tokens' first letters follow each other and holding a character of every
+    token are bits ready in the field (ANDs of its per-pair and per-character sets); a
+    match's items are those, less the few names that hold them apart."""
+    name = data.name
+    piece.names_found = found = data.name_py.find(piece.text)
+    for kind, one in found.one_token:
+        heads = name.first_items(one)
+        add(bands, NAME_PINYIN[kind, True], heads)
+        add(bands, NAME_PINYIN[kind, False], name.char_items(one) & ~heads)
+    for kind, seg, per_token, lines, head in found.multi:
+        some, some_bits = name.with_pair(seg[0][0] + seg[1][0])
+        some = set(some)
+        for k in range(1, len(seg) - 1):
+            more, more_bits = name.with_pair(seg[k][0] + seg[k + 1][0])
+            some &= more
+            some_bits &= more_bits
+        for tok, chars in zip(seg, per_token, strict=True):
+            if len(tok) > 1:      # one letter: the pairs already say as much
+                some &= name.with_chars(chars)
+                some_bits &= name.char_items(chars)
+        heads = name.within(head, some & name.first_chars(per_token[0]),
+                            some_bits & name.first_items(per_token[0]))
+        add(bands, NAME_PINYIN[kind, True], heads)
+        add(bands, NAME_PINYIN[kind, False], name.within(lines, some, some_bits) & ~heads)
 
 
 def _term_pinyin_bands(data: IndexData, piece: Piece, bands: Bands) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kiosk.catalog.catalog import ItemSummary
 from kiosk.search.normalize import fold
+from kiosk.search.pinyin import readings
 from kiosk.search.pyindex import PinyinIndex
 from kiosk.search.results import Field
 from kiosk.search.textfield import TextField
@@ -65,6 +66,7 @@ class IndexData:
         self.department = TextField(pairs("department"), single=True)
         self.step = TextField(pairs("steps"))
         self.name_py = PinyinIndex(self.name.texts)
+        self.name.index_pairs(lambda c: {r[0] for r in readings(c)})
         self.synonyms = [self._synonym(t, m) for t, m in synonyms if fold(t)]
         self._build_terms()
         # item → its texts for highlighting (explain.py); filled as hits are shown.

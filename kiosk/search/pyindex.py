@@ -159,6 +159,8 @@ class PinyinIndex:
         # Positions → lines with map() over the position→line array: no Python-level loop.
         lids = set(map(self._owner.__getitem__, bit_positions(b)))
         head = set(map(self._owner.__getitem__, bit_positions(b & self._heads)))
+        found.multi.append((kind, seg, [self.chars_for(tok, exact_token(tok, k == last))
+                                        for k, tok in enumerate(seg)], lids, head))
         whole = {lid for lid in head if len(self.lines[lid]) == n}
         found.add(LineHit(kind, False, False), lids - head)
         found.add(LineHit(kind, True, False), head - whole)
@@ -174,6 +176,11 @@ class Found:
     starts: Sequence[int] = ()
     segs: list[tuple[Kind, int, int]] = field(default_factory=list)   # kind, tokens, bits
     one_token: list[tuple[Kind, frozenset[str]]] = field(default_factory=list)
+    # Readings of two tokens or more: kind, the tokens, the characters each can stand for,
+    # the lines matched, the lines the match begins (what items a name's match gives:
+    # bands.py).
+    multi: list[tuple[Kind, tuple[str, ...], list[tuple[str, ...]], set[int], set[int]]] = \
+        field(default_factory=list)
 
     def add(self, hit: LineHit, lines: set[int]) -> None:
         if lines:

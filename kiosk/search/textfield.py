@@ -16,7 +16,8 @@ few that do not match: 申请 is most of the names holding 申.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
+from itertools import pairwise, repeat
 
 from kiosk.search import bits
 from kiosk.search.normalize import fold
@@ -51,6 +52,8 @@ class TextField:
         self.single = single
         self._all = range(len(self.texts))
         self._all_bits = self._gather(self._all) if single else 0
+        self._pairs: dict[str, set[int]] = {}
+        self._pair_bits: dict[str, int] = {}
         self._char_bits: dict[str, int] = {}
         self._first_bits: dict[str, int] = {}
         if single:
@@ -101,7 +104,7 @@ class TextField:
                 return 0
             c = next(c for c in q if self._chars[c] is posting)
             texts = self.texts
-            return self._within([t for t in posting if q in texts[t]], posting,
+            return self.within([t for t in posting if q in texts[t]], posting,
                                 self._char_bits[c])
         return self.items_of(self.find(q))
 
@@ -118,18 +121,52 @@ class TextField:
             return 0
         tids = self.starting_with(q)
         if self.single:
-            return self._within(tids, self._first.get(q[0], []), self._first_bits.get(q[0], 0))
+            return self.within(tids, self._first.get(q[0], []), self._first_bits.get(q[0], 0))
         return self.items_of(tids)
+
+    def index_pairs(self, letters: Callable[[str], Iterable[str]]) -> None:
+        """Keep, for every two letters `ab`, the texts (and their items, as bits) where a
+        character one of whose readings begins with a is followed by one beginning with b
+        (single fields only: the name's pinyin lookup narrows to these, bands.py)."""
+        found: dict[str, set[int]] = {}
+        for tid, t in enumerate(self.texts):
+            firsts = [set(letters(c)) for c in t]
+            for a, b in pairwise(firsts):
+                for x in a:
+                    for y in b:
+                        found.setdefault(x + y, set()).add(tid)
+        self._pairs = found
+        self._pair_bits = {ab: self._gather(tids) for ab, tids in found.items()}
+
+    def with_pair(self, ab: str) -> tuple[set[int], int]:
+        """Texts (ids) and items (bits) where letters `ab` follow each other (index_pairs)."""
+        return self._pairs.get(ab, set()), self._pair_bits.get(ab, 0)
+
+    def char_items(self, chars: Iterable[str]) -> int:
+        """Items whose text holds any of these characters (single fields only)."""
+        return bits.union(map(self._char_bits.get, chars, repeat(0)))
+
+    def first_items(self, chars: Iterable[str]) -> int:
+        """Items whose text begins with any of these characters (single fields only)."""
+        return bits.union(map(self._first_bits.get, chars, repeat(0)))
+
+    def with_chars(self, chars: Iterable[str]) -> set[int]:
+        """Ids of the texts holding any of these characters."""
+        return set().union(*map(self._chars.get, chars, repeat(())))
+
+    def first_chars(self, chars: Iterable[str]) -> set[int]:
+        """Ids of the texts beginning with any of these characters."""
+        return set().union(*map(self._first.get, chars, repeat(())))
 
     def items_of(self, tids: Iterable[int]) -> int:
         """Every item carrying any of these texts, as bits."""
         if self.single:
             chosen = tids if isinstance(tids, (set, frozenset)) else set(tids)
-            return self._within(chosen, self._all, self._all_bits)
+            return self.within(chosen, self._all, self._all_bits)
         return self._gather(tids)
 
-    def _within(self, tids: Sequence[int] | set[int] | frozenset[int],
-                universe: Sequence[int], universe_bits: int) -> int:
+    def within(self, tids: Collection[int],
+               universe: Collection[int], universe_bits: int) -> int:
         """Items of `tids`, a subset of the texts `universe` whose items are
         `universe_bits` (single fields only): gathered, or the universe minus the items of
         the texts left out, whichever gathers fewer items one by one."""

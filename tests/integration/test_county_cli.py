@@ -118,3 +118,36 @@ def _keyid_start(run_kiosk: Run, repo: str, keys: str, n: int) -> str:
     st = json.loads(run_kiosk("county", "keys", "status", "--repo", repo, "--keys", keys,
                               "--json").stdout)
     return str(st["roles"][0]["keys"][n])
+
+
+def test_update_refused_says_why_keeps_the_catalog_and_status_shows_it(
+        run_kiosk: Run, tmp_path: Path) -> None:
+    import shutil
+
+    repo, keys, _ = _init(run_kiosk, tmp_path)
+    v1 = tmp_path / "v1.json"
+    v1.write_text(json.dumps(mini_doc("2026.12.01", "2026-12-01"), ensure_ascii=False),
+                  "utf-8")
+    assert run_kiosk("county", "publish", str(v1), "--repo", repo, "--keys", keys,
+                     "--region", REGION).returncode == 0
+    old_stick = tmp_path / "old-stick"
+    shutil.copytree(repo, old_stick)                    # last month's stick, kept in a drawer
+    v2 = tmp_path / "v2.json"
+    v2.write_text(json.dumps(mini_doc("2026.12.02", "2026-12-02"), ensure_ascii=False),
+                  "utf-8")
+    assert run_kiosk("county", "publish", str(v2), "--repo", repo, "--keys", keys,
+                     "--region", REGION).returncode == 0
+    cfg = kiosk_config(tmp_path / "kiosk", Path(repo) / "metadata" / "1.root.json")
+    up = run_kiosk("--config", str(cfg), "catalog", "update", "--from", repo)
+    assert up.returncode == 0 and up.stdout.startswith("updated ") and \
+        " to 2026.12.02 (4 items;" in up.stdout, up.stdout
+
+    old = run_kiosk("--config", str(cfg), "catalog", "update", "--from", str(old_stick))
+    assert old.returncode == 1, old.stdout + old.stderr
+    assert old.stdout.startswith("refused: older than what this kiosk already has (rollback)")
+    assert "keeping catalog 2026.12.02" in old.stdout
+    status = run_kiosk("--config", str(cfg), "status")
+    assert "目录：版本 2026.12.02" in status.stdout, status.stdout
+    assert "更新包比本机现有的旧，已拒绝" in status.stdout
+    # the log line (a command logs to stderr; the running kiosk to its log file)
+    assert "catalog update: refused: older than" in old.stderr, old.stderr

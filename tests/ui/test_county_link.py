@@ -11,6 +11,8 @@ from pathlib import Path
 from kiosk.config import CatalogConfig
 from kiosk.sync.scheduler import UpdateScheduler
 from screens.county_link import CountyLink, capture_png
+from screens.guide import GuideScreen
+from screens.guide_content import GuideContent
 from screens.search import SearchScreen
 from tests.support.county_repo import make_county, mini_doc
 from tests.ui.helpers import button, settle, tap
@@ -59,3 +61,21 @@ def test_update_waits_for_no_visit_and_the_ui_swaps_between_visits(tmp_path: Pat
         assert app.catalog.version == "2026.12.10"          # between visits: swapped
         assert app.catalog.get(doc["items"][0]["code"]).name.endswith("（新版）")
         assert scheduler.step() == []                       # the same stick: not again
+
+        app.push(GuideScreen(app, doc["items"][0]["code"]))   # the guide says how new it is
+        settle(app)
+        assert isinstance(app.top, GuideScreen)
+        content = app.top.view.content
+        assert isinstance(content, GuideContent)
+        shown = [p.text for p in content.paras]
+        assert shown[0].endswith("（新版）") and "办事指南更新于 2026-12-10" in shown, shown[:4]
+        app.pop()
+
+        from kiosk.status_sources import collect_status
+        from screens.maint.panel import status_lines
+
+        lines = [text for text, _ in status_lines(collect_status(cfg))]   # maintenance
+        assert "办事指南目录：版本 2026.12.10，共 4 项" in lines, lines
+        signed = next(x for x in lines if x.startswith("目录签名：核验于 "))
+        assert "有效期至 " in signed and "已过期" not in signed
+        assert any(x.startswith("最近一次目录更新") and "2026.12.10" in x for x in lines), lines
