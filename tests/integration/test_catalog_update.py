@@ -6,6 +6,7 @@ that status and the heartbeat read."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -312,11 +313,21 @@ class _Repo(SimpleHTTPRequestHandler):
     connection closed early, as a dropped mobile link does)."""
 
     cut = ""
+    pad = ""          # a path whose body goes on far beyond the signed length
 
     def log_message(self, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
+        if _Repo.pad and self.path.endswith(_Repo.pad):
+            data = Path(self.translate_path(self.path)).read_bytes() + b" " * PADDING
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            with contextlib.suppress(OSError):   # the kiosk hung up once it had enough
+                self.wfile.write(data)
+            self.close_connection = True
+            return
         if _Repo.cut and self.path.endswith(_Repo.cut):
             data = Path(self.translate_path(self.path)).read_bytes()
             self.send_response(200)
@@ -338,7 +349,10 @@ def http_repo(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-        _Repo.cut = ""
+        _Repo.cut = _Repo.pad = ""
+
+
+PADDING = 20 * 2**20
 
 
 def test_update_over_http_and_a_download_that_breaks_off(
@@ -355,6 +369,20 @@ def test_update_over_http_and_a_download_that_breaks_off(
         _Repo.cut = ""
         again = update(cfg, url)
         assert again.outcome == "updated" and again.to_version == "2026.12.03"
+
+
+def test_oversize_download_over_http_is_cut_off_and_refused(
+        tmp_path: Path, county: County, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = kiosk(tmp_path, county)
+    with http_repo(county.repo.path) as url:
+        assert update(cfg, url).outcome == "updated"
+        code = _changed_county(county)
+        _Repo.pad = f".{code}.json"
+        with caplog.at_level(logging.INFO):
+            r = update(cfg, url)
+        assert_refused(cfg, r, "oversize", "2026.12.01", caplog)
+        assert 0 < r.bytes_fetched < PADDING / 4, r  # stopped near the signed length
+        assert not list((cfg.path(cfg.catalog.sync_dir) / "staging").glob("*"))
 
 
 def test_signed_empty_bundle_over_a_catalog_with_items_is_refused(
