@@ -378,8 +378,19 @@ def load_phase(hall: Hall, seconds: float, display: bool = True) -> dict[str, An
             "elapsed_s": round(elapsed, 1), "operations": ops,
             "operations_per_s": round(ops / elapsed, 1), "counts": dict(totals),
             "errors": len(errors), "error_samples": errors[:10],
+            **({"service_when_errors": service_state(hall)} if errors else {}),
             "latency_under_load": {k: ms_figures(v) for k, v in samples.items()},
             "display_subscriber": display_check, **checks}
+
+
+def service_state(hall: Hall) -> dict[str, Any]:
+    """Whether the service was still running and what it said: why clients saw errors (a
+    refused connection under load: the process died, or its port went away)."""
+    out = hall.folder / "serve.out"
+    said = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
+    exit_code = hall.proc.poll() if hall.proc is not None else None
+    return {"running": hall.proc is not None and exit_code is None, "exit": exit_code,
+            "output_tail": said[-2000:]}
 
 
 def database_checks(hall: Hall, issued: list[tuple[Any, ...]], called: list[str]

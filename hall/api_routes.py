@@ -94,6 +94,13 @@ class Handlers:
         settled = await self.api.run(self.store.recover, field(data, "owner", str, ""), kiosk)
         return {"tickets": [t.to_dict() for t in settled]}
 
+    async def issued_by(self, request: Request) -> dict[str, Any]:
+        """What an issue of this kiosk's with this request id made (null: nothing committed) —
+        asked by a kiosk whose issue got no reply; acts on nothing."""
+        kiosk = await self.api.kiosk(request)
+        t = await self.api.run(self.store.issued_by, request.path_params["request_id"])
+        return {"ticket": t.to_dict() if t is not None and t.kiosk == kiosk else None}
+
     async def holding(self, request: Request) -> dict[str, Any]:
         await self.api.kiosk(request)
         data = await body_of(request)
@@ -183,6 +190,7 @@ class Handlers:
             Route("/api/tickets/{ticket_id}", e(self.ticket)),
             Route("/api/tickets/{ticket_id}/{action:str}", e(self.api.settle), methods=["POST"]),
             Route("/api/recover", e(self.recover), methods=["POST"]),
+            Route("/api/requests/{request_id}", e(self.issued_by)),
             Route("/api/holding", e(self.holding), methods=["POST"]),
             Route("/api/services/{service}/open", e(self.set_open), methods=["POST"]),
             Route("/api/reset", e(self.reset), methods=["POST"]),

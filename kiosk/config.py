@@ -221,6 +221,11 @@ class QueueConfig:
                                "The hall's per-person secret keying the hash of ID numbers (for "
                                "per-person limits); from `kiosk hall join`, or created with "
                                "mode 0600 on first use by a kiosk that holds the queue itself.")
+    rating_url: str = setting("", "The hall service's address as citizens' phones reach it (the "
+                                  "hall's Wi-Fi), e.g. http://192.168.1.10:8700: each slip then "
+                                  "carries a QR code to rate the service (好差评) on a phone, "
+                                  "one rating per ticket. Empty: no rating QR.",
+                              pattern=r"(https?://[^\s/]+(/.*)?)?")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,6 @@ The hall service mounts `routes()`; handlers find the HallApi at `request.app.st
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import json
 from collections.abc import Awaitable, Callable
@@ -32,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from hall import ratings
 from hall.ratings_report import summary, to_csv
+from hall.web import ratelink
 from hall.web.ratelink import check_code
 from kiosk.calls.rating import CAUSES, REASONS, Rating, RatingError
 
@@ -165,8 +164,7 @@ def link_key(api: Any) -> bytes:
     from kiosk.queue.secret import load_or_create_secret
 
     settings = api.store.settings
-    secret = load_or_create_secret(settings.path(settings.queue.secret_file))
-    return hmac.new(secret, b"rating-link", hashlib.sha256).digest()
+    return ratelink.link_key(load_or_create_secret(settings.path(settings.queue.secret_file)))
 
 
 def _check_link(request: Request) -> str:

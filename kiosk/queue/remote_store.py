@@ -304,6 +304,10 @@ class HallServerStore:
         data = self._send("POST", "/api/recover", "recover", {"owner": owner})
         return [Ticket.from_dict(t) for t in data["tickets"]]
 
+    def issued_by(self, request_id: str) -> Ticket | None:
+        data = self._send("GET", f"/api/requests/{request_id}", "look up an issue")
+        return Ticket.from_dict(data["ticket"]) if data["ticket"] else None
+
     def holding(self, service: str, person_hash: str) -> Ticket | None:
         data = self._send("POST", "/api/holding", "holding",
                           {"service": service, "person_hash": person_hash})

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from devices.outcome import JobOutcome
+from kiosk.calls.ratelink import link_key, rating_url
 from kiosk.config import Config
 from kiosk.errors import QueueError, citizen_message_of
 from kiosk.queue import messages
@@ -36,6 +37,7 @@ from kiosk.queue.identity import CardInfo, PersonHasher, age_on
 from kiosk.queue.model import IssueRequest, Refusal, ServiceView, Ticket, TicketState
 from kiosk.queue.owner import current_owner
 from kiosk.queue.remote_store import HallServerStore, Link
+from kiosk.queue.secret import load_or_create_secret
 from kiosk.queue.store import (
     AllocationRefused,
     QueueStore,
@@ -55,6 +57,8 @@ rule table, is `declared_classes()`."""
 REPEAT_GUARD_S = 2.0
 """After a ticket is issued, another take() for the same service within this time is a
 double tap (a town-office queue system learnt this the hard way), not a second citizen."""
+UNANSWERED = "unanswered"
+"""A Pending action: an issue whose reply never came (see QueueService._void_unanswered)."""
 REPRINTABLE = (TicketState.WAITING, TicketState.VERIFY, TicketState.CALLED,
                TicketState.NO_SHOW, TicketState.TRANSFERRED)
 
@@ -108,7 +112,7 @@ class Pending:
     """A print the hall has not heard of yet."""
 
     ticket_id: str
-    action: str                    # "printed" or "verify"
+    action: str                    # "printed", "verify", "void" or UNANSWERED
     reason: str
     request_id: str
 
@@ -133,6 +137,7 @@ class QueueService:
         self._pending: list[Pending] = []
         self._pending_lock = threading.Lock()
         self._declared: tuple[str, ...] = DECLARED_PRIORITIES
+        self._rate_key: bytes | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -164,8 +169,12 @@ class QueueService:
         still = []
         for p in pending:
             try:
-                if p.action == "printed":
+                if p.action == UNANSWERED:
+                    self._void_unanswered(p)
+                elif p.action == "printed":
                     self.store.printed(p.ticket_id, p.request_id)
+                elif p.action == "void":
+                    self.store.void(p.ticket_id, p.reason, p.request_id)
                 else:
                     self.store.verify(p.ticket_id, p.reason, p.request_id)
                 log.info("ticket %s settled late: %s", p.ticket_id, p.action)
@@ -176,6 +185,24 @@ class QueueService:
         with self._pending_lock:
             self._pending = still + self._pending
             return len(self._pending)
+
+    def _remember(self, p: Pending) -> None:
+        with self._pending_lock:
+            self._pending.append(p)
+
+    def _void_unanswered(self, p: Pending) -> None:
+        """An issue that got no reply (the hall died, or the reply was lost after its commit):
+        the citizen was told 取号系统暂时无法使用 and nothing was printed. If the hall did make
+        the ticket and it is still `issuing`, it is voided with that reason, so no number is
+        called for nobody; one the hall already settled otherwise (its sweep: verify) stays."""
+        made = self.store.issued_by(p.request_id)
+        if made is None or made.state is not TicketState.ISSUING:
+            log.info("unanswered issue %s: %s", p.request_id[:8],
+                     "never committed" if made is None else f"already {made.state.value}")
+            return
+        self.store.void(made.ticket_id, p.reason, p.request_id + "-void")
+        log.warning("ticket %s voided: its issue got no reply, nothing was printed",
+                    made.number)
 
     def views(self) -> list[ServiceView]:
         """The hall's services now (also refreshes what `service()` knows, and first tells the
@@ -289,12 +316,16 @@ class QueueService:
             return IssueResult(IssueStatus.REFUSED, messages.needs_card(svc),
                                refusal=Refusal.NEEDS_CARD, detail=f"{svc.prefix} needs a card")
         try:
-            ticket = self.store.issue(self._request(svc, card, declared))
+            req = self._request(svc, card, declared)
+            ticket = self.store.issue(req)
         except AllocationRefused as exc:
             return IssueResult(IssueStatus.REFUSED, messages.refusal(exc.reason, svc),
                                refusal=exc.reason, detail=str(exc))
         except (QueueError, OSError) as exc:   # the hall, or the secret file under var/
             log.error("issue failed: %s", exc)
+            if isinstance(exc, QueueStoreError):  # it may have committed before the reply
+                self._remember(Pending("", UNANSWERED, "no reply to the issue; nothing "
+                                       "printed", req.request_id))
             return IssueResult(IssueStatus.ERROR, citizen_message_of(exc, messages.GENERIC),
                                detail=str(exc))
         slip = self._slip(svc, ticket, card.masked_name if card and svc.requires_id else "")
@@ -330,8 +361,16 @@ class QueueService:
             return IssueResult(IssueStatus.INCOMPLETE,
                                messages.slip_may_exist(outcome.detail, ticket.number),
                                ticket=now, slip=slip, detail=f"settled meanwhile: {now.state}")
-        voided = self.store.void(ticket.ticket_id, f"print failed: {outcome.detail}",
-                                 uuid.uuid4().hex)
+        reason, rid = f"print failed: {outcome.detail}", uuid.uuid4().hex
+        try:
+            voided = self.store.void(ticket.ticket_id, reason, rid)
+        except QueueStoreError as exc:
+            # The void may have committed before its reply was lost: the citizen is told it
+            # is void, and the same void (same request id) is sent again when the hall is
+            # back — never "still valid" for a number the hall may have voided.
+            log.error("ticket %s: void not confirmed, sent again later: %s", ticket.number, exc)
+            self._remember(Pending(ticket.ticket_id, "void", reason, rid))
+            voided = ticket
         log.warning("ticket %s voided: nothing printed (%s)", ticket.number, outcome.detail)
         return IssueResult(IssueStatus.PRINT_FAILED,
                            messages.print_failed(outcome.message), ticket=voided,
@@ -344,10 +383,9 @@ class QueueService:
         log.error("ticket %s: print %s but the hall was not told: %s", ticket.number,
                   "ok" if outcome.ok else f"failed ({outcome.detail})", exc)
         if isinstance(exc, QueueStoreError):      # unreachable: tell it when it is back
-            with self._pending_lock:
-                self._pending.append(Pending(
-                    ticket.ticket_id, "printed" if outcome.ok else "verify",
-                    f"print failed after sending: {outcome.detail}", uuid.uuid4().hex))
+            self._remember(Pending(ticket.ticket_id, "printed" if outcome.ok else "verify",
+                                   f"print failed after sending: {outcome.detail}",
+                                   uuid.uuid4().hex))
         if outcome.ok:
             return IssueResult(IssueStatus.ISSUED, messages.TAKE_SLIP, ticket=ticket, slip=slip,
                                detail=f"printed; hall not told: {exc}")
@@ -372,7 +410,18 @@ class QueueService:
             people_ahead=people, wait_text=self.wait_text_for(svc.prefix, people),
             issued_at=ticket.issued_at, ticket_id=ticket.ticket_id, where=svc.where,
             counters=svc.windows, priority=messages.priority_label(ticket),
-            holder_masked=holder_masked, reprint=reprint)
+            holder_masked=holder_masked, reprint=reprint, rate_url=self._rate_url(ticket))
+
+    def _rate_url(self, ticket: Ticket) -> str:
+        """The slip's 好差评 link for a phone, when [queue].rating_url says where phones reach
+        the hall service; keyed by the hall's secret (kiosk/calls/ratelink.py)."""
+        base = self.cfg.queue.rating_url
+        if not base:
+            return ""
+        if self._rate_key is None:
+            secret = load_or_create_secret(self.cfg.path(self.cfg.queue.secret_file))
+            self._rate_key = link_key(secret)
+        return rating_url(base, self._rate_key, ticket.ticket_id)
 
     # -- staff -------------------------------------------------------------------------------
 

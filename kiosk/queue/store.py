@@ -119,6 +119,12 @@ class QueueStore(Protocol):
 
     def get(self, ticket_id: str) -> Ticket | None: ...
 
+    def issued_by(self, request_id: str) -> Ticket | None:
+        """The ticket an issue request with this id made, as it is now — or None if no issue
+        with that id was ever committed. Acts on nothing: a kiosk whose issue got no reply
+        asks this when the hall is back (not the issue again, which would take a number)."""
+        ...
+
     def find(self, number: str, day: date | None = None) -> Ticket | None: ...
 
     def tickets(self, day: date | None = None) -> list[Ticket]:

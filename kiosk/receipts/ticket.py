@@ -22,3 +22,4 @@ class TicketSlip:
     priority: str = ""          # "" or a plain label, e.g. "老年人优先", "优先（待工作人员核验）"
     holder_masked: str = ""     # "王*明" where a card was read, else ""
     reprint: bool = False       # staff reprints are marked as such
+    rate_url: str = ""           # 好差评 on a phone (kiosk/calls/ratelink.py); "": no QR

@@ -1,4 +1,5 @@
-"""The queue ticket slip: how long, where, a QR staff scan to reprint it — and, printed last,
+"""The queue ticket slip: how long, where, a QR staff scan to reprint it (and, when the hall
+serves the rating page to phones, a QR to rate the service) — and, printed last,
 the number, big, so it can be read at arm's length by someone who forgot their glasses.
 
 Why last: paper that runs out mid-slip must never leave a citizen holding a number the kiosk
@@ -51,6 +52,15 @@ def _details(slip: TicketSlip) -> list[Block]:
 
 FOOTER = "请保管好本票，听到叫号后请到窗口办理。过号或号票丢失，请到服务台找工作人员。"
 QR_CAPTION = "工作人员扫码核对号码"
+RATE_CAPTION = "办完后，可用手机扫码评价本次服务"
+
+
+def _rating(slip: TicketSlip) -> list[Block]:
+    """The second channel of 好差评: the rating page on the citizen's phone, one rating per
+    ticket (kiosk/calls/ratelink.py)."""
+    if not slip.rate_url:
+        return []
+    return [Feed(1), QR(slip.rate_url, size=4), Text(RATE_CAPTION, align=Align.CENTER)]
 
 
 def ticket_body(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
@@ -67,6 +77,7 @@ def ticket_body(slip: TicketSlip, width_cols: int) -> ReceiptDocument:
         Feed(1),
         QR(slip.ticket_id, size=4),
         Text(QR_CAPTION, align=Align.CENTER),
+        *_rating(slip),
         Rule(),
         Text(FOOTER),
         Rule(),

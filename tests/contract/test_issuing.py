@@ -50,6 +50,17 @@ def test_a_retried_request_issues_once_and_answers_the_same(rig: Rig) -> None:
     assert p1 == p2 and p1.state is TicketState.WAITING
 
 
+def test_what_an_issue_made_is_looked_up_by_its_request_id_without_acting(rig: Rig) -> None:
+    r = req()
+    assert rig.store.issued_by(r.request_id) is None, "nothing committed with that id"
+    made = rig.store.issue(r)
+    rig.store.printed(made.ticket_id, uuid.uuid4().hex)
+    found = rig.store.issued_by(r.request_id)
+    assert found is not None and found.ticket_id == made.ticket_id
+    assert found.state is TicketState.WAITING, "as it is now, not as it was issued"
+    assert len(rig.store.tickets()) == 1, "a look-up takes no number"
+
+
 def test_a_request_id_reused_for_another_command_is_refused(rig: Rig) -> None:
     t = rig.store.issue(req())
     rid = uuid.uuid4().hex

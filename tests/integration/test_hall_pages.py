@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from hall.web import pages
-from hall.web.ratelink import rating_code
 from kiosk.calls.board import Board
 from kiosk.calls.feed import HallFeed, wait_for
 from kiosk.calls.follow import Follower
+from kiosk.calls.ratelink import link_key, rating_url
+from kiosk.queue.secret import load_or_create_secret
 from tests.support.browser import chromium
 from tests.support.faces_hall import FacesHall, faces_hall
 from tests.support.hall_env import STAFF
@@ -291,8 +291,11 @@ def test_rating_page_on_a_phone(hall: FacesHall, browser: Any, shots: Path) -> N
     w = hall.window(4, "1001")
     hall.ticket("C")
     t = w.act("next")["ticket"]
-    key = pages.link_key(hall.service.api)
-    link = f"{hall.url}/rate/{t['ticket_id']}?k={rating_code(key, t['ticket_id'])}"
+    # The link as a kiosk prints it on the slip (its copy of the hall's secret, from `kiosk
+    # hall join`), opened as a phone opens it.
+    secret = load_or_create_secret(hall.service.settings.path(
+        hall.service.settings.queue.secret_file))
+    link = rating_url(hall.url, link_key(secret), t["ticket_id"])
     page = new_page(browser, (390, 844))
     page.goto(link)
     page.wait_for_function("document.getElementById('prompt').textContent === '办理完成后才能评价'")

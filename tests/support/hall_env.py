@@ -165,7 +165,8 @@ def _opened(kind: str, backend: SqlHallStore, database: str, settings: HallSetti
     with running(service) as url:
         auth = enrol(backend, settings, clock)
         token = auth.join(auth.enrol_code("kiosk-test"), "127.0.0.1").token
-        client = HallServerStore(url, token=token, staff_pins=STAFF, probe_s=0)
+        client = HallServerStore(url, token=token, staff_pins=STAFF, probe_s=0,
+                                 timeout_s=20)   # a loaded CI box: scrypt logins take seconds
         client.open()
         try:
             yield Rig(kind, client, backend, clock, settings, url, token, database)

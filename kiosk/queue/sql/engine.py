@@ -255,6 +255,19 @@ class SqlHallStore:
 
         return self.query(run)
 
+    def issued_by(self, request_id: str) -> Ticket | None:
+        def run(tx: Tx) -> Ticket | None:
+            result = tx.value("SELECT result FROM requests WHERE request_id = ? AND "
+                              "kind = 'issue'", (request_id,))
+            if not result:
+                return None
+            try:
+                return tickets.get(tx, Ticket.from_dict(json.loads(result)).ticket_id)
+            except NotFound:
+                return None
+
+        return self.query(run)
+
     def find(self, number: str, day: date | None = None) -> Ticket | None:
         d = day or self.day()
         return self.query(lambda tx: tickets.find(tx, d, number.strip().upper()))
