@@ -7,6 +7,7 @@ SQLite file and on the private PostgreSQL. Every invariant of tests/support/hall
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,14 @@ def short(backend: str, seed: int) -> Plan:
 
 
 def check(figures: dict[str, Any]) -> None:
+    said = json.dumps(figures, ensure_ascii=False, default=str)   # whole: pytest cuts a dict
     found = {k: figures[k] for k in INVARIANTS if figures[k] != 0}
-    assert found == {}, figures
-    assert figures["thread_problems"] == [], figures
-    assert figures["ops"] >= OPS
+    assert found == {}, f"invariants broken: {found}; figures: {said}"
+    assert figures["thread_problems"] == [], said
+    assert figures["ops"] >= OPS, said
     # the faults really happened (not a quiet run that proves nothing)
-    assert figures["service_kills"] >= 1 and figures["kiosk_kills"] >= 1, figures
-    assert figures["replies_dropped_after_commit"] >= 1, figures
+    assert figures["service_kills"] >= 1 and figures["kiosk_kills"] >= 1, said
+    assert figures["replies_dropped_after_commit"] >= 1, said
 
 
 @pytest.mark.timeout(400)
