@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import struct
 import threading
 from collections.abc import Callable
 from types import TracebackType
+
+from tests.support.tcp_proxy import reset
 
 METHODS = (b"GET ", b"POST ", b"PUT ", b"DELETE ", b"HEAD ", b"PATCH ", b"OPTIONS ")
 
@@ -123,13 +124,3 @@ class _Conn:
         finally:
             with contextlib.suppress(OSError):
                 self.client.shutdown(socket.SHUT_WR)
-
-
-def reset(s: socket.socket) -> None:
-    """Close with RST (SO_LINGER 0): the peer sees "connection reset"."""
-    with contextlib.suppress(OSError):
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    with contextlib.suppress(OSError):
-        s.shutdown(socket.SHUT_RD)
-    with contextlib.suppress(OSError):
-        s.close()

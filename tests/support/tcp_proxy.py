@@ -49,7 +49,7 @@ class TcpProxy:
             pairs, self._pairs = self._pairs, []
         for a, b in pairs:
             for s in (a, b):
-                _reset(s)
+                reset(s)
 
     def restore(self) -> None:
         self._open.set()
@@ -67,12 +67,12 @@ class TcpProxy:
                 return
             if not self._open.is_set():
                 self.refused += 1
-                _reset(client)
+                reset(client)
                 continue
             try:
                 upstream = socket.create_connection(self.upstream, timeout=5)
             except OSError:
-                _reset(client)
+                reset(client)
                 continue
             upstream.settimeout(None)
             self.accepted += 1
@@ -99,7 +99,7 @@ def _pipe(src: socket.socket, dst: socket.socket) -> None:
             dst.shutdown(socket.SHUT_WR)
 
 
-def _reset(s: socket.socket) -> None:
+def reset(s: socket.socket) -> None:
     """Close with RST (SO_LINGER 0): the peer sees "connection reset", as on a pulled cable
     that a switch reports, rather than a polite FIN."""
     with contextlib.suppress(OSError):
